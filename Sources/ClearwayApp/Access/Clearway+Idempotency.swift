@@ -1,0 +1,37 @@
+import ClearwayCore
+import ClearwayStore
+import Crypto
+import Foundation
+import SQLKit
+
+extension Clearway {
+    /// Runs a creating command once per `Idempotency-Key`: a retry with the same request gets the first result,
+    /// the same key with a different request is refused. The key is recorded in the command's own transaction.
+    func idempotent<Request: Encodable, Result: Codable & Sendable>(
+        scope: String, key: String?, request: Request,
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> Result
+    ) async throws -> Result {
+        guard let key else { return try await store.transaction(body) }
+        let encoder = CanonicalJSON.encoder()
+        let fingerprint = SHA256.hash(data: try encoder.encode(request)).map { String(format: "%02x", $0) }.joined()
+        for attempt in 0..<2 {
+            do {
+                return try await store.transaction { db in
+                    if let record = try await IdempotencyKeys.find(scope: scope, key: key, on: db) {
+                        guard record.fingerprint == fingerprint else { throw ClearanceError.idempotencyKeyReused(key: key) }
+                        return try CanonicalJSON.decoder().decode(Result.self, from: Data(record.response.utf8))
+                    }
+                    let result = try await body(db)
+                    try await IdempotencyKeys.record(
+                        scope: scope, key: key, fingerprint: fingerprint,
+                        response: String(decoding: try encoder.encode(result), as: UTF8.self), at: self.environment.now(),
+                        on: db)
+                    return result
+                }
+            } catch StoreError.duplicate where attempt == 0 {
+                continue  // a concurrent twin committed first; the retry finds its record
+            }
+        }
+        throw ClearanceError.idempotencyKeyReused(key: key)
+    }
+}

@@ -1,0 +1,75 @@
+import ClearwayCore
+
+/// The one place that answers "may this principal do this to that".
+///
+/// Reads of things a principal may not see are answered as not found by the callers, so existence does not leak.
+public struct Policy: Sendable {
+    public let offices: OfficeTree
+    public init(offices: OfficeTree) { self.offices = offices }
+
+    /// What someone wants to do.
+    public enum Action: Sendable {
+        case lodgeDeclaration(declarantPartyID: String)
+        case readDeclaration(DeclarationDraft)
+        case changeDeclaration(DeclarationDraft)
+        case rejectDeclaration(DeclarationDraft)
+        case listDeclarations
+        case registerParty
+        case readParty(partyID: String)
+        case listParties
+        case setCreditTier
+        case manageUsers
+        case useOwnTokens
+        case revokeToken(ownerUserID: String)
+    }
+
+    /// Roles that lodge and change declarations for their own party.
+    static let declaringRoles: Set<Role> = [.trader, .broker, .tradeServiceEnterprise]
+    /// Roles that see declarations of the offices they are bound to.
+    static let officeRoles: Set<Role> = [.customsOfficer, .quarantineOfficer]
+
+    public func allows(_ principal: Principal, _ action: Action) -> Bool {
+        switch action {
+        case .lodgeDeclaration(let declarant):
+            return Self.declaringRoles.contains(principal.role) && principal.partyID == declarant
+        case .readDeclaration(let draft):
+            if principal.role == .admin { return true }
+            if Self.declaringRoles.contains(principal.role), let party = principal.partyID {
+                return draft.partyIDs.contains(party)
+            }
+            if Self.officeRoles.contains(principal.role) { return isOfficerOf(principal, draft) }
+            return false
+        case .changeDeclaration(let draft):
+            return Self.declaringRoles.contains(principal.role) && principal.partyID == draft.declarant.id
+        case .rejectDeclaration(let draft):
+            return principal.role == .customsOfficer && isOfficerOf(principal, draft)
+        case .listDeclarations:
+            return declarationScope(of: principal) != nil
+        case .registerParty, .manageUsers:
+            return principal.role == .admin
+        case .readParty(let partyID):
+            return principal.role == .admin || principal.role == .customsOfficer || principal.partyID == partyID
+        case .listParties, .setCreditTier:
+            return principal.role == .admin || principal.role == .customsOfficer
+        case .useOwnTokens:
+            return true
+        case .revokeToken(let owner):
+            return principal.role == .admin || principal.userID == owner
+        }
+    }
+
+    /// The declarations a principal may list: by party, by office subtree, or everything (admin); nil for none.
+    public func declarationScope(of principal: Principal) -> (parties: Set<String>?, offices: Set<OfficeCode>?)? {
+        if principal.role == .admin { return (nil, nil) }
+        if Self.declaringRoles.contains(principal.role), let party = principal.partyID { return ([party], nil) }
+        if Self.officeRoles.contains(principal.role), let office = principal.office {
+            return (nil, offices.subtree(of: office))
+        }
+        return nil
+    }
+
+    private func isOfficerOf(_ principal: Principal, _ draft: DeclarationDraft) -> Bool {
+        guard let office = principal.office else { return false }
+        return offices.isWithin(draft.declarationOffice, office) || offices.isWithin(draft.entryExitOffice, office)
+    }
+}

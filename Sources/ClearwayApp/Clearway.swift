@@ -1,0 +1,64 @@
+import ClearwayCore
+import ClearwayStore
+import Foundation
+import Logging
+import Synchronization
+
+/// The platform's use cases: each loads what it needs, asks ClearwayCore to decide, and saves in one transaction.
+public final class Clearway: Sendable {
+    public let store: any Store
+    public let environment: Environment
+    let logger: Logger
+    private let cache = Mutex<Cached?>(nil)
+
+    /// Effects injected by value so tests and the simulator control time and randomness.
+    public struct Environment: Sendable {
+        public var now: @Sendable () -> Date
+        public var makeID: @Sendable () -> String
+        /// bcrypt cost for new password hashes (12 in production, lower only in tests).
+        public var bcryptCost: UInt8
+        /// How long a login session token lives.
+        public var sessionLifetime: TimeInterval
+        /// The HS edition declarations are checked against.
+        public var hsEdition: String
+
+        public init(
+            now: @escaping @Sendable () -> Date = { Date() },
+            makeID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() },
+            bcryptCost: UInt8 = 12, sessionLifetime: TimeInterval = 12 * 3600, hsEdition: String = "2022"
+        ) {
+            self.now = now
+            self.makeID = makeID
+            self.bcryptCost = bcryptCost
+            self.sessionLifetime = sessionLifetime
+            self.hsEdition = hsEdition
+        }
+    }
+
+    struct Cached: Sendable {
+        var reference: ReferenceData
+        var policy: Policy
+    }
+
+    public init(store: any Store, environment: Environment = .init(), logger: Logger = Logger(label: "clearway")) {
+        self.store = store
+        self.environment = environment
+        self.logger = logger
+    }
+
+    /// Reference data and the policy built on it, read once and kept until reference data is reloaded.
+    func cached() async throws -> Cached {
+        if let cached = cache.withLock({ $0 }) { return cached }
+        let edition = environment.hsEdition
+        let reference = try await store.read { db in try await ReferenceTables.referenceData(hsEdition: edition, on: db) }
+        let fresh = Cached(reference: reference, policy: Policy(offices: reference.offices))
+        cache.withLock { $0 = fresh }
+        return fresh
+    }
+
+    public func referenceData() async throws -> ReferenceData { try await cached().reference }
+    public func policy() async throws -> Policy { try await cached().policy }
+
+    /// Forgets cached reference data, after a reload.
+    public func invalidateReferenceCache() { cache.withLock { $0 = nil } }
+}

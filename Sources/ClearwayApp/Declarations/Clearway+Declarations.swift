@@ -1,0 +1,187 @@
+import ClearwayCore
+import ClearwayStore
+import Foundation
+import SQLKit
+
+/// One entry of a declaration's timeline: an event as recorded, with its place in the hash chain.
+public struct TimelineEntry: Sendable, Equatable {
+    public var version: Int
+    public var position: Int64
+    public var name: String
+    public var occurredAt: Date
+    public var actor: Principal?
+    public var hash: String
+    public var event: Declaration.Event
+}
+
+extension Clearway {
+    static let declarationStream = "declaration"
+
+    /// Lodges a declaration: checks every field, numbers it from the office's gapless counter and records its acceptance.
+    public func lodge(_ form: DeclarationForm, by principal: Principal, idempotencyKey: String? = nil) async throws
+        -> Declaration.State
+    {
+        let cached = try await cached()
+        guard Policy.declaringRoles.contains(principal.role) else {
+            throw ClearanceError.forbidden(reason: "a \(principal.role.rawValue) does not lodge declarations")
+        }
+        let draft = try await validate(form, cached.reference)
+        guard cached.policy.allows(principal, .lodgeDeclaration(declarantPartyID: draft.declarant.id)) else {
+            throw ClearanceError.forbidden(reason: "you lodge declarations only as your own enterprise (the declarant)")
+        }
+        return try await idempotent(
+            scope: "\(principal.userID):declarations.lodge", key: idempotencyKey, request: form
+        ) { db in
+            let now = self.environment.now()
+            let id = self.environment.makeID()
+            let sequence = try await Counters.next(Declaration.numberingCounter(for: draft, at: now), on: db)
+            let empty = Declaration.State(id: id)
+            let events = try Declaration.decide(.lodge(draft, sequence: sequence), empty, .init(now: now, principal: principal))
+            return try await self.save(events, to: empty, on: db)
+        }
+    }
+
+    /// Replaces the content of an accepted declaration.
+    public func amend(_ id: String, _ form: DeclarationForm, by principal: Principal, expectedVersion: Int? = nil)
+        async throws -> Declaration.State
+    {
+        let draft = try await validate(form, try await cached().reference)
+        return try await change(id, by: principal, expectedVersion: expectedVersion, permission: { .changeDeclaration($0) }) {
+            _ in .amend(draft)
+        }
+    }
+
+    /// Binds the means of transport and voyage that were unknown at lodgement (late binding).
+    public func bindTransport(
+        _ id: String, means: String, voyage: String?, by principal: Principal, expectedVersion: Int? = nil
+    ) async throws -> Declaration.State {
+        var issues = IssueCollector()
+        if means.trimmingCharacters(in: .whitespaces).isEmpty || means.count > 100 {
+            issues.add("/means", "text-length", "the means of transport has 1 to 100 characters")
+        }
+        if let voyage, !(1...35).contains(voyage.count) {
+            issues.add("/voyage", "voyage-format", "a voyage or flight number has 1 to 35 characters")
+        }
+        do { try issues.finish() } catch { throw ClearanceError.invalid(error) }
+        return try await change(id, by: principal, expectedVersion: expectedVersion, permission: { .changeDeclaration($0) }) {
+            _ in .bindTransport(means: means, voyage: voyage)
+        }
+    }
+
+    /// Withdraws a declaration at the declarant's request.
+    public func cancel(_ id: String, reason: String, by principal: Principal, expectedVersion: Int? = nil) async throws
+        -> Declaration.State
+    {
+        try requireReason(reason)
+        return try await change(id, by: principal, expectedVersion: expectedVersion, permission: { .changeDeclaration($0) }) {
+            _ in .cancel(reason: reason)
+        }
+    }
+
+    /// Refuses an accepted declaration (退单), by an officer of its office.
+    public func reject(_ id: String, reason: String, by principal: Principal, expectedVersion: Int? = nil) async throws
+        -> Declaration.State
+    {
+        try requireReason(reason)
+        return try await change(id, by: principal, expectedVersion: expectedVersion, permission: { .rejectDeclaration($0) }) {
+            _ in .reject(reason: reason)
+        }
+    }
+
+    /// A declaration by id or customs number, if the principal may see it.
+    public func declaration(_ idOrNumber: String, by principal: Principal) async throws -> Declaration.State {
+        let policy = try await cached().policy
+        guard let state = try await store.read({ db in try await DeclarationTable.find(idOrNumber, on: db) }),
+            let draft = state.draft, policy.allows(principal, .readDeclaration(draft))
+        else { throw ClearanceError.notFound(kind: "declaration", id: idOrNumber) }
+        return state
+    }
+
+    /// Every event of a declaration, oldest first.
+    public func timeline(_ idOrNumber: String, by principal: Principal) async throws -> [TimelineEntry] {
+        let state = try await declaration(idOrNumber, by: principal)
+        let stored = try await store.read { db in try await EventStore.load(stream: state.id, on: db) }
+        return try stored.map { event in
+            TimelineEntry(
+                version: event.version, position: event.position, name: event.name,
+                occurredAt: Timestamp.parse(event.occurredAt) ?? .distantPast, actor: event.principal, hash: event.hash,
+                event: try event.decode(as: Declaration.Event.self))
+        }
+    }
+
+    /// A page of the declarations the principal may see, filtered as asked.
+    public func declarations(_ query: DeclarationQuery, by principal: Principal) async throws
+        -> (items: [Declaration.State], next: DeclarationQuery.Cursor?)
+    {
+        let policy = try await cached().policy
+        guard let scope = policy.declarationScope(of: principal) else {
+            throw ClearanceError.forbidden(reason: "a \(principal.role.rawValue) does not read declarations")
+        }
+        var query = query
+        query.visibleToParties = scope.parties
+        query.visibleToOffices = scope.offices
+        query.limit = min(max(query.limit, 1), 200)
+        let final = query
+        return try await store.read { db in try await DeclarationTable.list(final, on: db) }
+    }
+
+    // MARK: - The command pipeline
+
+    private func validate(_ form: DeclarationForm, _ reference: ReferenceData) async throws -> DeclarationDraft {
+        let codes = form.namedCreditCodes
+        let found = try await store.read { db in try await PartyTable.find(creditCodes: codes, on: db) }
+        do {
+            return try form.validated(
+                reference: reference, parties: Dictionary(found.map { ($0.creditCode, $0) }, uniquingKeysWith: { a, _ in a }))
+        } catch { throw ClearanceError.invalid(error) }
+    }
+
+    private func requireReason(_ reason: String) throws {
+        if reason.trimmingCharacters(in: .whitespaces).isEmpty || reason.count > 500 {
+            throw ClearanceError.invalid(ValidationFailure([FieldIssue("/reason", "text-length", "a reason has 1 to 500 characters")]))
+        }
+    }
+
+    /// Loads a declaration's stream, checks the principal may see and do, decides, and saves, in one transaction.
+    private func change(
+        _ idOrNumber: String, by principal: Principal, expectedVersion: Int?,
+        permission: @escaping @Sendable (DeclarationDraft) -> Policy.Action,
+        command: @escaping @Sendable (Declaration.State) -> Declaration.Command
+    ) async throws -> Declaration.State {
+        let policy = try await cached().policy
+        let id = try await store.read { db in try await DeclarationTable.find(idOrNumber, on: db)?.id } ?? idOrNumber
+        return try await store.transaction { db in
+            let stored = try await EventStore.load(stream: id, on: db)
+            let state = Declaration.replay(id: id, try stored.map { try $0.decode(as: Declaration.Event.self) })
+            guard let draft = state.draft, policy.allows(principal, .readDeclaration(draft)) else {
+                throw ClearanceError.notFound(kind: "declaration", id: idOrNumber)
+            }
+            guard policy.allows(principal, permission(draft)) else {
+                throw ClearanceError.forbidden(reason: "a \(principal.role.rawValue) may not do this to this declaration")
+            }
+            if let expectedVersion, expectedVersion != state.version {
+                throw ClearanceError.conflict(stream: id, expectedVersion: expectedVersion)
+            }
+            let events = try Declaration.decide(
+                command(state), state, .init(now: self.environment.now(), principal: principal))
+            return try await self.save(events, to: state, on: db)
+        }
+    }
+
+    /// Appends decided events, updates the projection and queues the outbox, inside the caller's transaction.
+    private func save(_ events: [Declaration.Event], to state: Declaration.State, on db: any SQLDatabase) async throws
+        -> Declaration.State
+    {
+        guard !events.isEmpty else { return state }
+        do {
+            try await EventStore.append(
+                stream: state.id, type: Self.declarationStream, expectedVersion: state.version,
+                events: try events.map(NewEvent.init), on: db)
+        } catch StoreError.versionConflict(let stream, let expected, _) {
+            throw ClearanceError.conflict(stream: stream, expectedVersion: expected)
+        }
+        let next = events.reduce(state, Declaration.evolve)
+        try await DeclarationTable.upsert(next, on: db)
+        return next
+    }
+}

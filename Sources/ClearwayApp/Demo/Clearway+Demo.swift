@@ -1,0 +1,59 @@
+import ClearwayCore
+import ClearwayInterop
+import ClearwayStore
+import Foundation
+import HummingbirdBcrypt
+
+/// A demo login, printed by `clearway serve --demo` so a newcomer can sign in at once.
+public struct DemoLogin: Sendable, Equatable {
+    public var username: String
+    public var password: String
+    public var role: Role
+    public var token: String
+}
+
+extension Clearway {
+    /// Registers the demo enterprises and users from `Data/demo/` unless they exist; returns every demo login.
+    public func seedDemo(from directory: URL) async throws -> [DemoLogin] {
+        let demo = directory.appendingPathComponent("demo")
+        let now = environment.now()
+        let parties = try CSVReader.records(try String(contentsOf: demo.appendingPathComponent("parties.csv"), encoding: .utf8))
+        for (index, record) in parties.enumerated() {
+            let form = PartyForm(
+                name: record["name"] ?? "", creditCode: record["credit_code"] ?? "", customsCode: record["customs_code"])
+            var party: Party
+            do { party = try form.validated(id: record["id"] ?? "") } catch {
+                throw ReferenceDataError(
+                    file: "demo/parties.csv", line: index + 2, reason: error.issues.map(\.detail).joined(separator: "; "))
+            }
+            party.creditHistory = [
+                CreditTierPeriod(tier: CreditTier(rawValue: record["tier"] ?? "") ?? .normal, effectiveFrom: .distantPast)
+            ]
+            let candidate = party
+            try await store.transaction { db in
+                if try await PartyTable.find(id: candidate.id, on: db) == nil {
+                    try await PartyTable.insert(candidate, at: now, on: db)
+                }
+            }
+        }
+        var logins: [DemoLogin] = []
+        let users = try CSVReader.records(try String(contentsOf: demo.appendingPathComponent("users.csv"), encoding: .utf8))
+        for (index, record) in users.enumerated() {
+            guard let username = record["username"], let password = record["password"], let token = record["token"],
+                let role = Role(rawValue: record["role"] ?? "")
+            else { throw ReferenceDataError(file: "demo/users.csv", line: index + 2, reason: "incomplete user") }
+            func optional(_ key: String) -> String? { record[key].flatMap { $0.isEmpty ? nil : $0 } }
+            let existing = try await store.read { db in try await UserTable.find(username: username, on: db) }
+            if existing == nil {
+                let user = UserRecord(
+                    id: "u-\(username)", username: username, passwordHash: Bcrypt.hash(password, cost: environment.bcryptCost),
+                    role: role, partyID: optional("party_id"), office: try optional("office").map { try OfficeCode($0) },
+                    agencyID: optional("agency_id"))
+                try await store.transaction { db in try await UserTable.insert(user, at: now, on: db) }
+                _ = try await issueToken(for: user, kind: "api", label: "demo", expiresAt: nil, secret: token)
+            }
+            logins.append(DemoLogin(username: username, password: password, role: role, token: token))
+        }
+        return logins
+    }
+}

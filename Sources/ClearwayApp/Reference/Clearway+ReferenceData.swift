@@ -1,0 +1,110 @@
+import ClearwayCore
+import ClearwayInterop
+import ClearwayStore
+import Crypto
+import Foundation
+import SQLKit
+
+extension Clearway {
+    /// The code tables loaded from `Data/reference/<table>.csv` (columns code, name, extra).
+    static let codeTables = [
+        "supervision-modes", "transport-modes", "incoterms", "currencies", "countries", "declaration-limits",
+    ]
+
+    /// Loads every reference data file whose content changed since it was last loaded; returns the names loaded.
+    @discardableResult
+    public func loadReferenceData(from directory: URL) async throws -> [String] {
+        var loaded: [String] = []
+        let reference = directory.appendingPathComponent("reference")
+        func load(_ name: String, _ file: URL, _ apply: @escaping @Sendable ([[String: String]], any SQLDatabase) async throws -> Void)
+            async throws
+        {
+            let data: Data
+            do { data = try Data(contentsOf: file) } catch {
+                throw ReferenceDataError(file: file.path, line: 0, reason: "cannot read: \(error.localizedDescription)")
+            }
+            let version = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            let current = try await store.read { db in try await ReferenceTables.loadedVersion(name, on: db) }
+            guard current != version else { return }
+            let records: [[String: String]]
+            do { records = try CSVReader.records(String(decoding: data, as: UTF8.self)) } catch {
+                throw ReferenceDataError(file: file.path, line: error.line, reason: error.reason)
+            }
+            let now = environment.now()
+            try await store.transaction { db in
+                try await apply(records, db)
+                try await ReferenceTables.markLoaded(name, version: version, source: file.lastPathComponent, at: now, on: db)
+            }
+            loaded.append(name)
+        }
+        @Sendable func field(_ record: [String: String], _ key: String, _ file: String, _ index: Int) throws -> String {
+            guard let value = record[key] else {
+                throw ReferenceDataError(file: file, line: index + 2, reason: "missing column \(key)")
+            }
+            return value
+        }
+        @Sendable func identifier<T: ValidatedIdentifier>(_ make: (String) throws(IdentifierError) -> T, _ text: String, _ file: String, _ index: Int)
+            throws -> T
+        {
+            do { return try make(text) } catch { throw ReferenceDataError(file: file, line: index + 2, reason: error.detail) }
+        }
+
+        try await load("offices", reference.appendingPathComponent("offices.csv")) { records, db in
+            let offices = try records.enumerated().map { index, r in
+                CustomsOffice(
+                    code: try identifier(OfficeCode.init, try field(r, "code", "offices.csv", index), "offices.csv", index),
+                    name: try field(r, "name", "offices.csv", index), nameZh: try field(r, "name_zh", "offices.csv", index),
+                    parent: try field(r, "parent", "offices.csv", index).isEmpty
+                        ? nil : try identifier(OfficeCode.init, r["parent"]!, "offices.csv", index))
+            }
+            try await ReferenceTables.upsert(offices, on: db)
+        }
+        try await load("agencies", reference.appendingPathComponent("agencies.csv")) { records, db in
+            try await ReferenceTables.upsert(
+                try records.enumerated().map { index, r in
+                    Agency(
+                        id: try field(r, "id", "agencies.csv", index), name: try field(r, "name", "agencies.csv", index),
+                        nameZh: try field(r, "name_zh", "agencies.csv", index), kind: try field(r, "kind", "agencies.csv", index))
+                }, on: db)
+        }
+        try await load("ports", reference.appendingPathComponent("ports.csv")) { records, db in
+            try await ReferenceTables.upsert(
+                try records.enumerated().map { index, r in
+                    BorderPort(
+                        locode: try identifier(UNLocode.init, try field(r, "locode", "ports.csv", index), "ports.csv", index),
+                        name: try field(r, "name", "ports.csv", index), nameZh: try field(r, "name_zh", "ports.csv", index),
+                        office: try identifier(OfficeCode.init, try field(r, "office", "ports.csv", index), "ports.csv", index))
+                }, on: db)
+        }
+        try await load("terminals", reference.appendingPathComponent("terminals.csv")) { records, db in
+            try await ReferenceTables.upsert(
+                try records.enumerated().map { index, r in
+                    Terminal(
+                        id: try field(r, "id", "terminals.csv", index), name: try field(r, "name", "terminals.csv", index),
+                        port: try identifier(UNLocode.init, try field(r, "port", "terminals.csv", index), "terminals.csv", index))
+                }, on: db)
+        }
+        for table in Self.codeTables {
+            let file = "\(table).csv"
+            try await load(table, reference.appendingPathComponent(file)) { records, db in
+                let codes = try records.enumerated().map { index, r in
+                    ReferenceTables.Code(
+                        code: try field(r, "code", file, index), name: try field(r, "name", file, index),
+                        extra: r["extra"] ?? "")
+                }
+                try await ReferenceTables.replace(table: table, with: codes, on: db)
+            }
+        }
+        let edition = environment.hsEdition
+        try await load("hs-\(edition)", directory.appendingPathComponent("hs/harmonized-system-HS\(edition).csv")) {
+            records, db in
+            // Level-6 rows are the subheadings; 999999 is a Comtrade pseudo-code, not part of the nomenclature.
+            let subheadings = records.filter { $0["level"] == "6" && $0["hscode"] != "999999" }.compactMap { r in
+                r["hscode"].map { (code: $0, description: r["description"] ?? "") }
+            }
+            try await ReferenceTables.replaceHS(edition: edition, subheadings: subheadings, on: db)
+        }
+        if !loaded.isEmpty { invalidateReferenceCache() }
+        return loaded
+    }
+}

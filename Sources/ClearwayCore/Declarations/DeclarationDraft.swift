@@ -1,0 +1,62 @@
+/// The content of a declaration once every field has been checked; what acceptance and amendment record.
+public struct DeclarationDraft: Sendable, Equatable, Codable {
+    public var direction: Direction
+    public var supervisionMode: String
+    public var declarant: PartyRef
+    /// Domestic consignee (import) or consignor (export).
+    public var tradingParty: PartyRef
+    public var overseasParty: String?
+    public var declarationOffice: OfficeCode
+    public var entryExitOffice: OfficeCode
+    public var transport: Transport
+    public var billOfLading: String?
+    public var incoterm: String
+    public var containers: [Container]
+    public var items: [GoodsItem]
+
+    /// The parties that may see and act on this declaration as traders.
+    public var partyIDs: Set<String> { [declarant.id, tradingParty.id] }
+}
+
+/// A party named on a declaration, by its platform id and credit code.
+public struct PartyRef: Sendable, Equatable, Codable {
+    public var id: String
+    public var creditCode: CreditCode
+    public var name: String
+    public init(id: String, creditCode: CreditCode, name: String) {
+        self.id = id
+        self.creditCode = creditCode
+        self.name = name
+    }
+}
+
+/// The means of transport; `means` (vessel, flight, truck) and `voyage` are bound late when unknown at lodgement.
+public struct Transport: Sendable, Equatable, Codable {
+    public var mode: String
+    public var means: String?
+    public var voyage: String?
+    public init(mode: String, means: String?, voyage: String?) {
+        self.mode = mode
+        self.means = means
+        self.voyage = voyage
+    }
+    public var isBound: Bool { means != nil }
+}
+
+/// A container with its seals.
+public struct Container: Sendable, Equatable, Codable {
+    public var number: ContainerNumber
+    public var seals: [String]
+}
+
+/// One goods line of a declaration.
+public struct GoodsItem: Sendable, Equatable, Codable {
+    /// 1-based item number (项号).
+    public var number: Int
+    public var commodityCode: CommodityCode
+    public var description: String
+    public var quantity: Quantity
+    public var unit: String
+    public var value: Money
+    public var origin: String
+}

@@ -1,0 +1,79 @@
+/// A declaration as submitted, before any check: every field is the text the declarant sent.
+public struct DeclarationForm: Sendable, Equatable, Codable {
+    public var direction: String
+    public var supervisionMode: String
+    public var declarant: String
+    public var tradingParty: String
+    public var overseasParty: String?
+    public var declarationOffice: String
+    public var entryExitOffice: String
+    public var transport: TransportForm
+    public var billOfLading: String?
+    public var incoterm: String
+    public var containers: [ContainerForm]
+    public var items: [ItemForm]
+
+    public init(
+        direction: String, supervisionMode: String, declarant: String, tradingParty: String, overseasParty: String?,
+        declarationOffice: String, entryExitOffice: String, transport: TransportForm, billOfLading: String?,
+        incoterm: String, containers: [ContainerForm], items: [ItemForm]
+    ) {
+        self.direction = direction
+        self.supervisionMode = supervisionMode
+        self.declarant = declarant
+        self.tradingParty = tradingParty
+        self.overseasParty = overseasParty
+        self.declarationOffice = declarationOffice
+        self.entryExitOffice = entryExitOffice
+        self.transport = transport
+        self.billOfLading = billOfLading
+        self.incoterm = incoterm
+        self.containers = containers
+        self.items = items
+    }
+}
+
+/// Transport as submitted; the means and voyage may be unknown at lodgement and bound later.
+public struct TransportForm: Sendable, Equatable, Codable {
+    public var mode: String
+    public var means: String?
+    public var voyage: String?
+    public init(mode: String, means: String?, voyage: String?) {
+        self.mode = mode
+        self.means = means
+        self.voyage = voyage
+    }
+}
+
+/// A container as submitted.
+public struct ContainerForm: Sendable, Equatable, Codable {
+    public var number: String
+    public var seals: [String]
+    public init(number: String, seals: [String]) {
+        self.number = number
+        self.seals = seals
+    }
+}
+
+/// A goods item as submitted.
+public struct ItemForm: Sendable, Equatable, Codable {
+    public var commodityCode: String
+    public var description: String
+    public var quantity: String
+    public var unit: String
+    public var value: String
+    public var currency: String
+    public var origin: String
+    public init(
+        commodityCode: String, description: String, quantity: String, unit: String, value: String, currency: String,
+        origin: String
+    ) {
+        self.commodityCode = commodityCode
+        self.description = description
+        self.quantity = quantity
+        self.unit = unit
+        self.value = value
+        self.currency = currency
+        self.origin = origin
+    }
+}

@@ -1,0 +1,37 @@
+import PostgresNIO
+import SQLiteNIO
+
+/// The few places where SQLite and PostgreSQL need different SQL; nothing else in the code may branch on the engine.
+public enum Dialect: String, Sendable {
+    case sqlite
+    case postgres
+
+    /// Column definition of an ever-increasing 64-bit row position.
+    public var autoIncrementPrimaryKey: String {
+        switch self {
+        case .sqlite: "INTEGER PRIMARY KEY AUTOINCREMENT"
+        case .postgres: "BIGSERIAL PRIMARY KEY"
+        }
+    }
+
+    /// The statement that opens a write transaction; SQLite takes its write lock at once so writers never deadlock.
+    public var beginTransaction: String {
+        switch self {
+        case .sqlite: "BEGIN IMMEDIATE"
+        case .postgres: "BEGIN"
+        }
+    }
+
+    /// True when `error` is a unique or primary-key violation.
+    public static func isUniqueViolation(_ error: any Error) -> Bool {
+        if let error = error as? SQLiteError {
+            switch error.reason {
+            case .constraintUniqueFailed, .constraintPrimaryKeyFailed, .constraintUniqueRowIDFailed: return true
+            case .constraint: return error.message.contains("UNIQUE")
+            default: return false
+            }
+        }
+        if let error = error as? PSQLError { return error.serverInfo?[.sqlState] == "23505" }
+        return false
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import SQLKit
+
+/// The schema as an ordered list of migrations; each is applied once, recorded in `schema_migrations`, never edited after it lands.
+public enum Migrations {
+    struct Migration: Sendable {
+        var id: String
+        var statements: @Sendable (Dialect) -> [String]
+    }
+
+    static let all: [Migration] = [
+        Migration(id: "0001-event-store") { dialect in
+            [
+                """
+                CREATE TABLE events (
+                    position \(dialect.autoIncrementPrimaryKey),
+                    stream_id TEXT NOT NULL,
+                    stream_type TEXT NOT NULL,
+                    version BIGINT NOT NULL,
+                    name TEXT NOT NULL,
+                    occurred_at TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    prev_hash TEXT NOT NULL,
+                    hash TEXT NOT NULL,
+                    UNIQUE (stream_id, version)
+                )
+                """,
+                "CREATE INDEX events_stream_type ON events (stream_type, position)",
+                """
+                CREATE TABLE outbox (
+                    id \(dialect.autoIncrementPrimaryKey),
+                    event_position BIGINT NOT NULL,
+                    stream_id TEXT NOT NULL,
+                    topic TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    attempts BIGINT NOT NULL DEFAULT 0,
+                    next_attempt_at TEXT,
+                    delivered_at TEXT
+                )
+                """,
+                "CREATE INDEX outbox_pending ON outbox (delivered_at, next_attempt_at)",
+                "CREATE TABLE counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
+                """
+                CREATE TABLE idempotency_keys (
+                    scope TEXT NOT NULL,
+                    idempotency_key TEXT NOT NULL,
+                    fingerprint TEXT NOT NULL,
+                    response TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    PRIMARY KEY (scope, idempotency_key)
+                )
+                """,
+            ]
+        },
+        Migration(id: "0002-reference-data") { _ in
+            [
+                "CREATE TABLE offices (code TEXT PRIMARY KEY, name TEXT NOT NULL, name_zh TEXT NOT NULL, parent TEXT)",
+                "CREATE TABLE agencies (id TEXT PRIMARY KEY, name TEXT NOT NULL, name_zh TEXT NOT NULL, kind TEXT NOT NULL)",
+                """
+                CREATE TABLE ports (locode TEXT PRIMARY KEY, name TEXT NOT NULL, name_zh TEXT NOT NULL,
+                    office TEXT NOT NULL)
+                """,
+                "CREATE TABLE terminals (id TEXT PRIMARY KEY, name TEXT NOT NULL, port TEXT NOT NULL)",
+                """
+                CREATE TABLE code_tables (table_name TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL,
+                    extra TEXT NOT NULL DEFAULT '', PRIMARY KEY (table_name, code))
+                """,
+                """
+                CREATE TABLE hs_subheadings (edition TEXT NOT NULL, code TEXT NOT NULL, description TEXT NOT NULL,
+                    PRIMARY KEY (edition, code))
+                """,
+                """
+                CREATE TABLE reference_versions (name TEXT PRIMARY KEY, version TEXT NOT NULL, source TEXT NOT NULL,
+                    loaded_at TEXT NOT NULL)
+                """,
+            ]
+        },
+        Migration(id: "0003-parties-and-access") { _ in
+            [
+                """
+                CREATE TABLE parties (id TEXT PRIMARY KEY, name TEXT NOT NULL, credit_code TEXT NOT NULL UNIQUE,
+                    customs_code TEXT UNIQUE, created_at TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE credit_tiers (party_id TEXT NOT NULL REFERENCES parties (id), tier TEXT NOT NULL,
+                    effective_from TEXT NOT NULL, decided_by TEXT NOT NULL, decided_at TEXT NOT NULL,
+                    PRIMARY KEY (party_id, effective_from))
+                """,
+                """
+                CREATE TABLE users (id TEXT PRIMARY KEY, username TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL,
+                    role TEXT NOT NULL, party_id TEXT REFERENCES parties (id), office TEXT, agency_id TEXT,
+                    created_at TEXT NOT NULL, disabled_at TEXT)
+                """,
+                """
+                CREATE TABLE tokens (id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users (id),
+                    token_hash TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, label TEXT NOT NULL,
+                    created_at TEXT NOT NULL, expires_at TEXT, revoked_at TEXT)
+                """,
+                "CREATE INDEX tokens_user ON tokens (user_id)",
+            ]
+        },
+        Migration(id: "0004-declarations") { _ in
+            [
+                """
+                CREATE TABLE declarations (
+                    id TEXT PRIMARY KEY,
+                    customs_number TEXT NOT NULL UNIQUE,
+                    status TEXT NOT NULL,
+                    direction TEXT NOT NULL,
+                    supervision_mode TEXT NOT NULL,
+                    declarant_id TEXT NOT NULL,
+                    trading_party_id TEXT NOT NULL,
+                    declaration_office TEXT NOT NULL,
+                    entry_exit_office TEXT NOT NULL,
+                    accepted_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    version BIGINT NOT NULL,
+                    state TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX declarations_status ON declarations (status, accepted_at)",
+                "CREATE INDEX declarations_office ON declarations (declaration_office, accepted_at)",
+                "CREATE INDEX declarations_entry_office ON declarations (entry_exit_office, accepted_at)",
+                "CREATE INDEX declarations_declarant ON declarations (declarant_id, accepted_at)",
+                "CREATE INDEX declarations_trading ON declarations (trading_party_id, accepted_at)",
+            ]
+        },
+    ]
+
+    /// Applies every migration not yet recorded; returns the ids it applied. Safe to run from several nodes at once.
+    @discardableResult
+    public static func run(on store: any Store, now: Date = Date()) async throws -> [String] {
+        try await store.transaction { db in
+            if store.dialect == .postgres {
+                // One node migrates at a time; the others wait here, then find nothing left to do.
+                try await db.raw("SELECT pg_advisory_xact_lock(7242019)").run()
+            }
+            try await db.raw(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+            ).run()
+            let done = Set(try await db.raw("SELECT id FROM schema_migrations").all().map {
+                try $0.decode(column: "id", as: String.self)
+            })
+            var applied: [String] = []
+            for migration in all where !done.contains(migration.id) {
+                for statement in migration.statements(store.dialect) {
+                    try await db.raw("\(unsafeRaw: statement)").run()
+                }
+                try await db.raw(
+                    "INSERT INTO schema_migrations (id, applied_at) VALUES (\(bind: migration.id), \(bind: now.timestamp))"
+                ).run()
+                applied.append(migration.id)
+            }
+            return applied
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Logging
+import PostgresKit
+import PostgresNIO
+import SQLKit
+
+/// A PostgreSQL database shared by any number of stateless nodes, through PostgresNIO's connection pool.
+public final class PostgresStore: Store {
+    public let dialect = Dialect.postgres
+    private let client: PostgresClient
+    private let runner: Task<Void, Never>
+
+    public init(url: String, maximumConnections: Int = 20, logger: Logger) async throws {
+        guard let components = URLComponents(string: url), let host = components.host, let user = components.user
+        else { throw StoreError.badLocation("'\(url)' is not a postgres://user:password@host:port/database URL") }
+        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        let sslMode = components.queryItems?.first { $0.name == "sslmode" }?.value
+        var configuration = PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432, username: user, password: components.password,
+            database: database.isEmpty ? nil : database,
+            tls: sslMode == "require" ? .require(.makeClientConfiguration()) : .disable)
+        configuration.options.maximumConnections = maximumConnections
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        // The pool only hands out connections while run() is going; the store owns that task.
+        runner = Task { await client.run() }
+        do {
+            _ = try await read { db in try await db.raw("SELECT 1 AS one").first() }
+        } catch {
+            runner.cancel()
+            throw error
+        }
+    }
+
+    public func read<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in try await body(connection.sql(queryLogLevel: .trace)) }
+    }
+
+    public func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            let db = connection.sql(queryLogLevel: .trace)
+            try await db.raw("\(unsafeRaw: dialect.beginTransaction)").run()
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    public func close() async {
+        runner.cancel()
+        _ = await runner.value
+    }
+}

@@ -1,0 +1,142 @@
+import ClearwayCore
+import Foundation
+import SQLKit
+
+/// An event about to be appended: its name, domain time, actor and payload, already encoded.
+public struct NewEvent: Sendable {
+    public var name: String
+    public var occurredAt: Date
+    public var actor: Principal
+    public var payload: Data
+
+    public init<E: DomainEvent>(_ event: E) throws {
+        name = event.name
+        occurredAt = event.at
+        actor = event.by
+        payload = try event.encodePayload(with: CanonicalJSON.encoder())
+    }
+}
+
+/// An event as stored, with its global position and place in the hash chain.
+public struct StoredEvent: Sendable, Equatable {
+    public var position: Int64
+    public var streamID: String
+    public var streamType: String
+    public var version: Int
+    public var name: String
+    public var occurredAt: String
+    public var actor: String
+    public var payload: String
+    public var previousHash: String
+    public var hash: String
+
+    public func decode<E: DomainEvent>(as type: E.Type) throws -> E {
+        try E(name: name, payload: Data(payload.utf8), decoder: CanonicalJSON.decoder())
+    }
+
+    public var principal: Principal? { try? CanonicalJSON.decoder().decode(Principal.self, from: Data(actor.utf8)) }
+
+    var link: EventChain.Link {
+        .init(
+            position: position, streamID: streamID, version: version, name: name, occurredAt: occurredAt,
+            actor: actor, payload: payload, previousHash: previousHash, hash: hash)
+    }
+}
+
+/// Append-only event streams with optimistic concurrency and a SHA-256 chain per stream.
+public enum EventStore {
+    static let columns = "position, stream_id, stream_type, version, name, occurred_at, actor, payload, prev_hash, hash"
+
+    /// Every event of one stream, oldest first.
+    public static func load(stream streamID: String, on db: any SQLDatabase) async throws -> [StoredEvent] {
+        try await db.raw(
+            "SELECT \(unsafeRaw: columns) FROM events WHERE stream_id = \(bind: streamID) ORDER BY version"
+        ).all().map(decodeRow)
+    }
+
+    /// Appends `events` to a stream that must be at `expectedVersion`, inside the caller's transaction.
+    ///
+    /// A stream that moved on is a ``StoreError/versionConflict(stream:expected:actual:)``: the caller's
+    /// transaction rolls back and nothing is written. Each event is also queued in the outbox under `topic.name`.
+    @discardableResult
+    public static func append(
+        stream streamID: String, type streamType: String, expectedVersion: Int, events: [NewEvent],
+        on db: any SQLDatabase
+    ) async throws -> [StoredEvent] {
+        let head = try await db.raw(
+            "SELECT version, hash FROM events WHERE stream_id = \(bind: streamID) ORDER BY version DESC LIMIT 1"
+        ).first()
+        let currentVersion = try head?.decode(column: "version", as: Int.self) ?? 0
+        guard currentVersion == expectedVersion else {
+            throw StoreError.versionConflict(stream: streamID, expected: expectedVersion, actual: currentVersion)
+        }
+        var previous = try head?.decode(column: "hash", as: String.self) ?? EventChain.genesis
+        let encoder = CanonicalJSON.encoder()
+        var stored: [StoredEvent] = []
+        for (offset, event) in events.enumerated() {
+            let version = expectedVersion + offset + 1
+            let actor = String(decoding: try encoder.encode(event.actor), as: UTF8.self)
+            let payload = String(decoding: event.payload, as: UTF8.self)
+            let occurredAt = event.occurredAt.timestamp
+            let hash = EventChain.hash(
+                previous: previous, streamID: streamID, version: version, name: event.name, occurredAt: occurredAt,
+                actor: actor, payload: payload)
+            let row: (any SQLRow)?
+            do {
+                row = try await db.raw(
+                    """
+                    INSERT INTO events (stream_id, stream_type, version, name, occurred_at, actor, payload, prev_hash, hash)
+                    VALUES (\(bind: streamID), \(bind: streamType), \(bind: version), \(bind: event.name),
+                        \(bind: occurredAt), \(bind: actor), \(bind: payload), \(bind: previous), \(bind: hash))
+                    RETURNING position
+                    """
+                ).first()
+            } catch where Dialect.isUniqueViolation(error) {
+                // Another node appended between our read and our insert.
+                throw StoreError.versionConflict(stream: streamID, expected: expectedVersion, actual: version)
+            }
+            let position = try row!.decode(column: "position", as: Int64.self)
+            let event = StoredEvent(
+                position: position, streamID: streamID, streamType: streamType, version: version, name: event.name,
+                occurredAt: occurredAt, actor: actor, payload: payload, previousHash: previous, hash: hash)
+            try await Outbox.enqueue(event, on: db)
+            stored.append(event)
+            previous = hash
+        }
+        return stored
+    }
+
+    /// Recomputes every stream's chain and returns the first break, or nil when all hold, with the number of events read.
+    public static func verifyAll(on db: any SQLDatabase) async throws -> (events: Int, break: EventChain.Break?) {
+        let rows = try await db.raw(
+            "SELECT \(unsafeRaw: columns) FROM events ORDER BY stream_id, version"
+        ).all().map(decodeRow)
+        var firstBreak: EventChain.Break?
+        var start = rows.startIndex
+        while start < rows.endIndex {
+            var end = start
+            while end < rows.endIndex && rows[end].streamID == rows[start].streamID { end += 1 }
+            if let found = EventChain.verify(stream: rows[start..<end].map(\.link)),
+                firstBreak == nil || found.position < firstBreak!.position
+            {
+                firstBreak = found
+            }
+            start = end
+        }
+        return (rows.count, firstBreak)
+    }
+
+    static func decodeRow(_ row: any SQLRow) throws -> StoredEvent {
+        StoredEvent(
+            position: try row.decode(column: "position", as: Int64.self),
+            streamID: try row.decode(column: "stream_id", as: String.self),
+            streamType: try row.decode(column: "stream_type", as: String.self),
+            version: try row.decode(column: "version", as: Int.self),
+            name: try row.decode(column: "name", as: String.self),
+            occurredAt: try row.decode(column: "occurred_at", as: String.self),
+            actor: try row.decode(column: "actor", as: String.self),
+            payload: try row.decode(column: "payload", as: String.self),
+            previousHash: try row.decode(column: "prev_hash", as: String.self),
+            hash: try row.decode(column: "hash", as: String.self))
+    }
+}
