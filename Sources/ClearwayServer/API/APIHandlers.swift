@@ -1,0 +1,57 @@
+import ClearwayAPI
+import ClearwayApp
+import ClearwayCore
+import Foundation
+import OpenAPIRuntime
+import Prometheus
+
+/// The HTTP API: each generated operation translated to one Clearway use case and back; no rule decided here.
+struct APIHandlers: APIProtocol {
+    let clearway: Clearway
+    let registry: PrometheusCollectorRegistry
+
+    func health(_ input: Operations.Health.Input) async throws -> Operations.Health.Output {
+        .ok(.init(body: .plainText(HTTPBody("ok\n"))))
+    }
+
+    func ready(_ input: Operations.Ready.Input) async throws -> Operations.Ready.Output {
+        do {
+            _ = try await clearway.referenceData()
+            try await clearway.checkStore()
+            return .ok(.init(body: .plainText(HTTPBody("ready\n"))))
+        } catch {
+            return .serviceUnavailable(.init(body: .plainText(HTTPBody("not ready: \(error)\n"))))
+        }
+    }
+
+    func metrics(_ input: Operations.Metrics.Input) async throws -> Operations.Metrics.Output {
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return .ok(.init(body: .plainText(HTTPBody(buffer))))
+    }
+
+    func openAPIDocument(_ input: Operations.OpenAPIDocument.Input) async throws -> Operations.OpenAPIDocument.Output {
+        .ok(.init(body: .yaml(HTTPBody(try OpenAPIDocument.yaml()))))
+    }
+
+    func listOffices(_ input: Operations.ListOffices.Input) async throws -> Operations.ListOffices.Output {
+        .ok(.init(body: .json(try await clearway.offices().map {
+            .init(code: $0.code.rawValue, name: $0.name, nameZh: $0.nameZh, parent: $0.parent?.rawValue)
+        })))
+    }
+
+    func listPorts(_ input: Operations.ListPorts.Input) async throws -> Operations.ListPorts.Output {
+        let terminals = try await clearway.terminals()
+        return .ok(.init(body: .json(try await clearway.ports().map { port in
+            .init(
+                locode: port.locode.rawValue, name: port.name, nameZh: port.nameZh, office: port.office.rawValue,
+                terminals: terminals.filter { $0.port == port.locode }.map { .init(id: $0.id, name: $0.name) })
+        })))
+    }
+
+    func listAgencies(_ input: Operations.ListAgencies.Input) async throws -> Operations.ListAgencies.Output {
+        .ok(.init(body: .json(try await clearway.agencies().map {
+            .init(id: $0.id, name: $0.name, nameZh: $0.nameZh, kind: $0.kind)
+        })))
+    }
+}

@@ -1,0 +1,90 @@
+import ClearwayAPI
+import ClearwayApp
+import ClearwayCore
+import Foundation
+
+typealias Schemas = Components.Schemas
+
+extension DeclarationForm {
+    init(_ input: Schemas.DeclarationInput) {
+        self.init(
+            direction: input.direction, supervisionMode: input.supervisionMode, declarant: input.declarant,
+            tradingParty: input.tradingParty, overseasParty: input.overseasParty,
+            declarationOffice: input.declarationOffice, entryExitOffice: input.entryExitOffice,
+            transport: TransportForm(mode: input.transport.mode, means: input.transport.means, voyage: input.transport.voyage),
+            billOfLading: input.billOfLading, incoterm: input.incoterm,
+            containers: (input.containers ?? []).map { ContainerForm(number: $0.number, seals: $0.seals ?? []) },
+            items: input.items.map {
+                ItemForm(
+                    commodityCode: $0.commodityCode, description: $0.description, quantity: $0.quantity, unit: $0.unit,
+                    value: $0.value, currency: $0.currency, origin: $0.origin)
+            })
+    }
+}
+
+extension Schemas.Declaration {
+    init(_ state: Declaration.State, currencies: [String: Int]) {
+        let draft = state.draft!
+        self.init(
+            id: state.id, customsNumber: state.customsNumber?.rawValue ?? "",
+            status: Schemas.DeclarationStatus(rawValue: state.status?.rawValue ?? "accepted")!, version: state.version,
+            acceptedAt: state.acceptedAt ?? .distantPast, updatedAt: state.updatedAt ?? .distantPast,
+            direction: draft.direction.rawValue, supervisionMode: draft.supervisionMode,
+            declarant: .init(draft.declarant), tradingParty: .init(draft.tradingParty), overseasParty: draft.overseasParty,
+            declarationOffice: draft.declarationOffice.rawValue, entryExitOffice: draft.entryExitOffice.rawValue,
+            transport: .init(mode: draft.transport.mode, means: draft.transport.means, voyage: draft.transport.voyage),
+            billOfLading: draft.billOfLading, incoterm: draft.incoterm,
+            containers: draft.containers.map { .init(number: $0.number.rawValue, seals: $0.seals) },
+            items: draft.items.map { item in
+                .init(
+                    number: item.number, commodityCode: item.commodityCode.rawValue, description: item.description,
+                    quantity: item.quantity.text, unit: item.unit,
+                    value: item.value.formatted(exponent: currencies[item.value.currency] ?? 2),
+                    currency: item.value.currency, origin: item.origin)
+            })
+    }
+}
+
+extension Schemas.PartyRef {
+    init(_ party: PartyRef) { self.init(id: party.id, creditCode: party.creditCode.rawValue, name: party.name) }
+}
+
+extension Schemas.TimelineEvent {
+    init(_ entry: TimelineEntry) {
+        var reason: String?
+        let details: String
+        switch entry.event {
+        case .accepted(let e): details = "accepted as \(e.customsNumber) at office \(e.draft.declarationOffice)"
+        case .amended(let e): details = "amended: \(e.draft.items.count) goods item(s), \(e.draft.containers.count) container(s)"
+        case .transportBound(let e): details = "transport bound: \(e.means)\(e.voyage.map { " voyage \($0)" } ?? "")"
+        case .cancelled(let e):
+            reason = e.reason
+            details = "cancelled"
+        case .rejected(let e):
+            reason = e.reason
+            details = "rejected"
+        }
+        self.init(
+            version: entry.version, position: entry.position, name: entry.name, occurredAt: entry.occurredAt,
+            actor: entry.actor.map(Schemas.Principal.init), hash: entry.hash, reason: reason, details: details)
+    }
+}
+
+extension Schemas.Principal {
+    init(_ principal: Principal) {
+        self.init(
+            userId: principal.userID, username: principal.username, role: Schemas.Role(rawValue: principal.role.rawValue)!,
+            partyId: principal.partyID, office: principal.office?.rawValue, agencyId: principal.agencyID)
+    }
+}
+
+extension Schemas.Party {
+    init(_ party: Party, now: Date) {
+        self.init(
+            id: party.id, name: party.name, creditCode: party.creditCode.rawValue, customsCode: party.customsCode?.rawValue,
+            creditTier: Schemas.CreditTier(rawValue: party.creditTier(at: now).rawValue)!,
+            creditHistory: party.creditHistory.map {
+                .init(tier: Schemas.CreditTier(rawValue: $0.tier.rawValue)!, effectiveFrom: $0.effectiveFrom)
+            })
+    }
+}

@@ -1,0 +1,54 @@
+import ClearwayAPI
+import ClearwayApp
+import Foundation
+import Hummingbird
+import Logging
+import OpenAPIHummingbird
+import OpenAPIRuntime
+import Prometheus
+
+/// The request context every route sees.
+public typealias AppRequestContext = BasicRequestContext
+
+/// How the HTTP server is set up; every key is a `clearway serve` flag.
+public struct ServerSettings: Sendable {
+    public var host: String
+    public var port: Int
+    /// The largest request body accepted, in bytes.
+    public var maxBodySize: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodySize: Int = 1 << 20) {
+        self.host = host
+        self.port = port
+        self.maxBodySize = maxBodySize
+    }
+}
+
+/// Builds the router: middleware, then the handlers generated from `openapi.yaml`. Used by `serve` and by tests.
+public func buildRouter(
+    clearway: Clearway, settings: ServerSettings, registry: PrometheusCollectorRegistry, logger: Logger
+) throws -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.middlewares.add(RequestMetricsMiddleware(registry: registry))
+    router.middlewares.add(ProblemMiddleware(logger: logger))
+    router.middlewares.add(BodyLimitMiddleware(limit: settings.maxBodySize))
+    router.middlewares.add(AuthenticationMiddleware(clearway: clearway))
+    let handlers = APIHandlers(clearway: clearway, registry: registry)
+    try handlers.registerHandlers(
+        on: router, serverURL: URL(string: "/")!,
+        configuration: Configuration(dateTranscoder: .iso8601WithFractionalSeconds))
+    return router
+}
+
+/// Builds the whole HTTP application around a ready Clearway.
+public func buildApplication(
+    clearway: Clearway, settings: ServerSettings, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+    logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) throws -> some ApplicationProtocol {
+    let router = try buildRouter(clearway: clearway, settings: settings, registry: registry, logger: logger)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Clearway"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
+        logger: logger)
+}

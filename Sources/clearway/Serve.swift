@@ -1,0 +1,71 @@
+import ArgumentParser
+import ClearwayApp
+import ClearwayCore
+import ClearwayStore
+import ClearwayServer
+import Foundation
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+import UnixSignals
+
+/// `clearway serve`: the HTTP API and pages, with graceful shutdown on SIGTERM and SIGINT.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the platform's HTTP server.")
+
+    @OptionGroup var options: DatabaseOptions
+
+    @Option(name: .long, help: "Address to listen on (env CLEARWAY_HOST).")
+    var host: String?
+
+    @Option(name: .long, help: "Port to listen on; 0 picks a free one (env CLEARWAY_PORT).")
+    var port: Int?
+
+    @Option(name: .long, help: "Largest request body in bytes (env CLEARWAY_MAX_BODY).")
+    var maxBody: Int?
+
+    @Option(name: .long, help: "bcrypt cost for new passwords (env CLEARWAY_BCRYPT_COST).")
+    var bcryptCost: UInt8?
+
+    @Flag(name: .long, help: "Load the demo enterprises and users and print their logins.")
+    var demo = false
+
+    func run() async throws {
+        let env = ProcessInfo.processInfo.environment
+        let logger = options.logger()
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let cost = bcryptCost ?? env["CLEARWAY_BCRYPT_COST"].flatMap(UInt8.init) ?? 12
+        let clearway = try await options.openMigrated(environment: .init(bcryptCost: cost), logger: logger)
+        let logins = demo ? try await clearway.seedDemo(from: options.dataDirectory) : []
+        let settings = ServerSettings(
+            host: host ?? env["CLEARWAY_HOST"] ?? "127.0.0.1",
+            port: port ?? env["CLEARWAY_PORT"].flatMap(Int.init) ?? 8080,
+            maxBodySize: maxBody ?? env["CLEARWAY_MAX_BODY"].flatMap(Int.init) ?? 1 << 20)
+        let location = options.location
+        let app = try buildApplication(clearway: clearway, settings: settings, registry: registry, logger: logger) {
+            port in
+            var lines = ["Clearway is running at http://\(settings.host):\(port)/  (database: \(location))"]
+            lines.append("  API contract: http://\(settings.host):\(port)/openapi.yaml")
+            if !logins.isEmpty {
+                lines.append("  Demo logins (username / password / bearer token):")
+                for login in logins {
+                    lines.append(
+                        "    \(login.username.padding(toLength: 18, withPad: " ", startingAt: 0)) \(login.password.padding(toLength: 16, withPad: " ", startingAt: 0)) \(login.token)  (\(login.role.rawValue))"
+                    )
+                }
+            }
+            print(lines.joined(separator: "\n"))
+        }
+        let group = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            await clearway.store.close()
+            throw error
+        }
+        await clearway.store.close()
+    }
+}
