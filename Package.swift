@@ -126,20 +126,36 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        .target(
+            name: "ClearwayTestSupport",
+            dependencies: [
+                "ClearwayCore", "ClearwayStore", "ClearwayApp",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tests/ClearwayTestSupport",
+            swiftSettings: upcoming
+        ),
         .testTarget(
             name: "ClearwayCoreTests",
-            dependencies: ["ClearwayCore"],
+            dependencies: ["ClearwayCore", "ClearwayInterop", "ClearwayTestSupport"],
             swiftSettings: upcoming
         ),
         .testTarget(
             name: "ClearwayStoreTests",
-            dependencies: ["ClearwayCore", "ClearwayStore", "ClearwayApp"],
+            dependencies: [
+                "ClearwayCore", "ClearwayStore", "ClearwayApp", "ClearwayTestSupport",
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(
             name: "ClearwayServerTests",
             dependencies: [
-                "ClearwayCore", "ClearwayStore", "ClearwayApp", "ClearwayServer", "ClearwayAPI",
+                "ClearwayCore", "ClearwayStore", "ClearwayApp", "ClearwayServer", "ClearwayAPI", "ClearwayTestSupport",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

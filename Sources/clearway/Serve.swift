@@ -56,7 +56,8 @@ struct Serve: AsyncParsableCommand {
                     )
                 }
             }
-            print(lines.joined(separator: "\n"))
+            // Unbuffered, so the URL shows at once even when stdout is a file or a pipe.
+            FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
         let group = ServiceGroup(
             configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -5,6 +5,10 @@ public enum CSVReader {
         public var line: Int
         public var reason: String
         public var description: String { "line \(line): \(reason)" }
+        public init(line: Int, reason: String) {
+            self.line = line
+            self.reason = reason
+        }
     }
 
     /// Parses `text` into rows of fields; blank lines are skipped.

@@ -1,0 +1,63 @@
+import ClearwayCore
+import Testing
+
+@Suite("Identifiers")
+struct IdentifierTests {
+    @Test("a Unified Social Credit Code with the GB 32100 check character is accepted")
+    func creditCodeValid() throws {
+        #expect(try CreditCode("91350100M000100Y43").rawValue == "91350100M000100Y43")
+        #expect(try CreditCode.completing("91350100M000100Y4").rawValue == "91350100M000100Y43")
+    }
+
+    @Test(
+        "a credit code with a wrong check character, a banned letter or a wrong length is refused",
+        arguments: [
+            ("91350100M000100Y44", "credit-code-check"),
+            ("91350100M000100Y4", "credit-code-length"),
+            ("91350100M0001O0Y43", "credit-code-character"),
+            ("91350100M000100YZ3", "credit-code-character"),
+        ])
+    func creditCodeInvalid(text: String, code: String) {
+        #expect(throws: IdentifierError.self) { try CreditCode(text) }
+        do { _ = try CreditCode(text) } catch { #expect(error.code == code) }
+    }
+
+    @Test("an ISO 6346 container number must carry its check digit")
+    func containerNumbers() throws {
+        #expect(try ContainerNumber("CSQU3054383").rawValue == "CSQU3054383")
+        #expect(try ContainerNumber("MSKU9070323").rawValue == "MSKU9070323")
+        do { _ = try ContainerNumber("CSQU3054384") } catch { #expect(error.code == "container-number-check") }
+        do { _ = try ContainerNumber("CSQX3054383") } catch { #expect(error.code == "container-number-format") }
+        #expect(throws: IdentifierError.self) { try ContainerNumber("csqu3054383") }
+    }
+
+    @Test("a customs number reads as office, year, import/export flag and sequence")
+    func customsNumberParts() throws {
+        let number = try CustomsNumber("020220080525641690")
+        #expect(number.office == "0202")
+        #expect(number.year == 2008)
+        #expect(number.direction == .export)
+        #expect(number.sequence == 525_641_690)
+        let made = CustomsNumber(office: try OfficeCode("2248"), year: 2026, direction: .import, sequence: 42)
+        #expect(made.rawValue == "224820261000000042")
+        #expect(throws: IdentifierError.self) { try CustomsNumber("22482026100000004") }
+    }
+
+    @Test("UN/LOCODEs and office codes are checked for shape")
+    func locodes() throws {
+        #expect(try UNLocode("CNSHA").country == "CN")
+        #expect(throws: IdentifierError.self) { try UNLocode("CNSH1") }
+        #expect(throws: IdentifierError.self) { try OfficeCode("22A8") }
+    }
+
+    @Test("amounts parse to integer minor units and refuse extra precision")
+    func money() throws {
+        #expect(try Money.parse("15000.5", currency: "USD", exponent: 2).minor == 1_500_050)
+        #expect(try Money.parse("1200", currency: "JPY", exponent: 0).minor == 1200)
+        #expect(Money(minor: 1_500_050, currency: "USD").formatted(exponent: 2) == "15000.50")
+        #expect(throws: IdentifierError.self) { try Money.parse("1.234", currency: "USD", exponent: 2) }
+        #expect(throws: IdentifierError.self) { try Money.parse("1e3", currency: "USD", exponent: 2) }
+        #expect(throws: IdentifierError.self) { try Money.parse("-5", currency: "USD", exponent: 2) }
+        #expect(throws: IdentifierError.self) { try Quantity("0.000") }
+    }
+}
