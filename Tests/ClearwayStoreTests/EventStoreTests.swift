@@ -1,0 +1,92 @@
+import ClearwayApp
+import ClearwayCore
+import ClearwayStore
+import ClearwayTestSupport
+import Foundation
+import SQLKit
+import Testing
+
+@Suite("Event store")
+struct EventStoreTests {
+    struct Noted: DomainEvent, Equatable {
+        var text: String
+        var at: Date
+        var by: Principal
+        var name: String { "noted" }
+        func encodePayload(with encoder: JSONEncoder) throws -> Data { try encoder.encode(["text": text]) }
+        init(text: String, at: Date) {
+            self.text = text
+            self.at = at
+            by = .system
+        }
+        init(name: String, payload: Data, decoder: JSONDecoder) throws {
+            text = try decoder.decode([String: String].self, from: payload)["text"] ?? ""
+            at = Date(timeIntervalSince1970: 0)
+            by = .system
+        }
+    }
+
+    @Test("migrations apply once; running them again changes nothing", arguments: TestBackend.available)
+    func migrationsOnce(backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            #expect(try await Migrations.run(on: store).isEmpty)
+            let count = try await store.read { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM schema_migrations").first()!.decode(column: "n", as: Int.self)
+            }
+            #expect(count == 4)
+        }
+    }
+
+    @Test("of concurrent appends to one stream at the same version exactly one wins", arguments: TestBackend.available)
+    func concurrentAppends(backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<12 {
+                    group.addTask {
+                        do {
+                            try await store.transaction { db in
+                                try await EventStore.append(
+                                    stream: "s-1", type: "test", expectedVersion: 0,
+                                    events: [try NewEvent(Noted(text: "writer \(index)", at: Date()))], on: db)
+                            }
+                            return true
+                        } catch StoreError.versionConflict {
+                            return false
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 }.count == 1)
+            let events = try await store.read { db in try await EventStore.load(stream: "s-1", on: db) }
+            #expect(events.map(\.version) == [1])
+            let outbox = try await store.read { db in try await Outbox.pending(limit: 100, on: db) }
+            #expect(outbox.count == 1)
+            #expect(outbox.first?.topic == "test.noted")
+        }
+    }
+
+    @Test("an append at a stale version is a conflict and writes nothing", arguments: TestBackend.available)
+    func staleVersion(backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            for version in 0..<3 {
+                try await store.transaction { db in
+                    try await EventStore.append(
+                        stream: "s", type: "test", expectedVersion: version,
+                        events: [try NewEvent(Noted(text: "\(version)", at: Date()))], on: db)
+                }
+            }
+            await #expect(throws: StoreError.versionConflict(stream: "s", expected: 1, actual: 3)) {
+                try await store.transaction { db in
+                    try await EventStore.append(
+                        stream: "s", type: "test", expectedVersion: 1,
+                        events: [try NewEvent(Noted(text: "late", at: Date()))], on: db)
+                }
+            }
+            let events = try await store.read { db in try await EventStore.load(stream: "s", on: db) }
+            #expect(events.count == 3)
+            #expect(try events.map { try $0.decode(as: Noted.self).text } == ["0", "1", "2"])
+            #expect(events[1].previousHash == events[0].hash)
+        }
+    }
+}
