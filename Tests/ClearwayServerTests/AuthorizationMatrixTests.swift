@@ -1,0 +1,212 @@
+import ClearwayApp
+import ClearwayCore
+import ClearwayTestSupport
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+/// Every endpoint × every role (and no login): who is allowed, and what the others are told.
+@Suite("Authorization matrix")
+struct AuthorizationMatrixTests {
+    /// The demo user acting in each role.
+    static let users: [Role: String] = [
+        .trader: "trader", .broker: "broker", .ecommercePlatform: "platform", .paymentFirm: "payment",
+        .logisticsFirm: "logistics", .tradeServiceEnterprise: "ftse", .terminalOperator: "terminal",
+        .customsOfficer: "officer", .quarantineOfficer: "quarantine", .taxAgency: "tax", .forexAgency: "forex",
+        .portAuthority: "port", .admin: "admin",
+    ]
+    static let partyCodes: [Role: String] = [
+        .trader: Demo.eastOcean, .broker: Demo.harbourBrokers, .tradeServiceEnterprise: "91440300MA5G0AB12P",
+    ]
+
+    /// One endpoint: how to make a fresh request, who may, and what success and refusal look like.
+    struct Endpoint: Sendable {
+        var operation: String
+        var allowed: Set<Role>
+        var success: HTTPResponse.Status
+        /// What a signed-in principal outside `allowed` gets: 403 when it may know the thing exists, else 404.
+        var denied: HTTPResponse.Status
+        var isPublic = false
+        var request: @Sendable (Clearway, Role?) async throws -> Call
+    }
+
+    static let everyone = Set(Role.allCases)
+    static let declarers: Set<Role> = [.trader, .broker, .tradeServiceEnterprise]
+
+    /// A fresh declaration lodged by East Ocean (trader) at Yangshan (2248, under Shanghai 2200).
+    static func freshDeclaration(_ clearway: Clearway) async throws -> String {
+        try await clearway.lodge(Demo.importForm(), by: try await Demo.principal("trader", in: clearway)).id
+    }
+
+    static func token(_ role: Role?) -> String? { role.map { "demo-token-\(users[$0]!)" } }
+
+    static let endpoints: [Endpoint] = [
+        Endpoint(operation: "GET /healthz", allowed: everyone, success: .ok, denied: .ok, isPublic: true) { _, role in
+            Call(method: .get, path: "/healthz", token: token(role))
+        },
+        Endpoint(operation: "GET /readyz", allowed: everyone, success: .ok, denied: .ok, isPublic: true) { _, role in
+            Call(method: .get, path: "/readyz", token: token(role))
+        },
+        Endpoint(operation: "GET /metrics", allowed: everyone, success: .ok, denied: .ok, isPublic: true) { _, role in
+            Call(method: .get, path: "/metrics", token: token(role))
+        },
+        Endpoint(operation: "GET /openapi.yaml", allowed: everyone, success: .ok, denied: .ok, isPublic: true) { _, role in
+            Call(method: .get, path: "/openapi.yaml", token: token(role))
+        },
+        Endpoint(operation: "POST /api/v1/auth/login", allowed: everyone, success: .ok, denied: .ok, isPublic: true) { _, _ in
+            Call(method: .post, path: "/api/v1/auth/login", json: #"{"username":"trader","password":"clearway-demo"}"#)
+        },
+        Endpoint(operation: "GET /api/v1/offices", allowed: everyone, success: .ok, denied: .ok, isPublic: true) { _, role in
+            Call(method: .get, path: "/api/v1/offices", token: token(role))
+        },
+        Endpoint(operation: "GET /api/v1/ports", allowed: everyone, success: .ok, denied: .ok, isPublic: true) { _, role in
+            Call(method: .get, path: "/api/v1/ports", token: token(role))
+        },
+        Endpoint(operation: "GET /api/v1/agencies", allowed: everyone, success: .ok, denied: .ok, isPublic: true) { _, role in
+            Call(method: .get, path: "/api/v1/agencies", token: token(role))
+        },
+        Endpoint(operation: "GET /api/v1/me", allowed: everyone, success: .ok, denied: .ok) { _, role in
+            Call(method: .get, path: "/api/v1/me", token: token(role))
+        },
+        Endpoint(operation: "GET /api/v1/tokens", allowed: everyone, success: .ok, denied: .ok) { _, role in
+            Call(method: .get, path: "/api/v1/tokens", token: token(role))
+        },
+        Endpoint(operation: "POST /api/v1/tokens", allowed: everyone, success: .created, denied: .created) { _, role in
+            Call(method: .post, path: "/api/v1/tokens", token: token(role), json: #"{"label":"ci"}"#)
+        },
+        Endpoint(operation: "DELETE /api/v1/tokens/{tokenId}", allowed: [.trader, .admin], success: .noContent, denied: .notFound) {
+            clearway, role in
+            let session = try await clearway.login(username: "trader", password: "clearway-demo")
+            return Call(method: .delete, path: "/api/v1/tokens/\(session.id)", token: token(role))
+        },
+        Endpoint(operation: "POST /api/v1/users", allowed: [.admin], success: .created, denied: .forbidden) { _, role in
+            Call(
+                method: .post, path: "/api/v1/users", token: token(role),
+                json: #"{"username":"u\#(UUID().uuidString.prefix(8))","password":"long enough password","role":"trader","partyId":"p-east-ocean"}"#)
+        },
+        Endpoint(operation: "GET /api/v1/parties", allowed: [.admin, .customsOfficer], success: .ok, denied: .forbidden) {
+            _, role in Call(method: .get, path: "/api/v1/parties", token: token(role))
+        },
+        Endpoint(operation: "POST /api/v1/parties", allowed: [.admin], success: .created, denied: .forbidden) { _, role in
+            let code = try CreditCode.completing("9131000" + String(UUID().uuidString.filter(\.isNumber).prefix(10))
+                .padding(toLength: 10, withPad: "1", startingAt: 0))
+            return Call(
+                method: .post, path: "/api/v1/parties", token: token(role),
+                json: #"{"name":"New Trading Co.","creditCode":"\#(code)"}"#)
+        },
+        Endpoint(
+            operation: "GET /api/v1/parties/{partyId}", allowed: [.admin, .customsOfficer, .trader], success: .ok,
+            denied: .notFound
+        ) { _, role in Call(method: .get, path: "/api/v1/parties/p-east-ocean", token: token(role)) },
+        Endpoint(
+            operation: "POST /api/v1/parties/{partyId}/credit-tier", allowed: [.admin, .customsOfficer], success: .ok,
+            denied: .forbidden
+        ) { _, role in
+            Call(
+                method: .post, path: "/api/v1/parties/p-yangtze-foods/credit-tier", token: token(role),
+                json: #"{"tier":"certified"}"#)
+        },
+        Endpoint(
+            operation: "GET /api/v1/declarations",
+            allowed: declarers.union([.customsOfficer, .quarantineOfficer, .admin]), success: .ok, denied: .forbidden
+        ) { _, role in Call(method: .get, path: "/api/v1/declarations", token: token(role)) },
+        Endpoint(operation: "POST /api/v1/declarations", allowed: declarers, success: .created, denied: .forbidden) {
+            _, role in
+            Call(
+                method: .post, path: "/api/v1/declarations", token: token(role),
+                json: declarationJSON(declarant: role.flatMap { partyCodes[$0] } ?? Demo.eastOcean))
+        },
+        Endpoint(
+            operation: "GET /api/v1/declarations/{declarationId}",
+            allowed: [.trader, .customsOfficer, .quarantineOfficer, .admin], success: .ok, denied: .notFound
+        ) { clearway, role in
+            Call(method: .get, path: "/api/v1/declarations/\(try await freshDeclaration(clearway))", token: token(role))
+        },
+        Endpoint(
+            operation: "GET /api/v1/declarations/{declarationId}/events",
+            allowed: [.trader, .customsOfficer, .quarantineOfficer, .admin], success: .ok, denied: .notFound
+        ) { clearway, role in
+            Call(method: .get, path: "/api/v1/declarations/\(try await freshDeclaration(clearway))/events", token: token(role))
+        },
+        Endpoint(operation: "PUT /api/v1/declarations/{declarationId}", allowed: [.trader], success: .ok, denied: .notFound) {
+            clearway, role in
+            Call(
+                method: .put, path: "/api/v1/declarations/\(try await freshDeclaration(clearway))", token: token(role),
+                json: declarationJSON(extra: #""billOfLading":"COSU1","#))
+        },
+        Endpoint(
+            operation: "POST /api/v1/declarations/{declarationId}/transport", allowed: [.trader], success: .ok,
+            denied: .notFound
+        ) { clearway, role in
+            Call(
+                method: .post, path: "/api/v1/declarations/\(try await freshDeclaration(clearway))/transport",
+                token: token(role), json: #"{"means":"COSCO SHIPPING ARIES","voyage":"045E"}"#)
+        },
+        Endpoint(
+            operation: "POST /api/v1/declarations/{declarationId}/cancel", allowed: [.trader], success: .ok, denied: .notFound
+        ) { clearway, role in
+            Call(
+                method: .post, path: "/api/v1/declarations/\(try await freshDeclaration(clearway))/cancel",
+                token: token(role), json: #"{"reason":"lodged twice"}"#)
+        },
+        Endpoint(
+            operation: "POST /api/v1/declarations/{declarationId}/reject", allowed: [.customsOfficer], success: .ok,
+            denied: .notFound
+        ) { clearway, role in
+            Call(
+                method: .post, path: "/api/v1/declarations/\(try await freshDeclaration(clearway))/reject",
+                token: token(role), json: #"{"reason":"documents missing"}"#)
+        },
+    ]
+
+    /// Roles that can see a declaration but may not do the action answer 403, not 404.
+    static func expected(_ endpoint: Endpoint, _ role: Role) -> HTTPResponse.Status {
+        if endpoint.allowed.contains(role) { return endpoint.success }
+        let changes = ["PUT /api/v1/declarations/{declarationId}", "POST /api/v1/declarations/{declarationId}/transport",
+            "POST /api/v1/declarations/{declarationId}/cancel", "POST /api/v1/declarations/{declarationId}/reject"]
+        let canSee: Set<Role> = [.trader, .customsOfficer, .quarantineOfficer, .admin]
+        if changes.contains(endpoint.operation) && canSee.contains(role) { return .forbidden }
+        return endpoint.denied
+    }
+
+    @Test("every role on every endpoint gets exactly the answer the policy gives", arguments: TestBackend.available)
+    func matrix(backend: TestBackend) async throws {
+        try await withApp(backend) { clearway, client in
+            var mismatches: [String] = []
+            for endpoint in Self.endpoints {
+                for role in Role.allCases {
+                    let response = try await client.send(try await endpoint.request(clearway, role))
+                    let want = Self.expected(endpoint, role)
+                    if response.status != want {
+                        mismatches.append("\(endpoint.operation) as \(role.rawValue): \(response.status.code), wanted \(want.code)")
+                    }
+                }
+                let anonymous = try await client.send(try await endpoint.request(clearway, nil))
+                let want: HTTPResponse.Status = endpoint.isPublic ? endpoint.success : .unauthorized
+                if anonymous.status != want {
+                    mismatches.append("\(endpoint.operation) without login: \(anonymous.status.code), wanted \(want.code)")
+                }
+            }
+            #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")
+        }
+    }
+
+    @Test("the matrix covers every operation in openapi.yaml")
+    func complete() throws {
+        let yaml = try String(
+            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("Sources/ClearwayAPI/openapi.yaml"), encoding: .utf8)
+        var operations: Set<String> = []
+        var path: String?
+        for line in yaml.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("  /") && line.hasSuffix(":") { path = String(line.dropFirst(2).dropLast()) }
+            if line.hasPrefix("components:") { path = nil }
+            for method in ["get", "post", "put", "delete", "patch"] where line == "    \(method):" {
+                if let path { operations.insert("\(method.uppercased()) \(path)") }
+            }
+        }
+        #expect(operations.count == 25)
+        #expect(operations == Set(Self.endpoints.map(\.operation)))
+    }
+}
