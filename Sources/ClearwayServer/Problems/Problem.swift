@@ -82,10 +82,11 @@ struct Problem: Encodable, Sendable {
                 code: "malformed-json", title: "The body is not valid JSON", status: .badRequest,
                 detail: "the request body could not be parsed as JSON")
         case .dataCorrupted(let context):
-            let unknown = context.debugDescription.contains("additional properties")
-            return shape(
-                pointer(context.codingPath), unknown ? "unknown-field" : "invalid-value",
-                unknown ? "\(context.debugDescription)" : context.debugDescription)
+            if context.debugDescription.lowercased().contains("additional properties are disabled") {
+                let name = context.codingPath.last?.stringValue ?? ""
+                return shape(pointer(context.codingPath), "unknown-field", "'\(name)' is not a field of this request")
+            }
+            return shape(pointer(context.codingPath), "invalid-value", context.debugDescription)
         case .keyNotFound(let key, let context):
             return shape(pointer(context.codingPath + [key]), "required", "the field \(key.stringValue) is required")
         case .typeMismatch(let type, let context):

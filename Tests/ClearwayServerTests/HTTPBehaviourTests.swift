@@ -1,0 +1,182 @@
+import ClearwayApp
+import ClearwayCore
+import ClearwayTestSupport
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@Suite("HTTP API")
+struct HTTPBehaviourTests {
+    let backend = TestBackend.sqlite
+
+    @Test("a bad declaration gets every problem at once as problem+json with JSON pointers, and nothing is stored")
+    func allErrorsAtOnce() async throws {
+        try await withApp(backend) { clearway, client in
+            let body = declarationJSON(commodityCode: "8517120000")
+                .replacingOccurrences(of: "\"CIF\"", with: "\"XYZ\"")
+                .replacingOccurrences(of: "CSQU3054383", with: "CSQU3054384")
+            let response = try await client.send(
+                Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: body))
+            #expect(response.status == .unprocessableContent)
+            #expect(response.headers[.contentType] == "application/problem+json")
+            let problem = try response.json()
+            #expect(problem["type"] as? String == "https://clearway.dev/problems/validation-failed")
+            let errors = (problem["errors"] as? [[String: Any]]) ?? []
+            #expect(errors.compactMap { $0["pointer"] as? String } == ["/incoterm", "/containers/0/number", "/items/0/commodityCode"])
+            #expect(errors.compactMap { $0["code"] as? String } == ["incoterm-unknown", "container-number-check", "hs-code-unknown"])
+            let list = try await client.send(Call(method: .get, path: "/api/v1/declarations", token: "demo-token-trader"))
+            #expect(try (list.json()["items"] as? [Any])?.isEmpty == true)
+        }
+    }
+
+    @Test("malformed JSON is a 400; an unknown field or a wrong type is a 422 naming the field")
+    func shapeErrors() async throws {
+        try await withApp(backend) { _, client in
+            let malformed = try await client.send(
+                Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: #"{"direction":"#))
+            #expect(malformed.status == .badRequest)
+            #expect(try malformed.json()["type"] as? String == "https://clearway.dev/problems/malformed-json")
+
+            let unknown = try await client.send(
+                Call(
+                    method: .post, path: "/api/v1/declarations", token: "demo-token-trader",
+                    json: declarationJSON(extra: #""colour":"blue","#)))
+            #expect(unknown.status == .unprocessableContent)
+            let unknownErrors = try unknown.json()["errors"] as? [[String: Any]]
+            #expect(unknownErrors?.first?["code"] as? String == "unknown-field")
+            #expect((unknownErrors?.first?["detail"] as? String)?.contains("colour") == true)
+
+            let wrongType = try await client.send(
+                Call(
+                    method: .post, path: "/api/v1/declarations", token: "demo-token-trader",
+                    json: declarationJSON().replacingOccurrences(of: #""quantity":"1200""#, with: #""quantity":1200"#)))
+            #expect(wrongType.status == .unprocessableContent)
+            let pointer = (try wrongType.json()["errors"] as? [[String: Any]])?.first?["pointer"] as? String
+            #expect(pointer == "/items/0/quantity")
+        }
+    }
+
+    @Test("a body over the limit is refused with 413 before it is read")
+    func bodyLimit() async throws {
+        try await withApp(backend, maxBody: 4096) { _, client in
+            let big = declarationJSON(extra: "\"overseasParty\":\"\(String(repeating: "x", count: 5000))\",")
+            let response = try await client.send(
+                Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: big))
+            #expect(response.status == .contentTooLarge)
+            #expect(response.headers[.contentType] == "application/problem+json")
+        }
+    }
+
+    @Test("a replay with the same Idempotency-Key returns the first response byte for byte; another body is refused")
+    func idempotency() async throws {
+        let clock = TestClock()
+        try await withApp(backend, clock: clock) { _, client in
+            var headers = HTTPFields()
+            headers[HTTPField.Name("Idempotency-Key")!] = "lodge-0001"
+            let call = Call(
+                method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: declarationJSON(),
+                headers: headers)
+            let first = try await client.send(call)
+            clock.advance(30)
+            let second = try await client.send(call)
+            #expect(first.status == .created)
+            #expect(second.status == .created)
+            #expect(first.text == second.text)
+            var other = call
+            other.json = declarationJSON(extra: #""billOfLading":"COSU2","#)
+            let refused = try await client.send(other)
+            #expect(refused.status == .unprocessableContent)
+            #expect(try refused.json()["type"] as? String == "https://clearway.dev/problems/idempotency-key-reused")
+        }
+    }
+
+    @Test("a stale If-Match version is a 409 and changes nothing")
+    func staleVersion() async throws {
+        try await withApp(backend) { _, client in
+            let created = try await client.send(
+                Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: declarationJSON()))
+            let id = try #require(try created.json()["id"] as? String)
+            var headers = HTTPFields()
+            headers[.ifMatch] = "\"1\""
+            let bound = try await client.send(
+                Call(
+                    method: .post, path: "/api/v1/declarations/\(id)/transport", token: "demo-token-trader",
+                    json: #"{"means":"COSCO SHIPPING ARIES"}"#, headers: headers))
+            #expect(bound.status == .ok)
+            let stale = try await client.send(
+                Call(
+                    method: .post, path: "/api/v1/declarations/\(id)/cancel", token: "demo-token-trader",
+                    json: #"{"reason":"changed my mind"}"#, headers: headers))
+            #expect(stale.status == .conflict)
+            let read = try await client.send(Call(method: .get, path: "/api/v1/declarations/\(id)", token: "demo-token-trader"))
+            #expect(try read.json()["status"] as? String == "accepted")
+            #expect(try read.json()["version"] as? Int == 2)
+        }
+    }
+
+    @Test("a bad or revoked bearer token is a 401; someone else's declaration is a 404")
+    func authentication() async throws {
+        try await withApp(backend) { _, client in
+            let bad = try await client.send(Call(method: .get, path: "/api/v1/me", token: "not-a-token"))
+            #expect(bad.status == .unauthorized)
+            let login = try await client.send(
+                Call(method: .post, path: "/api/v1/auth/login", json: #"{"username":"trader","password":"clearway-demo"}"#))
+            let session = try login.json()
+            let token = try #require(session["token"] as? String)
+            let tokenID = try #require(session["id"] as? String)
+            #expect(try await client.send(Call(method: .get, path: "/api/v1/me", token: token)).status == .ok)
+            _ = try await client.send(Call(method: .delete, path: "/api/v1/tokens/\(tokenID)", token: token))
+            #expect(try await client.send(Call(method: .get, path: "/api/v1/me", token: token)).status == .unauthorized)
+            let wrong = try await client.send(
+                Call(method: .post, path: "/api/v1/auth/login", json: #"{"username":"trader","password":"guess"}"#))
+            #expect(wrong.status == .unauthorized)
+
+            let created = try await client.send(
+                Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: declarationJSON()))
+            let number = try #require(try created.json()["customsNumber"] as? String)
+            let byNumber = try await client.send(
+                Call(method: .get, path: "/api/v1/declarations/\(number)", token: "demo-token-officer"))
+            #expect(byNumber.status == .ok)
+            let hidden = try await client.send(
+                Call(method: .get, path: "/api/v1/declarations/\(number)", token: "demo-token-broker"))
+            let missing = try await client.send(
+                Call(method: .get, path: "/api/v1/declarations/000000000000000000", token: "demo-token-broker"))
+            #expect(hidden.status == .notFound)
+            #expect(hidden.text.replacingOccurrences(of: number, with: "X") == missing.text.replacingOccurrences(of: "000000000000000000", with: "X"))
+        }
+    }
+
+    @Test("the contract is served, health answers, and metrics count requests")
+    func operations() async throws {
+        try await withApp(backend) { _, client in
+            let spec = try await client.send(Call(method: .get, path: "/openapi.yaml"))
+            #expect(spec.text.hasPrefix("openapi: \"3.1.0\""))
+            #expect(try await client.send(Call(method: .get, path: "/readyz")).text == "ready\n")
+            let metrics = try await client.send(Call(method: .get, path: "/metrics"))
+            #expect(metrics.text.contains("clearway_http_requests_total{method=\"GET\",status=\"200\"}"))
+        }
+    }
+
+    @Test("a list page links to the next with a cursor; a forged cursor is a 422")
+    func paging() async throws {
+        try await withApp(backend) { _, client in
+            for _ in 0..<3 {
+                _ = try await client.send(
+                    Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: declarationJSON()))
+            }
+            let first = try await client.send(
+                Call(method: .get, path: "/api/v1/declarations?limit=2", token: "demo-token-trader"))
+            let cursor = try #require(try first.json()["nextCursor"] as? String)
+            let second = try await client.send(
+                Call(
+                    method: .get, path: "/api/v1/declarations?limit=2&cursor=\(cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)",
+                    token: "demo-token-trader"))
+            #expect((try second.json()["items"] as? [Any])?.count == 1)
+            #expect(try second.json()["nextCursor"] == nil)
+            let forged = try await client.send(
+                Call(method: .get, path: "/api/v1/declarations?cursor=bm9wZQ", token: "demo-token-trader"))
+            #expect(forged.status == .unprocessableContent)
+        }
+    }
+}
