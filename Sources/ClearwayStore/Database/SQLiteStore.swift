@@ -48,15 +48,7 @@ public final class SQLiteStore: Store {
     public func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         try await writeLock.withLock {
             let db = writer.sql(queryLogLevel: .trace)
-            try await db.raw("\(unsafeRaw: dialect.beginTransaction)").run()
-            do {
-                let result = try await body(db)
-                try await db.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await db.raw("ROLLBACK").run()
-                throw error
-            }
+            return try await dialect.inTransaction(db, body)
         }
     }
 
