@@ -38,6 +38,8 @@ public final class Clearway: Sendable {
     struct Cached: Sendable {
         var reference: ReferenceData
         var policy: Policy
+        var ports: [BorderPort]
+        var rules: Declaration.Rules { .init(completionDays: reference.completionDays) }
     }
 
     public init(store: any Store, environment: Environment = .init(), logger: Logger = Logger(label: "clearway")) {
@@ -50,8 +52,10 @@ public final class Clearway: Sendable {
     func cached() async throws -> Cached {
         if let cached = cache.withLock({ $0 }) { return cached }
         let edition = environment.hsEdition
-        let reference = try await store.read { db in try await ReferenceTables.referenceData(hsEdition: edition, on: db) }
-        let fresh = Cached(reference: reference, policy: Policy(offices: reference.offices))
+        let (reference, ports) = try await store.read { db in
+            (try await ReferenceTables.referenceData(hsEdition: edition, on: db), try await ReferenceTables.ports(on: db))
+        }
+        let fresh = Cached(reference: reference, policy: Policy(offices: reference.offices), ports: ports)
         cache.withLock { $0 = fresh }
         return fresh
     }

@@ -12,7 +12,12 @@ let reference = ReferenceData(
     ]),
     supervisionModes: ["0110": "general trade", "9610": "e-commerce"], transportModes: ["2": "waterway", "5": "air"],
     incoterms: ["CIF", "FOB"], currencies: ["USD": 2, "CNY": 2, "JPY": 0], countries: ["AU", "CN", "US"],
-    limits: DeclarationLimits(maxItems: 3, maxContainers: 2))
+    limits: DeclarationLimits(maxItems: 3, maxContainers: 2),
+    procedureRules: Procedure.allCases.map {
+        ProcedureRule(
+            procedure: $0, office: nil, tiers: Set(CreditTier.allCases).subtracting([.dishonest, .seriouslyDishonest]),
+            effectiveFrom: .distantPast, effectiveUntil: nil)
+    })
 
 let trader = try! Party(
     id: "p-1", name: "East Ocean", creditCode: CreditCode("91350100M000100Y43"), customsCode: nil)
@@ -24,7 +29,8 @@ func form(_ change: (inout DeclarationForm) -> Void = { _ in }) -> DeclarationFo
     var form = DeclarationForm(
         direction: "import", supervisionMode: "0110", declarant: "91350100M000100Y43", tradingParty: "91350100M000100Y43",
         overseasParty: nil, declarationOffice: "2248", entryExitOffice: "2248",
-        transport: TransportForm(mode: "2", means: nil, voyage: nil), billOfLading: "COSU6245187340", incoterm: "CIF",
+        transport: TransportForm(mode: "2", means: "COSCO SHIPPING ARIES", voyage: "045E"), billOfLading: "COSU6245187340",
+        incoterm: "CIF",
         containers: [ContainerForm(number: "CSQU3054383", seals: ["SH1"])],
         items: [
             ItemForm(
@@ -39,7 +45,7 @@ func form(_ change: (inout DeclarationForm) -> Void = { _ in }) -> DeclarationFo
 struct DeclarationTests {
     @Test("a valid declaration is accepted with an 18-digit customs number of its office, year and direction")
     func accepted() throws {
-        let draft = try form().validated(reference: reference, parties: parties)
+        let draft = try form().validated(reference: reference, parties: parties, at: start)
         let events = try Declaration.decide(
             .lodge(draft, sequence: 7), .init(id: "d-1"), .init(now: start, principal: principal))
         let state = Declaration.replay(id: "d-1", events)
@@ -51,7 +57,10 @@ struct DeclarationTests {
 
     @Test("the transport means may be unknown at lodgement and bound later")
     func lateBinding() throws {
-        let draft = try form().validated(reference: reference, parties: parties)
+        let draft = try form {
+            $0.procedure = "direct-pickup"
+            $0.transport = TransportForm(mode: "2", means: nil, voyage: nil)
+        }.validated(reference: reference, parties: parties, at: start)
         #expect(!draft.transport.isBound)
         var state = Declaration.replay(
             id: "d", try Declaration.decide(.lodge(draft, sequence: 1), .init(id: "d"), .init(now: start, principal: principal)))
@@ -65,7 +74,7 @@ struct DeclarationTests {
 
     @Test("a cancelled declaration cannot be amended, cancelled again or rejected")
     func cancelledIsFinal() throws {
-        let draft = try form().validated(reference: reference, parties: parties)
+        let draft = try form().validated(reference: reference, parties: parties, at: start)
         let context = Declaration.Context(now: start, principal: principal)
         var state = Declaration.replay(id: "d", try Declaration.decide(.lodge(draft, sequence: 1), .init(id: "d"), context))
         state = try Declaration.decide(.cancel(reason: "duplicate"), state, context).reduce(state, Declaration.evolve)
@@ -78,11 +87,11 @@ struct DeclarationTests {
 
     @Test("an amendment cannot change the direction or the office that numbered the declaration")
     func amendmentLimits() throws {
-        let draft = try form().validated(reference: reference, parties: parties)
+        let draft = try form().validated(reference: reference, parties: parties, at: start)
         let context = Declaration.Context(now: start, principal: principal)
         let state = Declaration.replay(id: "d", try Declaration.decide(.lodge(draft, sequence: 1), .init(id: "d"), context))
         let moved = try form { $0.direction = "export"; $0.declarationOffice = "2200" }
-            .validated(reference: reference, parties: parties)
+            .validated(reference: reference, parties: parties, at: start)
         do {
             _ = try Declaration.decide(.amend(moved), state, context)
             Issue.record("an amendment moving the declaration was accepted")
@@ -99,7 +108,7 @@ struct DeclarationTests {
 
     @Test("events survive a round trip through their stored JSON")
     func eventRoundTrip() throws {
-        let draft = try form().validated(reference: reference, parties: parties)
+        let draft = try form().validated(reference: reference, parties: parties, at: start)
         let events = try Declaration.decide(
             .lodge(draft, sequence: 3), .init(id: "d"), .init(now: start.addingTimeInterval(0.123), principal: principal))
         let payload = try events[0].encodePayload(with: CanonicalJSON.encoder())
@@ -151,7 +160,7 @@ struct DeclarationValidationTests {
             case "office": form.declarationOffice = "2299"
             case "officeFormat": form.entryExitOffice = "22"
             case "transportMode": form.transport.mode = "7"
-            case "voyageWithoutMeans": form.transport.voyage = "045E"
+            case "voyageWithoutMeans": form.transport = TransportForm(mode: "2", means: nil, voyage: "045E")
             case "billOfLading": form.billOfLading = "cosu 1"
             case "incoterm": form.incoterm = "FOBX"
             case "container": form.containers[0].number = "CSQU3054384"
@@ -176,7 +185,7 @@ struct DeclarationValidationTests {
             }
         }
         do {
-            _ = try bad.validated(reference: reference, parties: parties)
+            _ = try bad.validated(reference: reference, parties: parties, at: start)
             Issue.record("\(name) was accepted")
         } catch {
             #expect(error.issues.contains(FieldIssue(pointer, code, error.issues.first { $0.pointer == pointer && $0.code == code }?.detail ?? "")),
@@ -193,7 +202,7 @@ struct DeclarationValidationTests {
             $0.items[0].origin = "XX"
         }
         do {
-            _ = try bad.validated(reference: reference, parties: parties)
+            _ = try bad.validated(reference: reference, parties: parties, at: start)
             Issue.record("accepted")
         } catch {
             #expect(error.issues.map(\.pointer) == ["/direction", "/incoterm", "/items/0/commodityCode", "/items/0/origin"])

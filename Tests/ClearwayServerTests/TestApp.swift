@@ -51,7 +51,7 @@ extension TestResponse {
 func declarationJSON(declarant: String = Demo.eastOcean, commodityCode: String = "2106909090", extra: String = "") -> String {
     """
     {"direction":"import","supervisionMode":"0110","declarant":"\(declarant)","tradingParty":"\(declarant)",
-     "declarationOffice":"2248","entryExitOffice":"2248","transport":{"mode":"2"},"incoterm":"CIF",\(extra)
+     "declarationOffice":"2248","entryExitOffice":"2248","transport":{"mode":"2","means":"COSCO SHIPPING ARIES","voyage":"045E"},"incoterm":"CIF",\(extra)
      "containers":[{"number":"CSQU3054383","seals":["SH123456"]}],
      "items":[{"commodityCode":"\(commodityCode)","description":"Food preparations","quantity":"1200","unit":"KGM",
                "value":"15000.50","currency":"USD","origin":"AU"}]}

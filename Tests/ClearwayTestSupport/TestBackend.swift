@@ -120,7 +120,8 @@ public enum Demo {
         DeclarationForm(
             direction: "import", supervisionMode: "0110", declarant: declarant, tradingParty: tradingParty,
             overseasParty: "Sydney Foods Pty Ltd", declarationOffice: office, entryExitOffice: office,
-            transport: TransportForm(mode: "2", means: nil, voyage: nil), billOfLading: "COSU6245187340", incoterm: "CIF",
+            transport: TransportForm(mode: "2", means: "COSCO SHIPPING ARIES", voyage: "045E"),
+            billOfLading: "COSU6245187340", incoterm: "CIF",
             containers: [ContainerForm(number: container, seals: ["SH123456"])],
             items: [
                 ItemForm(

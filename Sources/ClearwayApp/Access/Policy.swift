@@ -13,6 +13,11 @@ public struct Policy: Sendable {
         case readDeclaration(DeclarationDraft)
         case changeDeclaration(DeclarationDraft)
         case rejectDeclaration(DeclarationDraft)
+        /// Risk decisions, inspection results, holds and exceptions: customs of the declaration's offices.
+        case decideClearance(DeclarationDraft)
+        case settleDuties(DeclarationDraft)
+        case reportPortEvent
+        case readTimeRelease
         case listDeclarations
         case registerParty
         case readParty(partyID: String)
@@ -41,8 +46,15 @@ public struct Policy: Sendable {
             return false
         case .changeDeclaration(let draft):
             return Self.declaringRoles.contains(principal.role) && principal.partyID == draft.declarant.id
-        case .rejectDeclaration(let draft):
+        case .rejectDeclaration(let draft), .decideClearance(let draft):
             return principal.role == .customsOfficer && isOfficerOf(principal, draft)
+        case .settleDuties(let draft):
+            return (Self.declaringRoles.contains(principal.role) && principal.partyID == draft.declarant.id)
+                || (principal.role == .customsOfficer && isOfficerOf(principal, draft))
+        case .reportPortEvent:
+            return [.terminalOperator, .logisticsFirm, .admin].contains(principal.role)
+        case .readTimeRelease:
+            return [.customsOfficer, .admin, .portAuthority].contains(principal.role)
         case .listDeclarations:
             return declarationScope(of: principal) != nil
         case .registerParty, .manageUsers:

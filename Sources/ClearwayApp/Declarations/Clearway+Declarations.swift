@@ -36,8 +36,10 @@ extension Clearway {
             let id = self.environment.makeID()
             let sequence = try await Counters.next(Declaration.numberingCounter(for: draft, at: now), on: db)
             let empty = Declaration.State(id: id)
-            let events = try Declaration.decide(.lodge(draft, sequence: sequence), empty, .init(now: now, principal: principal))
-            return try await self.save(events, to: empty, on: db)
+            let context = Declaration.Context(now: now, principal: principal, rules: cached.rules)
+            let events = try Declaration.decide(.lodge(draft, sequence: sequence), empty, context)
+            let accepted = try await self.save(events, to: empty, on: db)
+            return try await self.applyEarlierPortEvents(to: accepted, now: now, rules: cached.rules, on: db)
         }
     }
 
@@ -127,30 +129,32 @@ extension Clearway {
 
     // MARK: - The command pipeline
 
-    private func validate(_ form: DeclarationForm, _ reference: ReferenceData) async throws -> DeclarationDraft {
+    func validate(_ form: DeclarationForm, _ reference: ReferenceData) async throws -> DeclarationDraft {
         let codes = form.namedCreditCodes
         let found = try await store.read { db in try await PartyTable.find(creditCodes: codes, on: db) }
         do {
             return try form.validated(
-                reference: reference, parties: Dictionary(found.map { ($0.creditCode, $0) }, uniquingKeysWith: { a, _ in a }))
+                reference: reference, parties: Dictionary(found.map { ($0.creditCode, $0) }, uniquingKeysWith: { a, _ in a }),
+                at: environment.now())
         } catch { throw ClearanceError.invalid(error) }
     }
 
-    private func requireReason(_ reason: String) throws {
+    func requireReason(_ reason: String) throws {
         if reason.trimmingCharacters(in: .whitespaces).isEmpty || reason.count > 500 {
             throw ClearanceError.invalid(ValidationFailure([FieldIssue("/reason", "text-length", "a reason has 1 to 500 characters")]))
         }
     }
 
     /// Loads a declaration's stream, checks the principal may see and do, decides, and saves, in one transaction.
-    private func change(
+    func change(
         _ idOrNumber: String, by principal: Principal, expectedVersion: Int?,
         permission: @escaping @Sendable (DeclarationDraft) -> Policy.Action,
         command: @escaping @Sendable (Declaration.State) -> Declaration.Command
     ) async throws -> Declaration.State {
-        let policy = try await cached().policy
+        let cached = try await cached()
+        let policy = cached.policy
         let id = try await store.read { db in try await DeclarationTable.find(idOrNumber, on: db)?.id } ?? idOrNumber
-        return try await store.transaction { db in
+        let (saved, refused) = try await store.transaction { db in
             let stored = try await EventStore.load(stream: id, on: db)
             let state = Declaration.replay(id: id, try stored.map { try $0.decode(as: Declaration.Event.self) })
             guard let draft = state.draft, policy.allows(principal, .readDeclaration(draft)) else {
@@ -163,13 +167,16 @@ extension Clearway {
                 throw ClearanceError.conflict(stream: id, expectedVersion: expectedVersion)
             }
             let events = try Declaration.decide(
-                command(state), state, .init(now: self.environment.now(), principal: principal))
-            return try await self.save(events, to: state, on: db)
+                command(state), state, .init(now: self.environment.now(), principal: principal, rules: cached.rules))
+            return (try await self.save(events, to: state, on: db), events.contains(where: \.isRefusal))
         }
+        // A refusal is committed as a record, then reported as what it is.
+        if refused, let refusal = saved.refusals.last { throw RefusalRecorded(refusal: refusal, declarationID: saved.id) }
+        return saved
     }
 
-    /// Appends decided events, updates the projection and queues the outbox, inside the caller's transaction.
-    private func save(_ events: [Declaration.Event], to state: Declaration.State, on db: any SQLDatabase) async throws
+    /// Appends decided events, updates the projections and queues the outbox, inside the caller's transaction.
+    func save(_ events: [Declaration.Event], to state: Declaration.State, on db: any SQLDatabase) async throws
         -> Declaration.State
     {
         guard !events.isEmpty else { return state }
@@ -182,6 +189,8 @@ extension Clearway {
         }
         let next = events.reduce(state, Declaration.evolve)
         try await DeclarationTable.upsert(next, on: db)
+        try await DeclarationKeys.update(next, on: db)
+        try await TimeReleaseTable.upsert(try await timeReleaseRecord(next, on: db), acceptedAt: next.acceptedAt!, on: db)
         return next
     }
 }

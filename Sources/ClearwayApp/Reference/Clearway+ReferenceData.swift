@@ -95,6 +95,38 @@ extension Clearway {
                 try await ReferenceTables.replace(table: table, with: codes, on: db)
             }
         }
+        try await load("procedure-rules", reference.appendingPathComponent("procedure-rules.csv")) { records, db in
+            let file = "procedure-rules.csv"
+            let rules = try records.enumerated().map { index, r in
+                let name = try field(r, "procedure", file, index)
+                guard let procedure = Procedure(rawValue: name) else {
+                    throw ReferenceDataError(file: file, line: index + 2, reason: "unknown procedure \(name)")
+                }
+                let tiers = try field(r, "tiers", file, index).split(separator: " ").map { tier in
+                    guard let parsed = CreditTier(rawValue: String(tier)) else {
+                        throw ReferenceDataError(file: file, line: index + 2, reason: "unknown credit tier \(tier)")
+                    }
+                    return parsed
+                }
+                func day(_ text: String) throws -> Date? {
+                    guard !text.isEmpty else { return nil }
+                    guard let date = Timestamp.parse(text + "T00:00:00+08:00") else {
+                        throw ReferenceDataError(file: file, line: index + 2, reason: "'\(text)' is not a date YYYY-MM-DD")
+                    }
+                    return date
+                }
+                let office = try field(r, "office", file, index)
+                guard let from = try day(try field(r, "effective_from", file, index)) else {
+                    throw ReferenceDataError(file: file, line: index + 2, reason: "effective_from is required")
+                }
+                return ProcedureRule(
+                    procedure: procedure,
+                    office: office.isEmpty ? nil : try identifier(OfficeCode.init, office, file, index),
+                    tiers: Set(tiers), effectiveFrom: from,
+                    effectiveUntil: try day(r["effective_until"] ?? ""))
+            }
+            try await ReferenceTables.replace(rules, on: db)
+        }
         let edition = environment.hsEdition
         try await load("hs-\(edition)", directory.appendingPathComponent("hs/harmonized-system-HS\(edition).csv")) {
             records, db in

@@ -8,6 +8,19 @@ extension Declaration {
         case transportBound(TransportBound)
         case cancelled(Cancelled)
         case rejected(Rejected)
+        case riskDecided(RiskDecided)
+        case inspectionCompleted(InspectionCompleted)
+        case dutiesSettled(DutiesSettled)
+        case released(Released)
+        case held(Held)
+        case unheld(Unheld)
+        case portEventRecorded(PortEventRecorded)
+        case movementRefused(MovementRefused)
+        case departureApproved(DepartureApproved)
+        case completed(Completed)
+        case rebooked(Rebooked)
+        case exceptionRecorded(ExceptionRecorded)
+        case closed(Closed)
 
         /// When and by whom; every event has one.
         public struct Stamp: Sendable, Equatable, Codable {
@@ -19,6 +32,7 @@ extension Declaration {
             public var stamp: Stamp
             public var customsNumber: CustomsNumber
             public var draft: DeclarationDraft
+            public var completionDue: Date?
         }
         public struct Amended: Sendable, Equatable, Codable {
             public var stamp: Stamp
@@ -36,6 +50,64 @@ extension Declaration {
         public struct Rejected: Sendable, Equatable, Codable {
             public var stamp: Stamp
             public var reason: String
+            public var returnToShipper: [String]
+        }
+        public struct RiskDecided: Sendable, Equatable, Codable {
+            public var stamp: Stamp
+            public var lane: Lane
+        }
+        public struct InspectionCompleted: Sendable, Equatable, Codable {
+            public var stamp: Stamp
+            public var compliant: Bool
+            public var findings: String
+        }
+        public struct DutiesSettled: Sendable, Equatable, Codable {
+            public var stamp: Stamp
+            public var settlement: Settlement
+        }
+        public struct Released: Sendable, Equatable, Codable {
+            public var stamp: Stamp
+        }
+        public struct Held: Sendable, Equatable, Codable {
+            public var stamp: Stamp
+            public var reason: String
+        }
+        public struct Unheld: Sendable, Equatable, Codable {
+            public var stamp: Stamp
+        }
+        public struct PortEventRecorded: Sendable, Equatable, Codable {
+            public var stamp: Stamp
+            public var event: PortEvent
+        }
+        public struct MovementRefused: Sendable, Equatable, Codable {
+            public var stamp: Stamp
+            public var movement: Movement
+            public var container: String?
+            public var unmet: [Condition]
+        }
+        public struct DepartureApproved: Sendable, Equatable, Codable {
+            public var stamp: Stamp
+            public var means: String
+            public var voyage: String?
+        }
+        public struct Completed: Sendable, Equatable, Codable {
+            public var stamp: Stamp
+            public var draft: DeclarationDraft
+            public var late: Bool
+        }
+        public struct Rebooked: Sendable, Equatable, Codable {
+            public var stamp: Stamp
+            public var means: String
+            public var voyage: String?
+            public var shutOut: [String]
+        }
+        public struct ExceptionRecorded: Sendable, Equatable, Codable {
+            public var stamp: Stamp
+            public var container: String
+            public var description: String
+        }
+        public struct Closed: Sendable, Equatable, Codable {
+            public var stamp: Stamp
         }
 
         public var stamp: Stamp {
@@ -45,6 +117,19 @@ extension Declaration {
             case .transportBound(let e): e.stamp
             case .cancelled(let e): e.stamp
             case .rejected(let e): e.stamp
+            case .riskDecided(let e): e.stamp
+            case .inspectionCompleted(let e): e.stamp
+            case .dutiesSettled(let e): e.stamp
+            case .released(let e): e.stamp
+            case .held(let e): e.stamp
+            case .unheld(let e): e.stamp
+            case .portEventRecorded(let e): e.stamp
+            case .movementRefused(let e): e.stamp
+            case .departureApproved(let e): e.stamp
+            case .completed(let e): e.stamp
+            case .rebooked(let e): e.stamp
+            case .exceptionRecorded(let e): e.stamp
+            case .closed(let e): e.stamp
             }
         }
 
@@ -55,11 +140,27 @@ extension Declaration {
             case .transportBound: "transport-bound"
             case .cancelled: "cancelled"
             case .rejected: "rejected"
+            case .riskDecided: "risk-decided"
+            case .inspectionCompleted: "inspection-completed"
+            case .dutiesSettled: "duties-settled"
+            case .released: "released"
+            case .held: "held"
+            case .unheld: "unheld"
+            case .portEventRecorded: "port-event-recorded"
+            case .movementRefused: "movement-refused"
+            case .departureApproved: "departure-approved"
+            case .completed: "completed"
+            case .rebooked: "rebooked"
+            case .exceptionRecorded: "exception-recorded"
+            case .closed: "closed"
             }
         }
 
         public var at: Date { stamp.at }
         public var by: Principal { stamp.by }
+
+        /// True for a refusal, which is recorded but changes nothing else.
+        public var isRefusal: Bool { if case .movementRefused = self { true } else { false } }
 
         public func encodePayload(with encoder: JSONEncoder) throws -> Data {
             switch self {
@@ -68,6 +169,19 @@ extension Declaration {
             case .transportBound(let e): try encoder.encode(e)
             case .cancelled(let e): try encoder.encode(e)
             case .rejected(let e): try encoder.encode(e)
+            case .riskDecided(let e): try encoder.encode(e)
+            case .inspectionCompleted(let e): try encoder.encode(e)
+            case .dutiesSettled(let e): try encoder.encode(e)
+            case .released(let e): try encoder.encode(e)
+            case .held(let e): try encoder.encode(e)
+            case .unheld(let e): try encoder.encode(e)
+            case .portEventRecorded(let e): try encoder.encode(e)
+            case .movementRefused(let e): try encoder.encode(e)
+            case .departureApproved(let e): try encoder.encode(e)
+            case .completed(let e): try encoder.encode(e)
+            case .rebooked(let e): try encoder.encode(e)
+            case .exceptionRecorded(let e): try encoder.encode(e)
+            case .closed(let e): try encoder.encode(e)
             }
         }
 
@@ -78,6 +192,19 @@ extension Declaration {
             case "transport-bound": self = .transportBound(try decoder.decode(TransportBound.self, from: payload))
             case "cancelled": self = .cancelled(try decoder.decode(Cancelled.self, from: payload))
             case "rejected": self = .rejected(try decoder.decode(Rejected.self, from: payload))
+            case "risk-decided": self = .riskDecided(try decoder.decode(RiskDecided.self, from: payload))
+            case "inspection-completed": self = .inspectionCompleted(try decoder.decode(InspectionCompleted.self, from: payload))
+            case "duties-settled": self = .dutiesSettled(try decoder.decode(DutiesSettled.self, from: payload))
+            case "released": self = .released(try decoder.decode(Released.self, from: payload))
+            case "held": self = .held(try decoder.decode(Held.self, from: payload))
+            case "unheld": self = .unheld(try decoder.decode(Unheld.self, from: payload))
+            case "port-event-recorded": self = .portEventRecorded(try decoder.decode(PortEventRecorded.self, from: payload))
+            case "movement-refused": self = .movementRefused(try decoder.decode(MovementRefused.self, from: payload))
+            case "departure-approved": self = .departureApproved(try decoder.decode(DepartureApproved.self, from: payload))
+            case "completed": self = .completed(try decoder.decode(Completed.self, from: payload))
+            case "rebooked": self = .rebooked(try decoder.decode(Rebooked.self, from: payload))
+            case "exception-recorded": self = .exceptionRecorded(try decoder.decode(ExceptionRecorded.self, from: payload))
+            case "closed": self = .closed(try decoder.decode(Closed.self, from: payload))
             default: throw UnknownEventError(stream: "declaration", name: name)
             }
         }

@@ -1,12 +1,30 @@
 import Foundation
 
-/// A customs declaration (报关单) as a stream of events: accepted, amended, transport bound, cancelled, rejected.
+/// A customs declaration (报关单) as a stream of events: its customs decisions and the port events of its boxes.
+///
+/// Customs and logistics are two timelines joined by keys (DOMAIN.md §12); the declaration's ``Procedure`` decides
+/// which conditions each movement needs, evaluated again as every event arrives.
 public enum Declaration {
     /// Where a declaration stands.
     public enum Status: String, Sendable, Codable, CaseIterable {
         case accepted
+        case released
+        case closed
         case cancelled
         case rejected
+    }
+
+    /// The selectivity outcome (DOMAIN.md §4.1): no intervention, documents checked, or goods inspected.
+    public enum Lane: String, Sendable, Codable, CaseIterable {
+        case green
+        case documentary
+        case inspection
+    }
+
+    /// How duties were settled before release.
+    public enum Settlement: String, Sendable, Codable {
+        case paid
+        case guaranteed
     }
 
     /// What is known about one declaration now.
@@ -18,9 +36,70 @@ public enum Declaration {
         public var draft: DeclarationDraft?
         public var acceptedAt: Date?
         public var updatedAt: Date?
+        public var clearance = Clearance()
+        public var conveyance = Conveyance()
+        /// Port facts per box, keyed by container number.
+        public var boxes: [String: Box] = [:]
+        public var refusals: [Refusal] = []
+        public var exceptions: [String] = []
 
         public init(id: String) { self.id = id }
         public var exists: Bool { status != nil }
+        public var procedure: Procedure { draft?.procedure ?? .serial }
+        public var direction: Direction { draft?.direction ?? .import }
+    }
+
+    /// Customs' side of the declaration.
+    public struct Clearance: Sendable, Equatable, Codable {
+        public var lane: Lane?
+        public var riskDecidedAt: Date?
+        public var inspectionCompletedAt: Date?
+        public var inspectionCompliant: Bool?
+        public var dutiesSettledAt: Date?
+        public var settlement: Settlement?
+        public var releasedAt: Date?
+        public var holdReason: String?
+        public var heldSince: Date?
+        public var departureApprovedAt: Date?
+        public var completionDue: Date?
+        public var completedAt: Date?
+        public var closedAt: Date?
+        public var finalAt: Date?
+    }
+
+    /// The conveyance (vessel, barge, flight) the declaration is bound to, as the carrier and tally firm report it.
+    public struct Conveyance: Sendable, Equatable, Codable {
+        public var arrivedAt: Date?
+        public var departedAt: Date?
+        public var tallyNormal: Bool?
+        public var talliedAt: Date?
+        public var manifests: [String: Date] = [:]
+    }
+
+    /// One box's port facts.
+    public struct Box: Sendable, Equatable, Codable {
+        public var dischargedAt: Date?
+        public var gatedInAt: Date?
+        public var loadedAt: Date?
+        public var gatedOutAt: Date?
+        public var shutOut = false
+        public init() {}
+    }
+
+    /// A movement the rules forbade, with the conditions that did not hold.
+    public struct Refusal: Sendable, Equatable, Codable {
+        public var movement: Movement
+        public var container: String?
+        public var unmet: [Condition]
+        public var at: Date
+        public var reason: String { unmet.map { "hold: \($0.hold)" }.joined(separator: "; ") }
+    }
+
+    /// Rules from reference data that commands are decided with.
+    public struct Rules: Sendable, Equatable {
+        /// Days after acceptance within which a two-step summary declaration must be completed (DOMAIN.md §1.5).
+        public var completionDays: Int
+        public init(completionDays: Int = 14) { self.completionDays = completionDays }
     }
 
     /// What someone asks of a declaration.
@@ -31,16 +110,29 @@ public enum Declaration {
         case bindTransport(means: String, voyage: String?)
         case cancel(reason: String)
         case reject(reason: String)
+        case decideRisk(Lane)
+        case completeInspection(compliant: Bool, findings: String)
+        case settleDuties(Settlement)
+        case hold(reason: String)
+        case unhold
+        case recordPortEvent(PortEvent)
+        case confirmDeparture(means: String, voyage: String?)
+        case completeDeclaration(DeclarationDraft)
+        case rebook(means: String, voyage: String?)
+        case recordException(container: String, description: String)
     }
 
-    /// The time and the principal every command is decided with.
+    /// The time, the principal and the rules every command is decided with.
     public struct Context: Sendable {
         public var now: Date
         public var principal: Principal
-        public init(now: Date, principal: Principal) {
+        public var rules: Rules
+        public init(now: Date, principal: Principal, rules: Rules = Rules()) {
             self.now = now
             self.principal = principal
+            self.rules = rules
         }
+        var stamp: Event.Stamp { .init(at: now, by: principal) }
     }
 
     /// The calendar that customs numbers count years in (China Standard Time).
@@ -53,76 +145,6 @@ public enum Declaration {
     /// The counter a lodgement at `date` draws its customs number sequence from.
     public static func numberingCounter(for draft: DeclarationDraft, at date: Date) -> String {
         CustomsNumber.counterName(office: draft.declarationOffice, year: chinaCalendar.component(.year, from: date))
-    }
-
-    public static func decide(_ command: Command, _ state: State, _ context: Context) throws(ClearanceError) -> [Event] {
-        let stamp = Event.Stamp(at: context.now, by: context.principal)
-        switch command {
-        case .lodge(let draft, let sequence):
-            guard !state.exists else { throw .notAllowedInState(action: "lodge", state: state.status!.rawValue) }
-            guard (1...CustomsNumber.maxSequence).contains(sequence) else {
-                throw .forbidden(reason: "the customs number sequence of office \(draft.declarationOffice) is exhausted")
-            }
-            let number = CustomsNumber(
-                office: draft.declarationOffice, year: chinaCalendar.component(.year, from: context.now),
-                direction: draft.direction, sequence: sequence)
-            return [.accepted(.init(stamp: stamp, customsNumber: number, draft: draft))]
-        case .amend(let draft):
-            let current = try requireAccepted(state, "amend")
-            var issues = IssueCollector()
-            if draft.direction != current.direction {
-                issues.add("/direction", "unchangeable", "the direction of an accepted declaration cannot change")
-            }
-            if draft.declarationOffice != current.declarationOffice {
-                issues.add("/declarationOffice", "unchangeable", "the office of declaration is part of the customs number")
-            }
-            if draft.declarant != current.declarant {
-                issues.add("/declarant", "unchangeable", "the declarant of an accepted declaration cannot change")
-            }
-            do { try issues.finish() } catch { throw .invalid(error) }
-            guard draft != current else { return [] }
-            return [.amended(.init(stamp: stamp, draft: draft))]
-        case .bindTransport(let means, let voyage):
-            _ = try requireAccepted(state, "bind transport to")
-            return [.transportBound(.init(stamp: stamp, means: means, voyage: voyage))]
-        case .cancel(let reason):
-            _ = try requireAccepted(state, "cancel")
-            return [.cancelled(.init(stamp: stamp, reason: reason))]
-        case .reject(let reason):
-            _ = try requireAccepted(state, "reject")
-            return [.rejected(.init(stamp: stamp, reason: reason))]
-        }
-    }
-
-    private static func requireAccepted(_ state: State, _ action: String) throws(ClearanceError) -> DeclarationDraft {
-        guard let status = state.status, let draft = state.draft else {
-            throw .notFound(kind: "declaration", id: state.id)
-        }
-        guard status == .accepted else { throw .notAllowedInState(action: action, state: status.rawValue) }
-        return draft
-    }
-
-    public static func evolve(_ state: State, _ event: Event) -> State {
-        var next = state
-        next.version += 1
-        next.updatedAt = event.stamp.at
-        switch event {
-        case .accepted(let accepted):
-            next.status = .accepted
-            next.customsNumber = accepted.customsNumber
-            next.draft = accepted.draft
-            next.acceptedAt = accepted.stamp.at
-        case .amended(let amended):
-            next.draft = amended.draft
-        case .transportBound(let bound):
-            next.draft?.transport.means = bound.means
-            next.draft?.transport.voyage = bound.voyage
-        case .cancelled:
-            next.status = .cancelled
-        case .rejected:
-            next.status = .rejected
-        }
-        return next
     }
 
     /// Rebuilds the state of one declaration from its whole stream.

@@ -1,6 +1,7 @@
 /// The content of a declaration once every field has been checked; what acceptance and amendment record.
 public struct DeclarationDraft: Sendable, Equatable, Codable {
     public var direction: Direction
+    public var procedure: Procedure
     public var supervisionMode: String
     public var declarant: PartyRef
     /// Domestic consignee (import) or consignor (export).

@@ -6,11 +6,17 @@ extension DeclarationForm {
 
     /// Checks every field against the reference data and the registered parties; reports all problems at once.
     public func validated(
-        reference: ReferenceData, parties: [CreditCode: Party]
+        reference: ReferenceData, parties: [CreditCode: Party], at date: Date
     ) throws(ValidationFailure) -> DeclarationDraft {
         var issues = IssueCollector()
         let direction = Direction(rawValue: self.direction)
         if direction == nil { issues.add("/direction", "direction-unknown", "direction is 'import' or 'export'") }
+        let procedure = Procedure(rawValue: self.procedure ?? Procedure.serial.rawValue)
+        if procedure == nil {
+            issues.add(
+                "/procedure", "procedure-unknown",
+                "'\(self.procedure ?? "")' is not one of \(Procedure.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         if reference.supervisionModes[supervisionMode] == nil {
             issues.add("/supervisionMode", "supervision-mode-unknown", "'\(supervisionMode)' is not in the supervision mode table")
         }
@@ -30,11 +36,36 @@ extension DeclarationForm {
         }
         let containers = validatedContainers(reference, &issues)
         let items = validatedItems(reference, &issues)
+        if let procedure, let direction {
+            checkProcedure(procedure, direction, trading, entryExitOffice, reference, parties, date, &issues)
+        }
         try issues.finish()
         return DeclarationDraft(
-            direction: direction!, supervisionMode: supervisionMode, declarant: declarant!, tradingParty: trading!,
+            direction: direction!, procedure: procedure!, supervisionMode: supervisionMode, declarant: declarant!, tradingParty: trading!,
             overseasParty: overseasParty, declarationOffice: declarationOffice!, entryExitOffice: entryExitOffice!,
             transport: transport, billOfLading: billOfLading, incoterm: incoterm, containers: containers, items: items)
+    }
+
+    private func checkProcedure(
+        _ procedure: Procedure, _ direction: Direction, _ trading: PartyRef?, _ office: OfficeCode?,
+        _ reference: ReferenceData, _ parties: [CreditCode: Party], _ date: Date, _ issues: inout IssueCollector
+    ) {
+        if !procedure.directions.contains(direction) {
+            issues.add("/procedure", "procedure-direction", "\(procedure.rawValue) is not used for \(direction.rawValue)s")
+        }
+        if procedure.needsTransportAtLodgement && (transport.means == nil || transport.voyage == nil) {
+            issues.add(
+                "/transport/means", "transport-required",
+                "the \(procedure.rawValue) procedure needs the means of transport and voyage at lodgement")
+        }
+        if let trading, let office, let party = parties[trading.creditCode] {
+            let tier = party.creditTier(at: date)
+            if !reference.allows(procedure, at: office, tier: tier, on: date) {
+                issues.add(
+                    "/procedure", "procedure-not-allowed",
+                    "\(procedure.rawValue) is not open at office \(office) to a \(tier.rawValue) enterprise")
+            }
+        }
     }
 
     private func party(

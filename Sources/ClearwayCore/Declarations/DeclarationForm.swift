@@ -1,6 +1,8 @@
 /// A declaration as submitted, before any check: every field is the text the declarant sent.
 public struct DeclarationForm: Sendable, Equatable, Codable {
     public var direction: String
+    /// `serial` when absent.
+    public var procedure: String?
     public var supervisionMode: String
     public var declarant: String
     public var tradingParty: String
@@ -14,11 +16,12 @@ public struct DeclarationForm: Sendable, Equatable, Codable {
     public var items: [ItemForm]
 
     public init(
-        direction: String, supervisionMode: String, declarant: String, tradingParty: String, overseasParty: String?,
+        direction: String, procedure: String? = nil, supervisionMode: String, declarant: String, tradingParty: String, overseasParty: String?,
         declarationOffice: String, entryExitOffice: String, transport: TransportForm, billOfLading: String?,
         incoterm: String, containers: [ContainerForm], items: [ItemForm]
     ) {
         self.direction = direction
+        self.procedure = procedure
         self.supervisionMode = supervisionMode
         self.declarant = declarant
         self.tradingParty = tradingParty

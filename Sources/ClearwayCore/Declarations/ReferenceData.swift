@@ -1,3 +1,5 @@
+import Foundation
+
 /// The code tables a declaration is checked against, loaded from versioned reference data (never literals in code).
 public struct ReferenceData: Sendable {
     public var hs: HSNomenclature
@@ -14,10 +16,15 @@ public struct ReferenceData: Sendable {
     public var countries: Set<String>
     /// Limits on the size of one declaration.
     public var limits: DeclarationLimits
+    /// Which procedures may be used where and by whom.
+    public var procedureRules: [ProcedureRule]
+    /// Days within which a two-step summary declaration must be completed.
+    public var completionDays: Int
 
     public init(
         hs: HSNomenclature, offices: OfficeTree, supervisionModes: [String: String], transportModes: [String: String],
-        incoterms: Set<String>, currencies: [String: Int], countries: Set<String>, limits: DeclarationLimits
+        incoterms: Set<String>, currencies: [String: Int], countries: Set<String>, limits: DeclarationLimits,
+        procedureRules: [ProcedureRule] = [], completionDays: Int = 14
     ) {
         self.hs = hs
         self.offices = offices
@@ -27,6 +34,17 @@ public struct ReferenceData: Sendable {
         self.currencies = currencies
         self.countries = countries
         self.limits = limits
+        self.procedureRules = procedureRules
+        self.completionDays = completionDays
+    }
+
+    /// Whether `procedure` may be used at `office` by a trading party of `tier` on `date`.
+    public func allows(_ procedure: Procedure, at office: OfficeCode, tier: CreditTier, on date: Date) -> Bool {
+        procedureRules.contains { rule in
+            rule.procedure == procedure && rule.tiers.contains(tier) && rule.effectiveFrom <= date
+                && (rule.effectiveUntil.map { date < $0 } ?? true)
+                && (rule.office.map { offices.isWithin(office, $0) } ?? true)
+        }
     }
 }
 
@@ -37,5 +55,21 @@ public struct DeclarationLimits: Sendable, Equatable, Codable {
     public init(maxItems: Int, maxContainers: Int) {
         self.maxItems = maxItems
         self.maxContainers = maxContainers
+    }
+}
+
+/// One line of the procedure eligibility table: a procedure allowed under an office (nil: everywhere) for some tiers.
+public struct ProcedureRule: Sendable, Equatable {
+    public var procedure: Procedure
+    public var office: OfficeCode?
+    public var tiers: Set<CreditTier>
+    public var effectiveFrom: Date
+    public var effectiveUntil: Date?
+    public init(procedure: Procedure, office: OfficeCode?, tiers: Set<CreditTier>, effectiveFrom: Date, effectiveUntil: Date?) {
+        self.procedure = procedure
+        self.office = office
+        self.tiers = tiers
+        self.effectiveFrom = effectiveFrom
+        self.effectiveUntil = effectiveUntil
     }
 }

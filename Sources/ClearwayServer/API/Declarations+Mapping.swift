@@ -62,7 +62,32 @@ extension Schemas.TimelineEvent {
             details = "cancelled"
         case .rejected(let e):
             reason = e.reason
-            details = "rejected"
+            details = e.returnToShipper.isEmpty
+                ? "rejected" : "rejected; return to shipper: \(e.returnToShipper.joined(separator: ", "))"
+        case .riskDecided(let e): details = "risk decided: \(e.lane.rawValue) lane"
+        case .inspectionCompleted(let e):
+            reason = e.findings
+            details = e.compliant ? "inspection completed: compliant" : "inspection completed: non-compliant"
+        case .dutiesSettled(let e): details = "duties \(e.settlement.rawValue)"
+        case .released: details = "released"
+        case .held(let e):
+            reason = e.reason
+            details = "customs hold"
+        case .unheld: details = "hold lifted"
+        case .portEventRecorded(let e):
+            details = "\(e.event.kind.rawValue)\(e.event.container.map { " \($0)" } ?? "")"
+                + "\(e.event.atShipSide ? " at ship side" : "") (\(e.event.source))"
+        case .movementRefused(let e):
+            reason = e.unmet.map { "hold: \($0.hold)" }.joined(separator: "; ")
+            details = "\(e.movement.rawValue)\(e.container.map { " of \($0)" } ?? "") refused"
+        case .departureApproved(let e): details = "departure approved on \(e.means)\(e.voyage.map { " \($0)" } ?? "")"
+        case .completed(let e): details = e.late ? "complete declaration filed late" : "complete declaration filed"
+        case .rebooked(let e):
+            details = "re-booked to \(e.means)\(e.voyage.map { " \($0)" } ?? ""); shut out: \(e.shutOut.joined(separator: ", "))"
+        case .exceptionRecorded(let e):
+            reason = e.description
+            details = "exception on \(e.container)"
+        case .closed: details = "closed (结关)"
         }
         self.init(
             version: entry.version, position: entry.position, name: entry.name, occurredAt: entry.occurredAt,

@@ -127,6 +127,46 @@ public enum Migrations {
                 "CREATE INDEX declarations_trading ON declarations (trading_party_id, accepted_at)",
             ]
         },
+        Migration(id: "0005-port-logistics") { dialect in
+            [
+                """
+                CREATE TABLE procedure_rules (id \(dialect.autoIncrementPrimaryKey), procedure TEXT NOT NULL,
+                    office TEXT, tiers TEXT NOT NULL, effective_from TEXT NOT NULL, effective_until TEXT)
+                """,
+                """
+                CREATE TABLE declaration_keys (declaration_id TEXT NOT NULL, kind TEXT NOT NULL, key_value TEXT NOT NULL,
+                    active BIGINT NOT NULL, PRIMARY KEY (declaration_id, kind, key_value))
+                """,
+                "CREATE INDEX declaration_keys_lookup ON declaration_keys (kind, key_value, active)",
+                """
+                CREATE TABLE port_events (
+                    id \(dialect.autoIncrementPrimaryKey),
+                    received_at TEXT NOT NULL,
+                    occurred_at TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    container TEXT,
+                    means TEXT,
+                    voyage TEXT,
+                    bill_of_lading TEXT,
+                    source TEXT NOT NULL,
+                    external_id TEXT,
+                    reported_by TEXT NOT NULL,
+                    outcome TEXT NOT NULL,
+                    detail TEXT NOT NULL,
+                    declarations TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX port_events_container ON port_events (container, id)",
+                """
+                CREATE TABLE time_release (
+                    declaration_id TEXT PRIMARY KEY,
+                    accepted_at TEXT NOT NULL,
+                    record TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX time_release_accepted ON time_release (accepted_at)",
+            ]
+        },
     ]
 
     /// Applies every migration not yet recorded; returns the ids it applied. Safe to run from several nodes at once.

@@ -122,6 +122,37 @@ public enum ReferenceTables {
         }
     }
 
+    /// Replaces the procedure eligibility table.
+    public static func replace(_ rules: [ProcedureRule], on db: any SQLDatabase) async throws {
+        try await db.raw("DELETE FROM procedure_rules").run()
+        for rule in rules {
+            try await db.raw(
+                """
+                INSERT INTO procedure_rules (procedure, office, tiers, effective_from, effective_until)
+                VALUES (\(bind: rule.procedure.rawValue), \(bind: rule.office?.rawValue),
+                    \(bind: rule.tiers.map(\.rawValue).sorted().joined(separator: " ")), \(bind: rule.effectiveFrom.timestamp),
+                    \(bind: rule.effectiveUntil?.timestamp))
+                """
+            ).run()
+        }
+    }
+
+    public static func procedureRules(on db: any SQLDatabase) async throws -> [ProcedureRule] {
+        try await db.raw("SELECT procedure, office, tiers, effective_from, effective_until FROM procedure_rules ORDER BY id")
+            .all().compactMap { row in
+                guard let procedure = Procedure(rawValue: try row.decode(column: "procedure", as: String.self)),
+                    let from = Timestamp.parse(try row.decode(column: "effective_from", as: String.self))
+                else { return nil }
+                return ProcedureRule(
+                    procedure: procedure, office: try row.decode(column: "office", as: String?.self).map { try OfficeCode($0) },
+                    tiers: Set(try row.decode(column: "tiers", as: String.self).split(separator: " ").compactMap {
+                        CreditTier(rawValue: String($0))
+                    }),
+                    effectiveFrom: from,
+                    effectiveUntil: try row.decode(column: "effective_until", as: String?.self).flatMap(Timestamp.parse))
+            }
+    }
+
     public static func offices(on db: any SQLDatabase) async throws -> [CustomsOffice] {
         try await db.raw("SELECT code, name, name_zh, parent FROM offices ORDER BY code").all().map { row in
             CustomsOffice(
@@ -180,6 +211,8 @@ public enum ReferenceTables {
             currencies: Dictionary(
                 try await codes("currencies", on: db).map { ($0.code, Int($0.extra) ?? 2) }, uniquingKeysWith: { a, _ in a }),
             countries: Set(try await table("countries").keys),
-            limits: DeclarationLimits(maxItems: limit("max-items", 50), maxContainers: limit("max-containers", 200)))
+            limits: DeclarationLimits(maxItems: limit("max-items", 50), maxContainers: limit("max-containers", 200)),
+            procedureRules: try await procedureRules(on: db),
+            completionDays: limit("two-step-completion-days", 14))
     }
 }

@@ -1,0 +1,52 @@
+import Foundation
+
+extension Declaration {
+    /// The conditions of `movement` that do not hold now, in the procedure's order; empty means allowed.
+    public static func unmetConditions(_ movement: Movement, container: String?, in state: State) -> [Condition] {
+        state.procedure.conditions(for: movement, direction: state.direction).filter {
+            !holds($0, container: container, in: state)
+        }
+    }
+
+    static func holds(_ condition: Condition, container: String?, in state: State) -> Bool {
+        let clearance = state.clearance
+        switch condition {
+        case .transportBound: return state.draft?.transport.isBound == true
+        case .riskDecided: return clearance.riskDecidedAt != nil
+        case .inspectionDone:
+            return clearance.lane != nil && (clearance.lane != .inspection || clearance.inspectionCompliant == true)
+        case .dutiesSettled: return clearance.dutiesSettledAt != nil
+        case .arrivalReported:
+            if state.direction == .export {
+                let boxes = state.boxes.values
+                return boxes.isEmpty ? state.conveyance.arrivedAt != nil : boxes.allSatisfy { $0.gatedInAt != nil }
+            }
+            return state.conveyance.arrivedAt != nil || state.boxes.values.contains { $0.dischargedAt != nil }
+        case .released: return clearance.releasedAt != nil
+        case .notHeld: return clearance.holdReason == nil
+        case .tallyNormal: return state.conveyance.tallyNormal == true
+        case .departureApproved: return clearance.departureApprovedAt != nil
+        case .boxDischarged: return container.flatMap { state.boxes[$0]?.dischargedAt } != nil
+        case .boxGatedIn: return container.flatMap { state.boxes[$0]?.gatedInAt } != nil
+        case .notApplicable: return false
+        case .declarationOpen: return state.status == .accepted || state.status == .released
+        }
+    }
+
+    /// When a condition became true, for measuring how long the next one has been awaited.
+    static func since(_ condition: Condition, in state: State) -> Date? {
+        let clearance = state.clearance
+        switch condition {
+        case .riskDecided: return clearance.riskDecidedAt
+        case .inspectionDone: return clearance.inspectionCompletedAt ?? clearance.riskDecidedAt
+        case .dutiesSettled: return clearance.dutiesSettledAt
+        case .released: return clearance.releasedAt
+        case .departureApproved: return clearance.departureApprovedAt
+        case .tallyNormal: return state.conveyance.talliedAt
+        case .arrivalReported:
+            return state.direction == .export
+                ? state.boxes.values.compactMap(\.gatedInAt).max() : state.conveyance.arrivedAt
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,186 @@
+import Foundation
+
+extension Declaration {
+    /// Decides a command: the events it causes, followed by any release or closure that those events make due.
+    public static func decide(_ command: Command, _ state: State, _ context: Context) throws(ClearanceError) -> [Event] {
+        let events = try decideOwn(command, state, context)
+        if events.contains(where: \.isRefusal) { return events }
+        return events + consequences(of: events, from: state, context)
+    }
+
+    private static func decideOwn(_ command: Command, _ state: State, _ context: Context) throws(ClearanceError) -> [Event] {
+        let stamp = context.stamp
+        switch command {
+        case .lodge(let draft, let sequence):
+            guard !state.exists else { throw .notAllowedInState(action: "lodge", state: state.status!.rawValue) }
+            guard (1...CustomsNumber.maxSequence).contains(sequence) else {
+                throw .forbidden(reason: "the customs number sequence of office \(draft.declarationOffice) is exhausted")
+            }
+            let number = CustomsNumber(
+                office: draft.declarationOffice, year: chinaCalendar.component(.year, from: context.now),
+                direction: draft.direction, sequence: sequence)
+            let due = draft.procedure == .twoStep
+                ? context.now.addingTimeInterval(TimeInterval(context.rules.completionDays) * 86_400) : nil
+            return [.accepted(.init(stamp: stamp, customsNumber: number, draft: draft, completionDue: due))]
+        case .amend(let draft):
+            let current = try require(state, "amend", in: [.accepted])
+            var issues = IssueCollector()
+            if draft.direction != current.direction {
+                issues.add("/direction", "unchangeable", "the direction of an accepted declaration cannot change")
+            }
+            if draft.declarationOffice != current.declarationOffice {
+                issues.add("/declarationOffice", "unchangeable", "the office of declaration is part of the customs number")
+            }
+            if draft.declarant != current.declarant {
+                issues.add("/declarant", "unchangeable", "the declarant of an accepted declaration cannot change")
+            }
+            if draft.procedure != current.procedure {
+                issues.add("/procedure", "unchangeable", "the procedure of an accepted declaration cannot change")
+            }
+            do { try issues.finish() } catch { throw .invalid(error) }
+            guard draft != current else { return [] }
+            return [.amended(.init(stamp: stamp, draft: draft))]
+        case .bindTransport(let means, let voyage):
+            _ = try require(state, "bind transport to", in: [.accepted, .released])
+            return [.transportBound(.init(stamp: stamp, means: means, voyage: voyage))]
+        case .cancel(let reason):
+            _ = try require(state, "cancel", in: [.accepted])
+            return [.cancelled(.init(stamp: stamp, reason: reason))]
+        case .reject(let reason):
+            _ = try require(state, "reject", in: [.accepted])
+            let returning = state.direction == .export
+                ? state.boxes.filter { $0.value.gatedInAt != nil && $0.value.loadedAt == nil }.keys.sorted() : []
+            return [.rejected(.init(stamp: stamp, reason: reason, returnToShipper: returning))]
+        case .decideRisk(let lane):
+            _ = try require(state, "decide the risk of", in: [.accepted])
+            guard state.clearance.riskDecidedAt == nil else {
+                throw .notAllowedInState(action: "decide the risk of", state: "already risk-decided")
+            }
+            return [.riskDecided(.init(stamp: stamp, lane: lane))]
+        case .completeInspection(let compliant, let findings):
+            _ = try require(state, "complete the inspection of", in: [.accepted])
+            guard state.clearance.lane == .inspection, state.clearance.inspectionCompletedAt == nil else {
+                throw .notAllowedInState(action: "complete an inspection of", state: "not awaiting inspection")
+            }
+            return [.inspectionCompleted(.init(stamp: stamp, compliant: compliant, findings: findings))]
+        case .settleDuties(let settlement):
+            _ = try require(state, "settle duties of", in: [.accepted, .released])
+            guard state.clearance.dutiesSettledAt == nil else { return [] }
+            return [.dutiesSettled(.init(stamp: stamp, settlement: settlement))]
+        case .hold(let reason):
+            _ = try require(state, "hold", in: [.accepted, .released])
+            return [.held(.init(stamp: stamp, reason: reason))]
+        case .unhold:
+            _ = try require(state, "release the hold on", in: [.accepted, .released])
+            guard state.clearance.holdReason != nil else { return [] }
+            return [.unheld(.init(stamp: stamp))]
+        case .recordPortEvent(let event):
+            return try decidePortEvent(event, state, stamp)
+        case .confirmDeparture(let means, let voyage):
+            _ = try require(state, "confirm the departure of", in: [.accepted, .released])
+            guard state.procedure == .departureConfirmation else {
+                throw .notAllowedInState(action: "confirm departure under", state: state.procedure.rawValue)
+            }
+            guard state.clearance.departureApprovedAt == nil else { return [] }
+            var bound = state
+            bound.draft?.transport.means = means
+            bound.draft?.transport.voyage = voyage
+            let unmet = unmetConditions(.departureApproval, container: nil, in: bound)
+            let binding = Event.transportBound(.init(stamp: stamp, means: means, voyage: voyage))
+            guard unmet.isEmpty else {
+                return [binding, .movementRefused(.init(stamp: stamp, movement: .departureApproval, container: nil, unmet: unmet))]
+            }
+            return [binding, .departureApproved(.init(stamp: stamp, means: means, voyage: voyage))]
+        case .completeDeclaration(let draft):
+            let current = try require(state, "complete", in: [.accepted, .released])
+            guard state.procedure == .twoStep, state.clearance.completedAt == nil else {
+                throw .notAllowedInState(action: "complete", state: "not an open two-step summary declaration")
+            }
+            guard draft.direction == current.direction, draft.declarationOffice == current.declarationOffice,
+                draft.declarant == current.declarant
+            else {
+                throw .invalid(ValidationFailure([
+                    FieldIssue("/", "unchangeable", "the complete declaration keeps the direction, office and declarant")
+                ]))
+            }
+            let late = state.clearance.completionDue.map { context.now > $0 } ?? false
+            return [.completed(.init(stamp: stamp, draft: draft, late: late))]
+        case .rebook(let means, let voyage):
+            _ = try require(state, "re-book", in: [.accepted, .released])
+            guard state.direction == .export else { throw .notAllowedInState(action: "re-book", state: "an import") }
+            let shutOut = state.boxes.filter { $0.value.loadedAt == nil }.keys.sorted()
+            guard !shutOut.isEmpty || state.boxes.isEmpty else {
+                throw .notAllowedInState(action: "re-book", state: "fully loaded")
+            }
+            return [.rebooked(.init(stamp: stamp, means: means, voyage: voyage, shutOut: shutOut))]
+        case .recordException(let container, let description):
+            _ = try require(state, "record an exception on", in: [.released, .closed])
+            guard state.boxes[container]?.loadedAt != nil else {
+                throw .notFound(kind: "loaded container", id: container)
+            }
+            return [.exceptionRecorded(.init(stamp: stamp, container: container, description: description))]
+        }
+    }
+
+    private static func decidePortEvent(_ event: PortEvent, _ state: State, _ stamp: Event.Stamp) throws(ClearanceError)
+        -> [Event]
+    {
+        guard let status = state.status else { throw .notFound(kind: "declaration", id: state.id) }
+        if let container = event.container?.rawValue {
+            guard state.boxes[container] != nil else { throw .notFound(kind: "container on this declaration", id: container) }
+            if isDuplicate(event, state.boxes[container]!) { return [] }
+        }
+        if let movement = event.movement(direction: state.direction) {
+            let unmet = status == .accepted || status == .released
+                ? unmetConditions(movement, container: event.container?.rawValue, in: state) : [Condition.declarationOpen]
+            if !unmet.isEmpty {
+                return [.movementRefused(.init(
+                    stamp: stamp, movement: movement, container: event.container?.rawValue, unmet: unmet))]
+            }
+        }
+        return [.portEventRecorded(.init(stamp: stamp, event: event))]
+    }
+
+    private static func isDuplicate(_ event: PortEvent, _ box: Box) -> Bool {
+        switch event.kind {
+        case .discharged: box.dischargedAt != nil
+        case .gatedIn: box.gatedInAt != nil
+        case .loaded: box.loadedAt != nil
+        case .gatedOut: box.gatedOutAt != nil
+        default: false
+        }
+    }
+
+    static func require(_ state: State, _ action: String, in allowed: Set<Status>) throws(ClearanceError)
+        -> DeclarationDraft
+    {
+        guard let status = state.status, let draft = state.draft else {
+            throw .notFound(kind: "declaration", id: state.id)
+        }
+        guard allowed.contains(status) else { throw .notAllowedInState(action: action, state: status.rawValue) }
+        return draft
+    }
+
+    /// Release and closure are not asked for: they happen, by the system, as soon as their conditions hold.
+    static func consequences(of events: [Event], from state: State, _ context: Context) -> [Event] {
+        var current = events.reduce(state, evolve)
+        var derived: [Event] = []
+        let stamp = Event.Stamp(at: context.now, by: .system)
+        if current.status == .accepted, unmetConditions(.release, container: nil, in: current).isEmpty {
+            let released = Event.released(.init(stamp: stamp))
+            derived.append(released)
+            current = evolve(current, released)
+        }
+        if current.status == .released, isReadyToClose(current) {
+            derived.append(.closed(.init(stamp: stamp)))
+        }
+        return derived
+    }
+
+    /// An export or transit closes (结关) once every box is loaded, the clean manifest is filed and the conveyance left.
+    static func isReadyToClose(_ state: State) -> Bool {
+        guard state.direction == .export || state.procedure == .departureConfirmation else { return false }
+        return state.boxes.values.allSatisfy { $0.loadedAt != nil } && state.conveyance.departedAt != nil
+            && state.conveyance.manifests[PortEvent.Manifest.clean.rawValue] != nil
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+
+extension Declaration {
+    public static func evolve(_ state: State, _ event: Event) -> State {
+        var next = state
+        next.version += 1
+        next.updatedAt = event.stamp.at
+        let at = event.at
+        switch event {
+        case .accepted(let e):
+            next.status = .accepted
+            next.customsNumber = e.customsNumber
+            next.draft = e.draft
+            next.acceptedAt = at
+            next.clearance.completionDue = e.completionDue
+            for container in e.draft.containers { next.boxes[container.number.rawValue] = Box() }
+        case .amended(let e):
+            next.draft = e.draft
+            next.boxes = Dictionary(uniqueKeysWithValues: e.draft.containers.map {
+                ($0.number.rawValue, state.boxes[$0.number.rawValue] ?? Box())
+            })
+        case .transportBound(let e):
+            next.draft?.transport.means = e.means
+            next.draft?.transport.voyage = e.voyage
+        case .cancelled:
+            next.status = .cancelled
+            next.clearance.finalAt = at
+        case .rejected:
+            next.status = .rejected
+            next.clearance.finalAt = at
+        case .riskDecided(let e):
+            next.clearance.lane = e.lane
+            next.clearance.riskDecidedAt = at
+        case .inspectionCompleted(let e):
+            next.clearance.inspectionCompletedAt = at
+            next.clearance.inspectionCompliant = e.compliant
+        case .dutiesSettled(let e):
+            next.clearance.dutiesSettledAt = at
+            next.clearance.settlement = e.settlement
+        case .released:
+            next.status = .released
+            next.clearance.releasedAt = at
+        case .held(let e):
+            next.clearance.holdReason = e.reason
+            next.clearance.heldSince = at
+        case .unheld:
+            next.clearance.holdReason = nil
+            next.clearance.heldSince = nil
+        case .portEventRecorded(let e):
+            apply(e.event, to: &next)
+        case .movementRefused(let e):
+            next.refusals.append(Refusal(movement: e.movement, container: e.container, unmet: e.unmet, at: at))
+        case .departureApproved(let e):
+            next.clearance.departureApprovedAt = at
+            next.draft?.transport.means = e.means
+            next.draft?.transport.voyage = e.voyage
+        case .completed(let e):
+            next.draft = e.draft
+            next.clearance.completedAt = at
+        case .rebooked(let e):
+            next.draft?.transport.means = e.means
+            next.draft?.transport.voyage = e.voyage
+            next.conveyance = Conveyance()
+            for container in e.shutOut { next.boxes[container]?.shutOut = true }
+        case .exceptionRecorded(let e):
+            next.exceptions.append("\(e.container): \(e.description)")
+        case .closed:
+            next.status = .closed
+            next.clearance.closedAt = at
+            next.clearance.finalAt = at
+        }
+        return next
+    }
+
+    static func apply(_ event: PortEvent, to state: inout State) {
+        let at = event.at
+        if let container = event.container?.rawValue {
+            var box = state.boxes[container] ?? Box()
+            switch event.kind {
+            case .discharged: box.dischargedAt = at
+            case .gatedIn: box.gatedInAt = at
+            case .loaded: box.loadedAt = at
+            case .gatedOut: box.gatedOutAt = at
+            default: break
+            }
+            state.boxes[container] = box
+        }
+        switch event.kind {
+        case .conveyanceArrived: state.conveyance.arrivedAt = at
+        case .conveyanceDeparted: state.conveyance.departedAt = at
+        case .tallied:
+            state.conveyance.tallyNormal = event.tallyNormal
+            state.conveyance.talliedAt = at
+        case .manifestFiled:
+            if let manifest = event.manifest { state.conveyance.manifests[manifest.rawValue] = at }
+        default: break
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import ClearwayCore
+import SQLKit
+
+/// The keys that join a terminal's or carrier's events to declarations: container, bill of lading, vessel and voyage.
+public enum DeclarationKeys {
+    /// The kinds of key.
+    public enum Kind: String, Sendable {
+        case container
+        case billOfLading = "bill-of-lading"
+        case conveyance
+    }
+
+    /// The conveyance key of a means and voyage, spelled the same way on both sides.
+    public static func conveyance(means: String, voyage: String?) -> String {
+        "\(means.uppercased())/\((voyage ?? "").uppercased())"
+    }
+
+    /// Rewrites the keys of one declaration from its state, in the transaction that changed it.
+    public static func update(_ state: Declaration.State, on db: any SQLDatabase) async throws {
+        guard let draft = state.draft else { return }
+        try await db.raw("DELETE FROM declaration_keys WHERE declaration_id = \(bind: state.id)").run()
+        let open = state.status == .accepted || state.status == .released ? 1 : 0
+        var keys: [(Kind, String)] = draft.containers.map { (.container, $0.number.rawValue) }
+        if let bill = draft.billOfLading { keys.append((.billOfLading, bill)) }
+        if let means = draft.transport.means {
+            keys.append((.conveyance, conveyance(means: means, voyage: draft.transport.voyage)))
+        }
+        for (kind, value) in keys {
+            try await db.raw(
+                """
+                INSERT INTO declaration_keys (declaration_id, kind, key_value, active)
+                VALUES (\(bind: state.id), \(bind: kind.rawValue), \(bind: value), \(bind: open))
+                ON CONFLICT (declaration_id, kind, key_value) DO NOTHING
+                """
+            ).run()
+        }
+    }
+
+    /// The open declarations a key names.
+    public static func declarations(_ kind: Kind, _ value: String, on db: any SQLDatabase) async throws -> [String] {
+        try await db.raw(
+            """
+            SELECT declaration_id FROM declaration_keys
+            WHERE kind = \(bind: kind.rawValue) AND key_value = \(bind: value) AND active = 1
+            ORDER BY declaration_id
+            """
+        ).all().map { try $0.decode(column: "declaration_id", as: String.self) }
+    }
+}

@@ -1,0 +1,69 @@
+import ClearwayCore
+import Foundation
+import SQLKit
+
+/// Every port event received, with what became of it: applied to which declarations, or refused and why.
+public enum PortEventLog {
+    /// One logged event.
+    public struct Entry: Sendable, Equatable {
+        public var id: Int64
+        public var event: PortEvent
+        public var outcome: String
+        public var detail: String
+        public var declarations: [String]
+    }
+
+    public static func append(
+        _ event: PortEvent, reportedBy: String, outcome: String, detail: String, declarations: [String], at date: Date,
+        on db: any SQLDatabase
+    ) async throws -> Int64 {
+        let row = try await db.raw(
+            """
+            INSERT INTO port_events (received_at, occurred_at, kind, container, means, voyage, bill_of_lading, source,
+                external_id, reported_by, outcome, detail, declarations)
+            VALUES (\(bind: date.timestamp), \(bind: event.at.timestamp), \(bind: event.kind.rawValue),
+                \(bind: event.container?.rawValue), \(bind: event.means), \(bind: event.voyage), \(bind: event.billOfLading),
+                \(bind: event.source), \(bind: event.externalID), \(bind: reportedBy), \(bind: outcome), \(bind: detail),
+                \(bind: declarations.joined(separator: ",")))
+            RETURNING id
+            """
+        ).first()
+        return try row!.decode(column: "id", as: Int64.self)
+    }
+}
+
+extension PortEventLog {
+    /// Events that matched no declaration when they came, for the given container and conveyance keys, oldest first.
+    public static func unmatched(keys: [(kind: String, value: String)], on db: any SQLDatabase) async throws -> [PortEvent] {
+        var events: [(Int64, PortEvent)] = []
+        for (kind, value) in keys {
+            let condition: SQLQueryString
+            if kind == "container" {
+                condition = "container = \(bind: value)"
+            } else {
+                let parts = value.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+                condition = "UPPER(means) = \(bind: parts[0]) AND COALESCE(UPPER(voyage), '') = \(bind: parts.count > 1 ? parts[1] : "") AND container IS NULL"
+            }
+            let rows = try await db.raw(
+                """
+                SELECT id, occurred_at, kind, container, means, voyage, bill_of_lading, source, external_id
+                FROM port_events WHERE outcome = 'unmatched' AND \(condition) ORDER BY id
+                """
+            ).all()
+            for row in rows {
+                guard let kind = PortEvent.Kind(rawValue: try row.decode(column: "kind", as: String.self)),
+                    let at = Timestamp.parse(try row.decode(column: "occurred_at", as: String.self))
+                else { continue }
+                events.append((try row.decode(column: "id", as: Int64.self), PortEvent(
+                    kind: kind, at: at,
+                    container: try row.decode(column: "container", as: String?.self).flatMap { try? ContainerNumber($0) },
+                    means: try row.decode(column: "means", as: String?.self),
+                    voyage: try row.decode(column: "voyage", as: String?.self),
+                    billOfLading: try row.decode(column: "bill_of_lading", as: String?.self),
+                    source: try row.decode(column: "source", as: String.self),
+                    externalID: try row.decode(column: "external_id", as: String?.self))))
+            }
+        }
+        return events.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+}
