@@ -1,4 +1,5 @@
 import ClearwayCore
+import ClearwayInterop
 import ClearwayStore
 import Foundation
 import Logging
@@ -39,6 +40,7 @@ public final class Clearway: Sendable {
         var reference: ReferenceData
         var policy: Policy
         var ports: [BorderPort]
+        var dcsaRules: DCSAEvents.Rules
         var rules: Declaration.Rules { .init(completionDays: reference.completionDays) }
     }
 
@@ -52,15 +54,27 @@ public final class Clearway: Sendable {
     func cached() async throws -> Cached {
         if let cached = cache.withLock({ $0 }) { return cached }
         let edition = environment.hsEdition
-        let (reference, ports) = try await store.read { db in
-            (try await ReferenceTables.referenceData(hsEdition: edition, on: db), try await ReferenceTables.ports(on: db))
+        let (reference, ports, classifiers, documents) = try await store.read { db in
+            (
+                try await ReferenceTables.referenceData(hsEdition: edition, on: db), try await ReferenceTables.ports(on: db),
+                try await ReferenceTables.codes("dcsa-equipment-classifiers", on: db),
+                try await ReferenceTables.codes("dcsa-shipment-documents", on: db)
+            )
         }
-        let fresh = Cached(reference: reference, policy: Policy(offices: reference.offices), ports: ports)
+        func table(_ codes: [ReferenceTables.Code]) -> [String: Set<String>] {
+            Dictionary(codes.map { ($0.code, Set($0.extra.split(separator: " ").map(String.init))) }, uniquingKeysWith: { a, _ in a })
+        }
+        let fresh = Cached(
+            reference: reference, policy: Policy(offices: reference.offices), ports: ports,
+            dcsaRules: DCSAEvents.Rules(equipmentClassifiers: table(classifiers), shipmentDocuments: table(documents)))
         cache.withLock { $0 = fresh }
         return fresh
     }
 
     public func referenceData() async throws -> ReferenceData { try await cached().reference }
+
+    /// The DCSA code restrictions from reference data.
+    public func dcsaRules() async throws -> DCSAEvents.Rules { try await cached().dcsaRules }
     public func policy() async throws -> Policy { try await cached().policy }
 
     /// Forgets cached reference data, after a reload.

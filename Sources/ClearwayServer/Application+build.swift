@@ -36,7 +36,7 @@ public func buildRouter(
     let handlers = APIHandlers(clearway: clearway, registry: registry)
     try handlers.registerHandlers(
         on: router, serverURL: URL(string: "/")!,
-        configuration: Configuration(dateTranscoder: .iso8601WithFractionalSeconds))
+        configuration: Configuration(dateTranscoder: FlexibleDateTranscoder()))
     return router
 }
 

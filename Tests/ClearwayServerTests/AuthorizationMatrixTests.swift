@@ -28,6 +28,8 @@ struct AuthorizationMatrixTests {
         /// What a signed-in principal outside `allowed` gets: 403 when it may know the thing exists, else 404.
         var denied: HTTPResponse.Status
         var isPublic = false
+        /// Roles that may see the declaration but not do this: they get 403 rather than 404.
+        var seenBy: Set<Role> = []
         var request: @Sendable (Clearway, Role?) async throws -> Call
     }
 
@@ -35,13 +37,119 @@ struct AuthorizationMatrixTests {
     static let declarers: Set<Role> = [.trader, .broker, .tradeServiceEnterprise]
 
     /// A fresh declaration lodged by East Ocean (trader) at Yangshan (2248, under Shanghai 2200).
-    static func freshDeclaration(_ clearway: Clearway) async throws -> String {
-        try await clearway.lodge(Demo.importForm(), by: try await Demo.principal("trader", in: clearway)).id
+    static func freshDeclaration(_ clearway: Clearway, _ change: (inout DeclarationForm) -> Void = { _ in }) async throws
+        -> String
+    {
+        var form = Demo.importForm()
+        change(&form)
+        return try await clearway.lodge(form, by: try await Demo.principal("trader", in: clearway)).id
+    }
+
+    static let watchers: Set<Role> = [.trader, .customsOfficer, .quarantineOfficer, .admin]
+
+    static func clearanceEndpoints() -> [Endpoint] {
+        @Sendable func path(_ id: String, _ suffix: String) -> String { "/api/v1/declarations/\(id)/\(suffix)" }
+        return [
+            Endpoint(operation: "POST /api/v1/declarations/{declarationId}/risk", allowed: [.customsOfficer], success: .ok,
+                denied: .notFound, seenBy: watchers) { clearway, role in
+                Call(method: .post, path: path(try await freshDeclaration(clearway), "risk"), token: token(role),
+                    json: #"{"lane":"green"}"#)
+            },
+            Endpoint(operation: "POST /api/v1/declarations/{declarationId}/inspection", allowed: [.customsOfficer],
+                success: .ok, denied: .notFound, seenBy: watchers) { clearway, role in
+                let id = try await freshDeclaration(clearway)
+                _ = try await clearway.decideRisk(id, lane: .inspection, by: try await Demo.principal("officer", in: clearway))
+                return Call(method: .post, path: path(id, "inspection"), token: token(role),
+                    json: #"{"compliant":true,"findings":"as declared"}"#)
+            },
+            Endpoint(operation: "POST /api/v1/declarations/{declarationId}/duties", allowed: [.trader, .customsOfficer],
+                success: .ok, denied: .notFound, seenBy: watchers) { clearway, role in
+                Call(method: .post, path: path(try await freshDeclaration(clearway), "duties"), token: token(role),
+                    json: #"{"settlement":"paid"}"#)
+            },
+            Endpoint(operation: "POST /api/v1/declarations/{declarationId}/hold", allowed: [.customsOfficer], success: .ok,
+                denied: .notFound, seenBy: watchers) { clearway, role in
+                Call(method: .post, path: path(try await freshDeclaration(clearway), "hold"), token: token(role),
+                    json: #"{"reason":"intelligence"}"#)
+            },
+            Endpoint(operation: "DELETE /api/v1/declarations/{declarationId}/hold", allowed: [.customsOfficer], success: .ok,
+                denied: .notFound, seenBy: watchers) { clearway, role in
+                Call(method: .delete, path: path(try await freshDeclaration(clearway), "hold"), token: token(role))
+            },
+            Endpoint(operation: "POST /api/v1/declarations/{declarationId}/departure-confirmation", allowed: [.trader],
+                success: .ok, denied: .notFound, seenBy: watchers) { clearway, role in
+                let id = try await freshDeclaration(clearway) {
+                    $0.procedure = "departure-confirmation"
+                    $0.transport = TransportForm(mode: "2", means: nil, voyage: nil)
+                }
+                _ = try await clearway.decideRisk(id, lane: .green, by: try await Demo.principal("officer", in: clearway))
+                _ = try await clearway.recordPortEvent(
+                    PortEvent(kind: .tallied, at: Date(), billOfLading: "COSU6245187340", tallyNormal: true),
+                    by: try await Demo.principal("terminal", in: clearway))
+                return Call(method: .post, path: path(id, "departure-confirmation"), token: token(role),
+                    json: #"{"means":"CHANGJIANG 7","voyage":"B2417"}"#)
+            },
+            Endpoint(operation: "POST /api/v1/declarations/{declarationId}/complete", allowed: [.trader], success: .ok,
+                denied: .notFound, seenBy: watchers) { clearway, role in
+                let id = try await freshDeclaration(clearway) { $0.procedure = "two-step" }
+                return Call(method: .post, path: path(id, "complete"), token: token(role),
+                    json: declarationJSON(extra: #""procedure":"two-step","#))
+            },
+            Endpoint(operation: "POST /api/v1/declarations/{declarationId}/rebook", allowed: [.trader], success: .ok,
+                denied: .notFound, seenBy: watchers) { clearway, role in
+                let id = try await freshDeclaration(clearway) { $0.direction = "export" }
+                return Call(method: .post, path: path(id, "rebook"), token: token(role),
+                    json: #"{"means":"COSCO SHIPPING LEO","voyage":"051E"}"#)
+            },
+            Endpoint(operation: "POST /api/v1/declarations/{declarationId}/exceptions", allowed: [.customsOfficer],
+                success: .ok, denied: .notFound, seenBy: watchers) { clearway, role in
+                let container = ["CSQU3054383", "MSKU9070323", "TGHU1234567"].randomElement()!
+                let id = try await freshDeclaration(clearway) {
+                    $0.direction = "export"
+                    $0.procedure = "direct-loading"
+                    $0.containers = [ContainerForm(number: container, seals: [])]
+                }
+                let officer = try await Demo.principal("officer", in: clearway)
+                let terminal = try await Demo.principal("terminal", in: clearway)
+                _ = try await clearway.decideRisk(id, lane: .green, by: officer)
+                _ = try await clearway.settleDuties(id, .paid, by: officer)
+                for kind in [PortEvent.Kind.gatedIn, .loaded] {
+                    _ = try await clearway.recordPortEvent(
+                        PortEvent(kind: kind, at: Date(), container: try ContainerNumber(container)), by: terminal)
+                }
+                return Call(method: .post, path: path(id, "exceptions"), token: token(role),
+                    json: #"{"container":"\#(container)","description":"seal broken"}"#)
+            },
+            Endpoint(operation: "GET /api/v1/declarations/{declarationId}/waiting", allowed: watchers, success: .ok,
+                denied: .notFound) { clearway, role in
+                Call(method: .get, path: path(try await freshDeclaration(clearway), "waiting"), token: token(role))
+            },
+            Endpoint(operation: "POST /api/v1/port-events", allowed: [.terminalOperator, .logisticsFirm, .admin],
+                success: .accepted, denied: .forbidden) { _, role in
+                Call(method: .post, path: "/api/v1/port-events", token: token(role),
+                    json: #"{"kind":"gated-in","at":"2026-03-01T08:00:00Z","container":"TGHU1234567"}"#)
+            },
+            Endpoint(operation: "POST /api/v1/port-events/dcsa", allowed: [.terminalOperator, .logisticsFirm, .admin],
+                success: .accepted, denied: .forbidden) { _, role in
+                Call(method: .post, path: "/api/v1/port-events/dcsa", token: token(role),
+                    json: #"{"events":[{"eventID":"e-\#(UUID().uuidString)","eventDateTime":"2026-03-01T08:00:00Z","eventClassification":{"eventTypeCode":"EQUIPMENT","eventClassifierCode":"ACT","equipmentEventTypeCode":"GTIN"},"equipmentDetails":{"equipmentReference":"TGHU1234567"}}]}"#)
+            },
+            Endpoint(operation: "GET /api/v1/exports/open",
+                allowed: declarers.union([.customsOfficer, .quarantineOfficer, .admin]), success: .ok, denied: .forbidden) {
+                _, role in Call(method: .get, path: "/api/v1/exports/open?olderThanDays=0", token: token(role))
+            },
+            Endpoint(operation: "GET /api/v1/reports/time-release", allowed: [.customsOfficer, .admin, .portAuthority],
+                success: .ok, denied: .forbidden) { _, role in
+                Call(method: .get, path: "/api/v1/reports/time-release?by=procedure", token: token(role))
+            },
+        ]
     }
 
     static func token(_ role: Role?) -> String? { role.map { "demo-token-\(users[$0]!)" } }
 
-    static let endpoints: [Endpoint] = [
+    static let endpoints: [Endpoint] = baseEndpoints + clearanceEndpoints()
+
+    static let baseEndpoints: [Endpoint] = [
         Endpoint(operation: "GET /healthz", allowed: everyone, success: .ok, denied: .ok, isPublic: true) { _, role in
             Call(method: .get, path: "/healthz", token: token(role))
         },
@@ -163,6 +271,7 @@ struct AuthorizationMatrixTests {
     /// Roles that can see a declaration but may not do the action answer 403, not 404.
     static func expected(_ endpoint: Endpoint, _ role: Role) -> HTTPResponse.Status {
         if endpoint.allowed.contains(role) { return endpoint.success }
+        if endpoint.seenBy.contains(role) { return .forbidden }
         let changes = ["PUT /api/v1/declarations/{declarationId}", "POST /api/v1/declarations/{declarationId}/transport",
             "POST /api/v1/declarations/{declarationId}/cancel", "POST /api/v1/declarations/{declarationId}/reject"]
         let canSee: Set<Role> = [.trader, .customsOfficer, .quarantineOfficer, .admin]
@@ -206,7 +315,7 @@ struct AuthorizationMatrixTests {
                 if let path { operations.insert("\(method.uppercased()) \(path)") }
             }
         }
-        #expect(operations.count == 25)
+        #expect(operations.count == 39)
         #expect(operations == Set(Self.endpoints.map(\.operation)))
     }
 }

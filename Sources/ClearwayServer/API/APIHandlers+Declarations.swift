@@ -86,7 +86,7 @@ extension APIHandlers {
             items: page.items.map { .init($0, currencies: currencies) }, nextCursor: page.next?.token))))
     }
 
-    private func declaration(_ state: Declaration.State) async throws -> Components.Schemas.Declaration {
+    func declaration(_ state: Declaration.State) async throws -> Components.Schemas.Declaration {
         .init(state, currencies: try await clearway.referenceData().currencies)
     }
 

@@ -27,7 +27,13 @@ extension Schemas.Declaration {
         let draft = state.draft!
         self.init(
             id: state.id, customsNumber: state.customsNumber?.rawValue ?? "",
-            status: Schemas.DeclarationStatus(rawValue: state.status?.rawValue ?? "accepted")!, version: state.version,
+            status: Schemas.DeclarationStatus(rawValue: state.status?.rawValue ?? "accepted")!,
+            procedure: draft.procedure.rawValue, version: state.version, clearance: .init(state),
+            boxes: state.boxes.sorted { $0.key < $1.key }.map { container, box in
+                .init(
+                    container: container, dischargedAt: box.dischargedAt, gatedInAt: box.gatedInAt, loadedAt: box.loadedAt,
+                    gatedOutAt: box.gatedOutAt, shutOut: box.shutOut)
+            },
             acceptedAt: state.acceptedAt ?? .distantPast, updatedAt: state.updatedAt ?? .distantPast,
             direction: draft.direction.rawValue, supervisionMode: draft.supervisionMode,
             declarant: .init(draft.declarant), tradingParty: .init(draft.tradingParty), overseasParty: draft.overseasParty,
@@ -111,5 +117,35 @@ extension Schemas.Party {
             creditHistory: party.creditHistory.map {
                 .init(tier: Schemas.CreditTier(rawValue: $0.tier.rawValue)!, effectiveFrom: $0.effectiveFrom)
             })
+    }
+}
+
+extension Schemas.ClearanceSummary {
+    init(_ state: Declaration.State) {
+        let c = state.clearance
+        self.init(
+            lane: c.lane?.rawValue, riskDecidedAt: c.riskDecidedAt, inspectionCompletedAt: c.inspectionCompletedAt,
+            inspectionCompliant: c.inspectionCompliant, dutiesSettledAt: c.dutiesSettledAt, settlement: c.settlement?.rawValue,
+            releasedAt: c.releasedAt, holdReason: c.holdReason, departureApprovedAt: c.departureApprovedAt,
+            completionDue: c.completionDue, completedAt: c.completedAt, closedAt: c.closedAt,
+            conveyanceArrivedAt: state.conveyance.arrivedAt, conveyanceDepartedAt: state.conveyance.departedAt,
+            tallyNormal: state.conveyance.tallyNormal)
+    }
+}
+
+extension Schemas.Wait {
+    init(_ wait: Declaration.Wait) {
+        self.init(
+            movement: wait.movement.rawValue, condition: wait.condition.rawValue, container: wait.container,
+            party: wait.party, since: wait.since, detail: wait.detail)
+    }
+}
+
+extension Schemas.PortEventOutcome {
+    init(_ outcome: PortEventOutcome) {
+        self.init(
+            logId: outcome.logID, outcome: outcome.unmatched ? "unmatched" : outcome.refused.isEmpty ? "applied" : "refused",
+            applied: outcome.applied,
+            refused: outcome.refused.sorted { $0.key < $1.key }.map { .init(declarationId: $0.key, reason: $0.value) })
     }
 }

@@ -6,10 +6,23 @@ import Hummingbird
 struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
     let clearway: Clearway
 
+    /// What answers without a login; everything else is refused with 401 before its body is read.
+    static var publicPaths: Set<String> {
+        [
+            "/healthz", "/readyz", "/metrics", "/openapi.yaml", "/api/v1/auth/login", "/api/v1/offices", "/api/v1/ports",
+            "/api/v1/agencies",
+        ]
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        guard let header = request.headers[.authorization] else { return try await next(request, context) }
+        guard let header = request.headers[.authorization] else {
+            guard Self.publicPaths.contains(request.uri.path) else {
+                throw ClearanceError.unauthenticated(reason: "this endpoint needs a bearer token")
+            }
+            return try await next(request, context)
+        }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             throw ClearanceError.unauthenticated(reason: "the Authorization header must be 'Bearer <token>'")

@@ -1,3 +1,4 @@
+import ClearwayApp
 import ClearwayCore
 import ClearwayStore
 import Foundation
@@ -38,6 +39,15 @@ struct Problem: Encodable, Sendable {
             return from(error)
         case let error as DecodingError:
             return from(error)
+        case let error as RefusalRecorded:
+            return Problem(
+                code: "movement-refused", title: "Refused by the clearance rules", status: .conflict,
+                detail: "\(error.refusal.movement.rawValue)\(error.refusal.container.map { " of \($0)" } ?? "") refused: \(error.refusal.reason)")
+        case let error as PortEventRefused:
+            return Problem(
+                code: "movement-refused", title: "Refused by the clearance rules", status: .conflict,
+                detail: error.outcome.refused.sorted { $0.key < $1.key }.map { "declaration \($0.key): \($0.value)" }
+                    .joined(separator: "; "))
         case let error as StoreError:
             if case .versionConflict(let stream, let expected, _) = error {
                 return from(ClearanceError.conflict(stream: stream, expectedVersion: expected))
