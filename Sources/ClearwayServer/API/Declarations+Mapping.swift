@@ -8,7 +8,8 @@ typealias Schemas = Components.Schemas
 extension DeclarationForm {
     init(_ input: Schemas.DeclarationInput) {
         self.init(
-            direction: input.direction, supervisionMode: input.supervisionMode, declarant: input.declarant,
+            direction: input.direction, procedure: input.procedure, supervisionMode: input.supervisionMode,
+            declarant: input.declarant,
             tradingParty: input.tradingParty, overseasParty: input.overseasParty,
             declarationOffice: input.declarationOffice, entryExitOffice: input.entryExitOffice,
             transport: TransportForm(mode: input.transport.mode, means: input.transport.means, voyage: input.transport.voyage),

@@ -1,0 +1,117 @@
+import ClearwayApp
+import ClearwayCore
+import ClearwayTestSupport
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@Suite("Port flow over HTTP")
+struct PortFlowTests {
+    static func export(_ procedure: String = "serial") -> String {
+        declarationJSON(extra: #""procedure":"\#(procedure)","#).replacingOccurrences(of: #""direction":"import""#, with: #""direction":"export""#)
+    }
+
+    static func portEvent(_ kind: String, _ at: String, container: String? = "CSQU3054383", extra: String = "") -> String {
+        #"{"kind":"\#(kind)","at":"\#(at)"\#(container.map { #","container":"\#($0)""# } ?? "")\#(extra)}"#
+    }
+
+    @Test("a box gated in before its declaration is matched at lodgement; loading before release is refused and recorded; the export closes", arguments: TestBackend.available)
+    func serialExport(backend: TestBackend) async throws {
+        let clock = TestClock()
+        try await withApp(backend, clock: clock) { _, client in
+            let early = try await client.send(Call(
+                method: .post, path: "/api/v1/port-events", token: "demo-token-terminal",
+                json: Self.portEvent("gated-in", "2026-05-28T08:00:00Z")))
+            #expect(early.status == .accepted)
+            #expect(try early.json()["outcome"] as? String == "unmatched")
+
+            let lodged = try await client.send(Call(
+                method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: Self.export()))
+            #expect(lodged.status == .created)
+            let id = try #require(try lodged.json()["id"] as? String)
+            let boxes = try lodged.json()["boxes"] as? [[String: Any]]
+            #expect(boxes?.first?["gatedInAt"] as? String == "2026-05-28T08:00:00.000Z")
+
+            let waiting = try await client.send(Call(method: .get, path: "/api/v1/declarations/\(id)/waiting", token: "demo-token-trader"))
+            let waits = try waiting.json()["waits"] as? [[String: Any]] ?? []
+            #expect(waits.compactMap { $0["condition"] as? String } == ["risk-decided", "inspection-done", "duties-settled"])
+            #expect(waits.first?["party"] as? String == "customs")
+
+            let early_load = try await client.send(Call(
+                method: .post, path: "/api/v1/port-events", token: "demo-token-terminal",
+                json: Self.portEvent("loaded", "2026-05-28T09:00:00Z")))
+            #expect(early_load.status == .conflict)
+            #expect(try early_load.json()["detail"] as? String == "declaration \(id): hold: not released")
+
+            clock.advance(600)
+            _ = try await client.send(Call(method: .post, path: "/api/v1/declarations/\(id)/risk", token: "demo-token-officer", json: #"{"lane":"green"}"#))
+            let paid = try await client.send(Call(method: .post, path: "/api/v1/declarations/\(id)/duties", token: "demo-token-trader", json: #"{"settlement":"paid"}"#))
+            #expect(try paid.json()["status"] as? String == "released")
+
+            let loaded = try await client.send(Call(
+                method: .post, path: "/api/v1/port-events", token: "demo-token-terminal",
+                json: Self.portEvent("loaded", "2026-05-28T10:00:00Z")))
+            #expect(try loaded.json()["applied"] as? [String] == [id])
+            for kind in ["conveyance-departed", "manifest-filed"] {
+                let body = Self.portEvent(
+                    kind, "2026-05-28T12:00:00Z", container: nil,
+                    extra: #","means":"COSCO SHIPPING ARIES","voyage":"045E","manifest":"clean""#)
+                #expect(try await client.send(Call(method: .post, path: "/api/v1/port-events", token: "demo-token-terminal", json: body)).status == .accepted)
+            }
+            let closed = try await client.send(Call(method: .get, path: "/api/v1/declarations/\(id)", token: "demo-token-trader"))
+            #expect(try closed.json()["status"] as? String == "closed")
+
+            let timeline = try await client.send(Call(method: .get, path: "/api/v1/declarations/\(id)/events", token: "demo-token-officer"))
+            let names = (try JSONSerialization.jsonObject(with: Data(timeline.text.utf8)) as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+            #expect(names == [
+                "accepted", "port-event-recorded", "movement-refused", "risk-decided", "duties-settled", "released",
+                "port-event-recorded", "port-event-recorded", "port-event-recorded", "closed",
+            ])
+            let report = try await client.send(Call(method: .get, path: "/api/v1/reports/time-release?by=procedure", token: "demo-token-officer"))
+            let rows = try JSONSerialization.jsonObject(with: Data(report.text.utf8)) as? [[String: Any]] ?? []
+            #expect(rows.first?["group"] as? String == "serial")
+        }
+    }
+
+    @Test("a refused departure confirmation says why; after a normal tally it is approved", arguments: TestBackend.available.prefix(1))
+    func departureConfirmation(backend: TestBackend) async throws {
+        try await withApp(backend) { _, client in
+            let body = declarationJSON(extra: #""procedure":"departure-confirmation","billOfLading":"COSU6245187340","#)
+                .replacingOccurrences(of: #","means":"COSCO SHIPPING ARIES","voyage":"045E""#, with: "")
+            let lodged = try await client.send(Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: body))
+            let id = try #require(try lodged.json()["id"] as? String, "\(lodged.text)")
+            _ = try await client.send(Call(method: .post, path: "/api/v1/declarations/\(id)/risk", token: "demo-token-officer", json: #"{"lane":"green"}"#))
+            let refused = try await client.send(Call(
+                method: .post, path: "/api/v1/declarations/\(id)/departure-confirmation", token: "demo-token-trader",
+                json: #"{"means":"CHANGJIANG 7","voyage":"B2417"}"#))
+            #expect(refused.status == .conflict)
+            #expect(try refused.json()["detail"] as? String == "departure-approval refused: hold: manifest tally not normal")
+            let tally = Self.portEvent("tallied", "2026-05-28T08:00:00Z", container: nil, extra: #","billOfLading":"COSU6245187340","tallyNormal":true"#)
+            let tallied = try await client.send(Call(method: .post, path: "/api/v1/port-events", token: "demo-token-terminal", json: tally))
+            #expect(try tallied.json()["applied"] as? [String] == [id], "\(tallied.text)")
+            let approved = try await client.send(Call(
+                method: .post, path: "/api/v1/declarations/\(id)/departure-confirmation", token: "demo-token-trader",
+                json: #"{"means":"CHANGJIANG 7","voyage":"B2417"}"#))
+            #expect(approved.status == .ok, "\(approved.text)")
+            #expect((try approved.json()["clearance"] as? [String: Any])?["departureApprovedAt"] != nil)
+        }
+    }
+
+    @Test("a bad port event gets every problem at once and changes nothing")
+    func badPortEvent() async throws {
+        try await withApp(.sqlite) { _, client in
+            let response = try await client.send(Call(
+                method: .post, path: "/api/v1/port-events", token: "demo-token-terminal",
+                json: #"{"kind":"teleported","at":"2026-05-28T08:00:00Z","container":"CSQU3054384"}"#))
+            #expect(response.status == .unprocessableContent)
+            let pointers = (try response.json()["errors"] as? [[String: Any]] ?? []).compactMap { $0["pointer"] as? String }
+            #expect(pointers == ["/kind", "/container"])
+            let dcsa = try await client.send(Call(
+                method: .post, path: "/api/v1/port-events/dcsa", token: "demo-token-terminal",
+                json: #"[{"eventType":"EQUIPMENT","eventID":"incorrect"}]"#))
+            #expect(dcsa.status == .unprocessableContent)
+            #expect((try dcsa.json()["errors"] as? [[String: Any]])?.first?["pointer"] as? String == "/0/eventID")
+        }
+    }
+}
