@@ -18,6 +18,11 @@ public struct Policy: Sendable {
         case settleDuties(DeclarationDraft)
         case reportPortEvent
         case readTimeRelease
+        case publishFees
+        case submitInvoice(chargingParty: String)
+        case readInvoice(Invoice.Submitted)
+        case disputeInvoice(Invoice.Submitted)
+        case readFeeStatistics
         case listDeclarations
         case registerParty
         case readParty(partyID: String)
@@ -53,8 +58,20 @@ public struct Policy: Sendable {
                 || (principal.role == .customsOfficer && isOfficerOf(principal, draft))
         case .reportPortEvent:
             return [.terminalOperator, .logisticsFirm, .admin].contains(principal.role)
-        case .readTimeRelease:
+        case .readTimeRelease, .readFeeStatistics:
             return [.customsOfficer, .admin, .portAuthority].contains(principal.role)
+        case .publishFees:
+            return principal.role == .admin || principal.role == .portAuthority
+        case .submitInvoice(let party):
+            return principal.role == .admin
+                || ([.terminalOperator, .logisticsFirm].contains(principal.role) && principal.partyID == party)
+        case .readInvoice(let invoice):
+            if [.admin, .portAuthority, .customsOfficer].contains(principal.role) { return true }
+            guard let party = principal.partyID else { return false }
+            return party == invoice.chargingParty || invoice.shipmentParties.contains(party)
+        case .disputeInvoice(let invoice):
+            return Self.declaringRoles.contains(principal.role)
+                && principal.partyID.map(invoice.shipmentParties.contains) == true
         case .listDeclarations:
             return declarationScope(of: principal) != nil
         case .registerParty, .manageUsers:

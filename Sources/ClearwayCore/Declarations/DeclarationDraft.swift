@@ -48,6 +48,18 @@ public struct Transport: Sendable, Equatable, Codable {
 public struct Container: Sendable, Equatable, Codable {
     public var number: ContainerNumber
     public var seals: [String]
+    /// ISO 6346 size-type code, when declared.
+    public var sizeType: String?
+
+    /// The length class fees are charged by: "20", "40" or "45" (first character of the size-type code).
+    public var sizeClass: String? {
+        switch sizeType?.first {
+        case "2": "20"
+        case "4": "40"
+        case "L": "45"
+        default: nil
+        }
+    }
 }
 
 /// One goods line of a declaration.

@@ -121,7 +121,12 @@ extension DeclarationForm {
             for (sealIndex, seal) in form.seals.enumerated() where !isReference(seal) {
                 issues.add("\(pointer)/seals/\(sealIndex)", "seal-format", "a seal number has 1 to 35 letters, digits or '-'")
             }
-            if let number { result.append(Container(number: number, seals: form.seals)) }
+            if let sizeType = form.sizeType,
+                !(sizeType.count == 4 && sizeType.allSatisfy { $0.isASCIIDigit || $0.isASCIIUpper })
+            {
+                issues.add("\(pointer)/sizeType", "size-type-format", "an ISO 6346 size-type code has 4 characters, like 22G1")
+            }
+            if let number { result.append(Container(number: number, seals: form.seals, sizeType: form.sizeType)) }
         }
         return result
     }

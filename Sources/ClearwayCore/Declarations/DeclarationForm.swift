@@ -52,9 +52,12 @@ public struct TransportForm: Sendable, Equatable, Codable {
 public struct ContainerForm: Sendable, Equatable, Codable {
     public var number: String
     public var seals: [String]
-    public init(number: String, seals: [String]) {
+    /// ISO 6346 size-type code, e.g. 22G1 or 45G1.
+    public var sizeType: String?
+    public init(number: String, seals: [String], sizeType: String? = nil) {
         self.number = number
         self.seals = seals
+        self.sizeType = sizeType
     }
 }
 

@@ -14,7 +14,9 @@ extension DeclarationForm {
             declarationOffice: input.declarationOffice, entryExitOffice: input.entryExitOffice,
             transport: TransportForm(mode: input.transport.mode, means: input.transport.means, voyage: input.transport.voyage),
             billOfLading: input.billOfLading, incoterm: input.incoterm,
-            containers: (input.containers ?? []).map { ContainerForm(number: $0.number, seals: $0.seals ?? []) },
+            containers: (input.containers ?? []).map {
+                ContainerForm(number: $0.number, seals: $0.seals ?? [], sizeType: $0.sizeType)
+            },
             items: input.items.map {
                 ItemForm(
                     commodityCode: $0.commodityCode, description: $0.description, quantity: $0.quantity, unit: $0.unit,
@@ -41,7 +43,7 @@ extension Schemas.Declaration {
             declarationOffice: draft.declarationOffice.rawValue, entryExitOffice: draft.entryExitOffice.rawValue,
             transport: .init(mode: draft.transport.mode, means: draft.transport.means, voyage: draft.transport.voyage),
             billOfLading: draft.billOfLading, incoterm: draft.incoterm,
-            containers: draft.containers.map { .init(number: $0.number.rawValue, seals: $0.seals) },
+            containers: draft.containers.map { .init(sizeType: $0.sizeType, number: $0.number.rawValue, seals: $0.seals) },
             items: draft.items.map { item in
                 .init(
                     number: item.number, commodityCode: item.commodityCode.rawValue, description: item.description,

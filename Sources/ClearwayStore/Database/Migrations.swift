@@ -167,6 +167,52 @@ public enum Migrations {
                 "CREATE INDEX time_release_accepted ON time_release (accepted_at)",
             ]
         },
+        Migration(id: "0006-fees") { _ in
+            [
+                """
+                CREATE TABLE fee_catalogs (
+                    id TEXT PRIMARY KEY,
+                    port TEXT NOT NULL,
+                    charging_party TEXT NOT NULL,
+                    version BIGINT NOT NULL,
+                    effective_from TEXT NOT NULL,
+                    effective_until TEXT,
+                    catalog TEXT NOT NULL,
+                    published_at TEXT NOT NULL,
+                    UNIQUE (port, charging_party, version)
+                )
+                """,
+                """
+                CREATE TABLE invoices (
+                    id TEXT PRIMARY KEY,
+                    charging_party TEXT NOT NULL,
+                    port TEXT NOT NULL,
+                    declaration_id TEXT,
+                    submitted_at TEXT NOT NULL,
+                    state TEXT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE invoice_lines (
+                    invoice_id TEXT NOT NULL,
+                    line_no BIGINT NOT NULL,
+                    charging_party TEXT NOT NULL,
+                    port TEXT NOT NULL,
+                    declaration_id TEXT,
+                    service_month TEXT NOT NULL,
+                    currency TEXT NOT NULL,
+                    charged_minor BIGINT NOT NULL,
+                    allowed_minor BIGINT NOT NULL,
+                    flags TEXT NOT NULL,
+                    disputed BIGINT NOT NULL,
+                    line TEXT NOT NULL,
+                    PRIMARY KEY (invoice_id, line_no)
+                )
+                """,
+                "CREATE INDEX invoice_lines_party ON invoice_lines (charging_party, service_month)",
+                "CREATE INDEX invoice_lines_declaration ON invoice_lines (declaration_id)",
+            ]
+        },
     ]
 
     /// Applies every migration not yet recorded; returns the ids it applied. Safe to run from several nodes at once.
