@@ -33,7 +33,7 @@ public func buildRouter(
     router.middlewares.add(ProblemMiddleware(logger: logger))
     router.middlewares.add(BodyLimitMiddleware(limit: settings.maxBodySize))
     router.middlewares.add(AuthenticationMiddleware(clearway: clearway))
-    let handlers = APIHandlers(clearway: clearway, registry: registry)
+    let handlers = APIHandlers(clearway: clearway, registry: registry, pages: try Pages.load())
     try handlers.registerHandlers(
         on: router, serverURL: URL(string: "/")!,
         configuration: Configuration(dateTranscoder: FlexibleDateTranscoder()))

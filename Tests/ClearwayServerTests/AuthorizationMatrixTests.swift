@@ -147,7 +147,71 @@ struct AuthorizationMatrixTests {
 
     static func token(_ role: Role?) -> String? { role.map { "demo-token-\(users[$0]!)" } }
 
-    static let endpoints: [Endpoint] = baseEndpoints + clearanceEndpoints()
+    static let endpoints: [Endpoint] = baseEndpoints + clearanceEndpoints() + feeEndpoints()
+
+    /// An invoice from the Yangshan terminal for a fresh declaration of East Ocean, with one flagged line.
+    static func freshInvoice(_ clearway: Clearway) async throws -> String {
+        let id = try await freshDeclaration(clearway)
+        let form = InvoiceForm(
+            chargingParty: nil, port: "CNSHA", declaration: id,
+            lines: [.init(
+                number: 1, itemCode: "THC", serviceDate: Date(), basis: "per-container", quantity: 1, sizeClass: "20",
+                container: "CSQU3054383", unitRate: "9999.00", amount: "9999.00", currency: "CNY")])
+        return try await clearway.submitInvoice(form, by: try await Demo.principal("terminal", in: clearway)).id
+    }
+
+    static func feeEndpoints() -> [Endpoint] {
+        let catalog = "fees-CNSHA-p-yangshan-terminal-v1"
+        return [
+            Endpoint(operation: "GET /fees", allowed: everyone, success: .ok, denied: .ok, isPublic: true) { _, role in
+                Call(method: .get, path: "/fees", token: token(role))
+            },
+            Endpoint(operation: "GET /api/v1/fee-catalogs", allowed: everyone, success: .ok, denied: .ok, isPublic: true) {
+                _, role in Call(method: .get, path: "/api/v1/fee-catalogs", token: token(role))
+            },
+            Endpoint(operation: "GET /api/v1/fee-catalogs/{catalogId}", allowed: everyone, success: .ok, denied: .ok,
+                isPublic: true) { _, role in Call(method: .get, path: "/api/v1/fee-catalogs/\(catalog)", token: token(role)) },
+            Endpoint(operation: "GET /api/v1/fee-catalogs/{catalogId}/csv", allowed: everyone, success: .ok, denied: .ok,
+                isPublic: true) { _, role in Call(method: .get, path: "/api/v1/fee-catalogs/\(catalog)/csv", token: token(role)) },
+            Endpoint(operation: "GET /api/v1/fee-catalogs/{catalogId}/diff", allowed: everyone, success: .ok, denied: .ok,
+                isPublic: true) { _, role in
+                Call(method: .get, path: "/api/v1/fee-catalogs/fees-CNSHA-p-yangshan-terminal-v2/diff?against=\(catalog)",
+                    token: token(role))
+            },
+            Endpoint(operation: "POST /api/v1/fee-catalogs", allowed: [.portAuthority, .admin], success: .created,
+                denied: .forbidden) { _, role in
+                Call(method: .post, path: "/api/v1/fee-catalogs", token: token(role), json: """
+                    {"port":"CNNGB","chargingParty":"t-\(UUID().uuidString.prefix(8))","effectiveFrom":"2026-01-01T00:00:00Z",
+                     "items":[{"code":"THC","nameZh":"港口作业包干费","nameEn":"Terminal handling","payer":"cargo-owner",
+                     "basis":"per-container","rates":{"20":"850"},"currency":"CNY","legalBasis":"list"}]}
+                    """)
+            },
+            Endpoint(operation: "POST /api/v1/fee-estimates", allowed: everyone, success: .ok, denied: .ok) { _, role in
+                Call(method: .post, path: "/api/v1/fee-estimates", token: token(role),
+                    json: #"{"port":"CNSHA","containers":{"20":2},"inspectionLikely":true}"#)
+            },
+            Endpoint(operation: "POST /api/v1/invoices", allowed: [.terminalOperator, .admin], success: .created,
+                denied: .forbidden) { clearway, role in
+                let id = try await freshDeclaration(clearway)
+                return Call(method: .post, path: "/api/v1/invoices", token: token(role), json: """
+                    {"chargingParty":"p-yangshan-terminal","port":"CNSHA","declaration":"\(id)","lines":[{"number":1,
+                     "itemCode":"THC","serviceDate":"2026-03-02T10:00:00Z","basis":"per-container","quantity":1,"sizeClass":"20",
+                     "unitRate":"850.00","amount":"850.00","currency":"CNY"}]}
+                    """)
+            },
+            Endpoint(operation: "GET /api/v1/invoices/{invoiceId}",
+                allowed: [.terminalOperator, .trader, .portAuthority, .admin, .customsOfficer], success: .ok, denied: .notFound) {
+                clearway, role in Call(method: .get, path: "/api/v1/invoices/\(try await freshInvoice(clearway))", token: token(role))
+            },
+            Endpoint(operation: "POST /api/v1/invoices/{invoiceId}/disputes", allowed: [.trader], success: .ok,
+                denied: .notFound, seenBy: [.terminalOperator, .portAuthority, .admin, .customsOfficer]) { clearway, role in
+                Call(method: .post, path: "/api/v1/invoices/\(try await freshInvoice(clearway))/disputes", token: token(role),
+                    json: #"{"line":1,"reason":"the list says 850"}"#)
+            },
+            Endpoint(operation: "GET /api/v1/fee-statistics", allowed: [.customsOfficer, .admin, .portAuthority], success: .ok,
+                denied: .forbidden) { _, role in Call(method: .get, path: "/api/v1/fee-statistics?fromMonth=2026-01", token: token(role)) },
+        ]
+    }
 
     static let baseEndpoints: [Endpoint] = [
         Endpoint(operation: "GET /healthz", allowed: everyone, success: .ok, denied: .ok, isPublic: true) { _, role in
@@ -315,7 +379,7 @@ struct AuthorizationMatrixTests {
                 if let path { operations.insert("\(method.uppercased()) \(path)") }
             }
         }
-        #expect(operations.count == 39)
+        #expect(operations.count == 50)
         #expect(operations == Set(Self.endpoints.map(\.operation)))
     }
 }

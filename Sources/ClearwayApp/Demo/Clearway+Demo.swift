@@ -54,6 +54,30 @@ extension Clearway {
             }
             logins.append(DemoLogin(username: username, password: password, role: role, token: token))
         }
+        try await seedDemoFees(from: demo.appendingPathComponent("fee-catalogs.json"))
         return logins
+    }
+
+    /// Publishes the demo fee lists unless that port's and party's versions exist already.
+    func seedDemoFees(from file: URL) async throws {
+        let forms = try CanonicalJSON.decoder().decode([FeeCatalogForm].self, from: Data(contentsOf: file))
+        let existing = try await store.read { db in try await FeeTables.catalogs(on: db) }
+        let currencies = try await cached().reference.currencies
+        let now = environment.now()
+        var published = existing
+        for form in forms {
+            let versions = published.filter { $0.port.rawValue == form.port && $0.chargingParty == form.chargingParty }
+            guard !versions.contains(where: { $0.effectiveFrom == form.effectiveFrom }) else { continue }
+            let catalog: FeeCatalog
+            do {
+                catalog = try form.validated(
+                    id: "fees-\(form.port)-\(form.chargingParty)-v\(versions.count + 1)",
+                    previous: versions.max { $0.version < $1.version }, currencies: currencies)
+            } catch {
+                throw ReferenceDataError(file: file.path, line: 0, reason: error.issues.map(\.detail).joined(separator: "; "))
+            }
+            try await store.transaction { db in try await FeeTables.insert(catalog, at: now, on: db) }
+            published.append(catalog)
+        }
     }
 }

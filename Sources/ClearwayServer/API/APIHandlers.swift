@@ -9,6 +9,7 @@ import Prometheus
 struct APIHandlers: APIProtocol {
     let clearway: Clearway
     let registry: PrometheusCollectorRegistry
+    let pages: Pages
 
     func health(_ input: Operations.Health.Input) async throws -> Operations.Health.Output {
         .ok(.init(body: .plainText(HTTPBody("ok\n"))))

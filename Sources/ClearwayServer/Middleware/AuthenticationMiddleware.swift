@@ -1,5 +1,6 @@
 import ClearwayApp
 import ClearwayCore
+import HTTPTypes
 import Hummingbird
 
 /// Resolves an `Authorization: Bearer` token to its principal for the rest of the request; a bad token is a 401.
@@ -10,15 +11,19 @@ struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
     static var publicPaths: Set<String> {
         [
             "/healthz", "/readyz", "/metrics", "/openapi.yaml", "/api/v1/auth/login", "/api/v1/offices", "/api/v1/ports",
-            "/api/v1/agencies",
+            "/api/v1/agencies", "/fees",
         ]
+    }
+
+    static func isPublic(_ method: HTTPRequest.Method, _ path: String) -> Bool {
+        publicPaths.contains(path) || (method == .get && path.hasPrefix("/api/v1/fee-catalogs"))
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
         guard let header = request.headers[.authorization] else {
-            guard Self.publicPaths.contains(request.uri.path) else {
+            guard Self.isPublic(request.method, request.uri.path) else {
                 throw ClearanceError.unauthenticated(reason: "this endpoint needs a bearer token")
             }
             return try await next(request, context)
