@@ -112,6 +112,17 @@ struct FeeTests {
         #expect(plan.teu == 4)
     }
 
+    @Test("yard storage falls away for a box picked up at ship side")
+    func directProcedureEstimate() {
+        let storage = FeeItem(
+            code: "STORAGE", nameZh: "库场使用费", nameEn: "Yard storage", payer: "cargo-owner", basis: .perContainer,
+            rates: ["20": Self.cny(120)], legalBasis: "market", exemptions: [.directProcedure])
+        var catalog = Self.v1
+        catalog.items.append(storage)
+        #expect(catalog.estimate(ShipmentPlan(containers: ["20": 1])).map(\.itemCode) == ["THC", "STORAGE"])
+        #expect(catalog.estimate(ShipmentPlan(containers: ["20": 1], procedure: .directPickup)).map(\.itemCode) == ["THC"])
+    }
+
     @Test("the diff between two versions lists added, removed and changed items")
     func diff() {
         let diff = FeeCatalogDiff(from: Self.v1, to: Self.v2)

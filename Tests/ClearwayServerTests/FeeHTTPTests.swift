@@ -73,7 +73,7 @@ struct FeeHTTPTests {
             #expect(page.text.contains("Port operation lump-sum fee"))
             let csv = try await client.send(Call(method: .get, path: "/api/v1/fee-catalogs/fees-CNSHA-p-yangshan-terminal-v1/csv"))
             let csvLines = csv.text.split(separator: "\n").count
-            #expect(csvLines == 8)
+            #expect(csvLines == 10)
             #expect(csv.text.contains("THC,港口作业包干费"))
             let diff = try await client.send(Call(
                 method: .get, path: "/api/v1/fee-catalogs/fees-CNSHA-p-yangshan-terminal-v2/diff?against=fees-CNSHA-p-yangshan-terminal-v1"))
@@ -85,7 +85,12 @@ struct FeeHTTPTests {
                 json: #"{"port":"CNSHA","containers":{"20":2,"40":1},"tonnes":30}"#))
             let list = (try estimate.json()["lists"] as? [[String: Any]])?.first
             #expect(list?["version"] as? Int == 1)
-            #expect((list?["totals"] as? [[String: Any]])?.first?["amount"] as? String == "3118.00")
+            #expect((list?["totals"] as? [[String: Any]])?.first?["amount"] as? String == "3598.00")
+            let direct = try await client.send(Call(
+                method: .post, path: "/api/v1/fee-estimates", token: "demo-token-trader",
+                json: #"{"port":"CNSHA","containers":{"20":2,"40":1},"tonnes":30,"procedure":"direct-pickup"}"#))
+            let directList = (try direct.json()["lists"] as? [[String: Any]])?.first
+            #expect((directList?["totals"] as? [[String: Any]])?.first?["amount"] as? String == "3118.00")
         }
     }
 

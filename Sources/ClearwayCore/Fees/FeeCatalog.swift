@@ -14,6 +14,8 @@ public enum FeeBasis: String, Sendable, Codable, CaseIterable {
 public enum FeeExemption: String, Sendable, Codable, CaseIterable {
     /// Hoisting, shifting and storage for a box customs inspected and found nothing wrong with (DOMAIN.md §9).
     case inspectionFoundNothing = "inspection-found-nothing"
+    /// Yard fees a box does not incur when it moves straight between ship and truck (direct pick-up, direct loading).
+    case directProcedure = "direct-procedure"
 }
 
 /// One line of a published fee catalogue.

@@ -50,6 +50,9 @@ extension FeeCatalog {
         for item in items {
             let conditional = item.exemptions.contains(.inspectionFoundNothing)
             if conditional && !plan.inspectionLikely { continue }
+            if item.exemptions.contains(.directProcedure) && [.directPickup, .directLoading].contains(plan.procedure) {
+                continue
+            }
             var quantities: [(String?, Int)] = []
             switch item.basis {
             case .perContainer: quantities = plan.containers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
