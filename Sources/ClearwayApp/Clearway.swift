@@ -22,12 +22,16 @@ public final class Clearway: Sendable {
         public var sessionLifetime: TimeInterval
         /// The HS edition declarations are checked against.
         public var hsEdition: String
+        /// The Ed25519 issuer key in multibase form; when nil the platform keeps its own in the database.
+        public var issuerKey: String?
 
         public init(
             now: @escaping @Sendable () -> Date = { Date() },
             makeID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() },
-            bcryptCost: UInt8 = 12, sessionLifetime: TimeInterval = 12 * 3600, hsEdition: String = "2022"
+            bcryptCost: UInt8 = 12, sessionLifetime: TimeInterval = 12 * 3600, hsEdition: String = "2022",
+            issuerKey: String? = nil
         ) {
+            self.issuerKey = issuerKey
             self.now = now
             self.makeID = makeID
             self.bcryptCost = bcryptCost

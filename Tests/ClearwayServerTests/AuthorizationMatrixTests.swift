@@ -147,7 +147,43 @@ struct AuthorizationMatrixTests {
 
     static func token(_ role: Role?) -> String? { role.map { "demo-token-\(users[$0]!)" } }
 
-    static let endpoints: [Endpoint] = baseEndpoints + clearanceEndpoints() + feeEndpoints()
+    static let endpoints: [Endpoint] = baseEndpoints + clearanceEndpoints() + feeEndpoints() + credentialEndpoints()
+
+    /// A fresh released declaration under direct pick-up, with a release note issued by the officer.
+    static func releasedDeclaration(_ clearway: Clearway) async throws -> String {
+        let id = try await freshDeclaration(clearway) { $0.procedure = "direct-pickup" }
+        let officer = try await Demo.principal("officer", in: clearway)
+        _ = try await clearway.decideRisk(id, lane: .green, by: officer)
+        _ = try await clearway.settleDuties(id, .paid, by: officer)
+        return id
+    }
+
+    static func credentialEndpoints() -> [Endpoint] {
+        [
+            Endpoint(operation: "POST /api/v1/declarations/{declarationId}/release-note", allowed: [.customsOfficer],
+                success: .created, denied: .notFound, seenBy: [.trader, .quarantineOfficer, .admin]) { clearway, role in
+                Call(method: .post, path: "/api/v1/declarations/\(try await releasedDeclaration(clearway))/release-note",
+                    token: token(role))
+            },
+            Endpoint(operation: "POST /api/v1/credentials/verify", allowed: everyone, success: .ok, denied: .ok, isPublic: true) {
+                _, role in
+                Call(method: .post, path: "/api/v1/credentials/verify", token: token(role), json: #"{"type":["VerifiableCredential"]}"#)
+            },
+            Endpoint(operation: "GET /api/v1/credentials/{credentialId}", allowed: everyone, success: .ok, denied: .ok,
+                isPublic: true) { clearway, role in
+                let issued = try await clearway.issueReleaseNote(
+                    try await releasedDeclaration(clearway), by: try await Demo.principal("officer", in: clearway))
+                return Call(method: .get, path: "/api/v1/credentials/\(issued.id)", token: token(role))
+            },
+            Endpoint(operation: "POST /api/v1/credentials/{credentialId}/revoke", allowed: [.customsOfficer, .admin],
+                success: .ok, denied: .forbidden) { clearway, role in
+                let issued = try await clearway.issueReleaseNote(
+                    try await releasedDeclaration(clearway), by: try await Demo.principal("officer", in: clearway))
+                return Call(method: .post, path: "/api/v1/credentials/\(issued.id)/revoke", token: token(role),
+                    json: #"{"reason":"issued in error"}"#)
+            },
+        ]
+    }
 
     /// An invoice from the Yangshan terminal for a fresh declaration of East Ocean, with one flagged line.
     static func freshInvoice(_ clearway: Clearway) async throws -> String {
@@ -379,7 +415,7 @@ struct AuthorizationMatrixTests {
                 if let path { operations.insert("\(method.uppercased()) \(path)") }
             }
         }
-        #expect(operations.count == 50)
+        #expect(operations.count == 54)
         #expect(operations == Set(Self.endpoints.map(\.operation)))
     }
 }

@@ -60,6 +60,11 @@ public enum DataIntegrity {
         public var name: String
         public var passed: Bool
         public var detail: String
+        public init(name: String, passed: Bool, detail: String) {
+            self.name = name
+            self.passed = passed
+            self.detail = detail
+        }
     }
 
     /// Verifies a secured document's proof; `trusted` says whether a `did:key` is a known issuer.

@@ -213,6 +213,24 @@ public enum Migrations {
                 "CREATE INDEX invoice_lines_declaration ON invoice_lines (declaration_id)",
             ]
         },
+        Migration(id: "0007-credentials") { _ in
+            [
+                "CREATE TABLE issuer_keys (did TEXT PRIMARY KEY, private_key TEXT NOT NULL, created_at TEXT NOT NULL)",
+                """
+                CREATE TABLE credentials (
+                    id TEXT PRIMARY KEY,
+                    declaration_id TEXT,
+                    kind TEXT NOT NULL,
+                    issuer TEXT NOT NULL,
+                    issued_at TEXT NOT NULL,
+                    document TEXT NOT NULL,
+                    revoked_at TEXT,
+                    revocation_reason TEXT
+                )
+                """,
+                "CREATE INDEX credentials_declaration ON credentials (declaration_id)",
+            ]
+        },
     ]
 
     /// Applies every migration not yet recorded; returns the ids it applied. Safe to run from several nodes at once.

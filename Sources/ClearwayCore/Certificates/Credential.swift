@@ -1,0 +1,86 @@
+import Foundation
+
+/// Verifiable Credentials 2.0 the platform issues and checks.
+public enum Credentials {
+    /// What a verification concluded, in the order a person reads it.
+    public enum Status: String, Sendable, Codable {
+        case valid
+        case tampered
+        case revoked
+        case unknownIssuer = "unknown-issuer"
+        case malformed
+    }
+
+    /// The verdict on one document, with every check made.
+    public struct Verdict: Sendable, Equatable {
+        public var status: Status
+        public var checks: [DataIntegrity.Check]
+        public var issuer: String?
+        public var credentialID: String?
+        public init(status: Status, checks: [DataIntegrity.Check], issuer: String?, credentialID: String?) {
+            self.status = status
+            self.checks = checks
+            self.issuer = issuer
+            self.credentialID = credentialID
+        }
+    }
+
+    /// Checks the proof, then whether the issuer is one this platform trusts, then whether it was revoked.
+    public static func verdict(_ document: JSONValue, trustedIssuers: Set<String>, revoked: Bool) -> Verdict {
+        var checks = DataIntegrity.verify(document)
+        let issuer = document["issuer"]?.string ?? document["issuer"]?["id"]?.string
+        let id = document["id"]?.string
+        let types: [String]
+        if case .array(let values)? = document["type"] { types = values.compactMap(\.string) } else { types = [] }
+        let shape = types.contains("VerifiableCredential") && document["credentialSubject"] != nil && issuer != nil
+        checks.insert(
+            DataIntegrity.Check(
+                name: "shape", passed: shape,
+                detail: shape ? "a Verifiable Credential with an issuer and a subject" : "not a Verifiable Credential"),
+            at: 0)
+        guard shape, checks.first(where: { $0.name == "proof" }) == nil else {
+            return Verdict(status: .malformed, checks: checks, issuer: issuer, credentialID: id)
+        }
+        if checks.contains(where: { !$0.passed }) {
+            return Verdict(status: .tampered, checks: checks, issuer: issuer, credentialID: id)
+        }
+        let signer = document["proof"]?["verificationMethod"]?.string.flatMap(DIDKey.init(verificationMethod:))?.did
+        // The signing key must be trusted, and the named issuer must be that key or trusted as well.
+        let trusted = signer.map { trustedIssuers.contains($0) && (issuer == $0 || trustedIssuers.contains(issuer!)) } ?? false
+        checks.append(DataIntegrity.Check(
+            name: "issuer", passed: trusted,
+            detail: trusted ? "signed by \(issuer!), an issuer this platform trusts" : "\(issuer ?? "nobody") is not an issuer this platform trusts"))
+        guard trusted else { return Verdict(status: .unknownIssuer, checks: checks, issuer: issuer, credentialID: id) }
+        checks.append(DataIntegrity.Check(
+            name: "status", passed: !revoked, detail: revoked ? "the issuer revoked this credential" : "not revoked"))
+        return Verdict(status: revoked ? .revoked : .valid, checks: checks, issuer: issuer, credentialID: id)
+    }
+
+    /// A release note (放行通知) for a released declaration, unsigned.
+    public static func releaseNote(
+        _ state: Declaration.State, id: String, issuer: String, officeName: String, issuedAt: Date
+    ) -> JSONValue? {
+        guard let draft = state.draft, let released = state.clearance.releasedAt, let number = state.customsNumber else {
+            return nil
+        }
+        let containers = JSONValue.array(draft.containers.map { .string($0.number.rawValue) })
+        return .object([
+            ("@context", .array([.string("https://www.w3.org/ns/credentials/v2")])),
+            ("id", .string("urn:uuid:\(id)")),
+            ("type", .array([.string("VerifiableCredential"), .string("CustomsReleaseCredential")])),
+            ("name", .string("Customs release note 海关放行通知")),
+            ("issuer", .object([("id", .string(issuer)), ("name", .string(officeName))])),
+            ("validFrom", .string(DataIntegrity.created(issuedAt))),
+            ("credentialSubject", .object([
+                ("customsNumber", .string(number.rawValue)),
+                ("direction", .string(draft.direction.rawValue)),
+                ("declarant", .string(draft.declarant.creditCode.rawValue)),
+                ("tradingParty", .string(draft.tradingParty.creditCode.rawValue)),
+                ("declarationOffice", .string(draft.declarationOffice.rawValue)),
+                ("releasedAt", .string(DataIntegrity.created(released))),
+                ("containers", containers),
+                ("goodsItems", .number(Double(draft.items.count))),
+            ])),
+        ])
+    }
+}

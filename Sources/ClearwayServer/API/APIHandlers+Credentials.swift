@@ -1,0 +1,47 @@
+import ClearwayAPI
+import ClearwayApp
+import ClearwayCore
+import Foundation
+import OpenAPIRuntime
+
+extension APIHandlers {
+    func issueReleaseNote(_ input: Operations.IssueReleaseNote.Input) async throws -> Operations.IssueReleaseNote.Output {
+        let issued = try await clearway.issueReleaseNote(input.path.declarationId, by: try RequestPrincipal.required())
+        let verdict = try await clearway.verifyCredential(issued.document)
+        return .created(.init(body: .json(try .init(id: issued.id, document: issued.document, verdict: verdict))))
+    }
+
+    func verifyCredential(_ input: Operations.VerifyCredential.Input) async throws -> Operations.VerifyCredential.Output {
+        guard case .json(let body) = input.body else { throw ClearanceError.unauthenticated(reason: "no body") }
+        let verdict = try await clearway.verifyCredential(try JSONEncoder().encode(body))
+        return .ok(.init(body: .json(.init(verdict))))
+    }
+
+    func getCredential(_ input: Operations.GetCredential.Input) async throws -> Operations.GetCredential.Output {
+        let found = try await clearway.credential(input.path.credentialId)
+        return .ok(.init(body: .json(try .init(id: input.path.credentialId, document: found.document, verdict: found.verdict))))
+    }
+
+    func revokeCredential(_ input: Operations.RevokeCredential.Input) async throws -> Operations.RevokeCredential.Output {
+        guard case .json(let body) = input.body else { throw ClearanceError.unauthenticated(reason: "no body") }
+        let verdict = try await clearway.revokeCredential(
+            input.path.credentialId, reason: body.reason, by: try RequestPrincipal.required())
+        return .ok(.init(body: .json(.init(verdict))))
+    }
+}
+
+extension Components.Schemas.Verdict {
+    init(_ verdict: Credentials.Verdict) {
+        self.init(
+            status: verdict.status.rawValue, issuer: verdict.issuer, credentialId: verdict.credentialID,
+            checks: verdict.checks.map { .init(name: $0.name, passed: $0.passed, detail: $0.detail) })
+    }
+}
+
+extension Components.Schemas.IssuedCredential {
+    init(id: String, document: Data, verdict: Credentials.Verdict) throws {
+        self.init(
+            credentialId: id, credential: try JSONDecoder().decode(CredentialPayload.self, from: document),
+            verdict: .init(verdict))
+    }
+}

@@ -1,0 +1,54 @@
+import ClearwayCore
+import Foundation
+import SQLKit
+
+/// The platform's issuer keys and the credentials it issued.
+public enum CredentialTables {
+    /// The issuer key in use (the oldest), if any.
+    public static func issuerKey(on db: any SQLDatabase) async throws -> (did: String, privateKey: String)? {
+        try await db.raw("SELECT did, private_key FROM issuer_keys ORDER BY created_at, did LIMIT 1").first().map {
+            (try $0.decode(column: "did", as: String.self), try $0.decode(column: "private_key", as: String.self))
+        }
+    }
+
+    public static func trustedIssuers(on db: any SQLDatabase) async throws -> Set<String> {
+        Set(try await db.raw("SELECT did FROM issuer_keys").all().map { try $0.decode(column: "did", as: String.self) })
+    }
+
+    public static func insertKey(did: String, privateKey: String, at date: Date, on db: any SQLDatabase) async throws {
+        try await db.raw(
+            """
+            INSERT INTO issuer_keys (did, private_key, created_at) VALUES (\(bind: did), \(bind: privateKey), \(bind: date.timestamp))
+            ON CONFLICT (did) DO NOTHING
+            """
+        ).run()
+    }
+
+    public static func insert(
+        id: String, declarationID: String?, kind: String, issuer: String, document: Data, at date: Date, on db: any SQLDatabase
+    ) async throws {
+        try await db.raw(
+            """
+            INSERT INTO credentials (id, declaration_id, kind, issuer, issued_at, document)
+            VALUES (\(bind: id), \(bind: declarationID), \(bind: kind), \(bind: issuer), \(bind: date.timestamp),
+                \(bind: String(decoding: document, as: UTF8.self)))
+            """
+        ).run()
+    }
+
+    /// A stored credential: its document and whether it was revoked.
+    public static func credential(id: String, on db: any SQLDatabase) async throws -> (document: Data, revoked: Bool)? {
+        try await db.raw("SELECT document, revoked_at FROM credentials WHERE id = \(bind: id)").first().map {
+            (Data(try $0.decode(column: "document", as: String.self).utf8), try $0.decode(column: "revoked_at", as: String?.self) != nil)
+        }
+    }
+
+    public static func revoke(id: String, reason: String, at date: Date, on db: any SQLDatabase) async throws {
+        try await db.raw(
+            """
+            UPDATE credentials SET revoked_at = \(bind: date.timestamp), revocation_reason = \(bind: reason)
+            WHERE id = \(bind: id) AND revoked_at IS NULL
+            """
+        ).run()
+    }
+}

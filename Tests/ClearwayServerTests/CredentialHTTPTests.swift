@@ -1,0 +1,63 @@
+import ClearwayApp
+import ClearwayCore
+import ClearwayTestSupport
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@Suite("Credentials over HTTP")
+struct CredentialHTTPTests {
+    @Test("a release note is issued for a released declaration, verifies, is caught when changed, and reports revoked", arguments: TestBackend.available)
+    func releaseNote(backend: TestBackend) async throws {
+        try await withApp(backend) { clearway, client in
+            let trader = try await Demo.principal("trader", in: clearway)
+            let officer = try await Demo.principal("officer", in: clearway)
+            var form = Demo.importForm()
+            form.procedure = "direct-pickup"
+            let declaration = try await clearway.lodge(form, by: trader)
+            let early = try await client.send(Call(
+                method: .post, path: "/api/v1/declarations/\(declaration.id)/release-note", token: "demo-token-officer"))
+            #expect(early.status == .conflict)
+            _ = try await clearway.decideRisk(declaration.id, lane: .green, by: officer)
+            _ = try await clearway.settleDuties(declaration.id, .paid, by: trader)
+
+            let issued = try await client.send(Call(
+                method: .post, path: "/api/v1/declarations/\(declaration.id)/release-note", token: "demo-token-officer"))
+            #expect(issued.status == .created, "\(issued.text)")
+            let body = try issued.json()
+            let id = try #require(body["credentialId"] as? String)
+            #expect((body["verdict"] as? [String: Any])?["status"] as? String == "valid")
+            let credential = try #require(body["credential"] as? [String: Any])
+            #expect((credential["credentialSubject"] as? [String: Any])?["customsNumber"] as? String == declaration.customsNumber?.rawValue)
+            let json = String(decoding: try JSONSerialization.data(withJSONObject: credential), as: UTF8.self)
+
+            let verified = try await client.send(Call(method: .post, path: "/api/v1/credentials/verify", json: json))
+            #expect(try verified.json()["status"] as? String == "valid")
+            let tampered = try await client.send(Call(
+                method: .post, path: "/api/v1/credentials/verify",
+                json: json.replacingOccurrences(of: declaration.customsNumber!.rawValue, with: "224820261000000999")))
+            #expect(try tampered.json()["status"] as? String == "tampered")
+
+            let revoked = try await client.send(Call(
+                method: .post, path: "/api/v1/credentials/\(id)/revoke", token: "demo-token-officer",
+                json: #"{"reason":"issued in error"}"#))
+            #expect(try revoked.json()["status"] as? String == "revoked")
+            let lookup = try await client.send(Call(method: .get, path: "/api/v1/credentials/\(id)"))
+            #expect((try lookup.json()["verdict"] as? [String: Any])?["status"] as? String == "revoked")
+        }
+    }
+
+    @Test("a correctly signed credential from an issuer the platform does not know is reported as unknown issuer")
+    func unknownIssuer() async throws {
+        guard let vc = SharedData.directory?.appendingPathComponent("vc-eddsa/signedJCS.json") else { return }
+        try await withApp(.sqlite) { _, client in
+            let response = try await client.send(Call(
+                method: .post, path: "/api/v1/credentials/verify", json: try String(contentsOf: vc, encoding: .utf8)))
+            let verdict = try response.json()
+            #expect(verdict["status"] as? String == "unknown-issuer")
+            let checks = verdict["checks"] as? [[String: Any]] ?? []
+            #expect(checks.first { $0["name"] as? String == "signature" }?["passed"] as? Bool == true)
+        }
+    }
+}
