@@ -37,7 +37,8 @@ struct Serve: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let cost = bcryptCost ?? env["CLEARWAY_BCRYPT_COST"].flatMap(UInt8.init) ?? 12
-        let clearway = try await options.openMigrated(environment: .init(bcryptCost: cost), logger: logger)
+        let clearway = try await options.openMigrated(
+            environment: .init(bcryptCost: cost, issuerKey: env["CLEARWAY_ISSUER_KEY"]), logger: logger)
         let logins = demo ? try await clearway.seedDemo(from: options.dataDirectory) : []
         let settings = ServerSettings(
             host: host ?? env["CLEARWAY_HOST"] ?? "127.0.0.1",
