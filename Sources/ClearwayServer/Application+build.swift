@@ -36,7 +36,8 @@ public func buildRouter(
     let handlers = APIHandlers(clearway: clearway, registry: registry, pages: try Pages.load())
     try handlers.registerHandlers(
         on: router, serverURL: URL(string: "/")!,
-        configuration: Configuration(dateTranscoder: FlexibleDateTranscoder()))
+        configuration: Configuration(dateTranscoder: FlexibleDateTranscoder()),
+        middlewares: [ShapeMiddleware(limit: settings.maxBodySize)])
     return router
 }
 

@@ -57,6 +57,21 @@ struct HTTPBehaviourTests {
         }
     }
 
+    @Test("several shape problems in one declaration body are all reported at once")
+    func shapeProblemsAtOnce() async throws {
+        try await withApp(backend) { _, client in
+            let body = declarationJSON(extra: #""colour":"blue","#)
+                .replacingOccurrences(of: #""quantity":"1200""#, with: #""quantity":1200"#)
+                .replacingOccurrences(of: #""incoterm":"CIF","#, with: "")
+            let response = try await client.send(
+                Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: body))
+            #expect(response.status == .unprocessableContent)
+            let errors = (try response.json()["errors"] as? [[String: Any]]) ?? []
+            let found = Set(errors.compactMap { e in (e["pointer"] as? String).map { "\($0) \(e["code"] as? String ?? "")" } })
+            #expect(found == ["/colour unknown-field", "/items/0/quantity wrong-type", "/incoterm required"])
+        }
+    }
+
     @Test("a body over the limit is refused with 413 before it is read")
     func bodyLimit() async throws {
         try await withApp(backend, maxBody: 4096) { _, client in

@@ -175,18 +175,24 @@ extension Clearway {
         return saved
     }
 
+    /// Appends decided events of any aggregate; a stream that moved on is a version conflict (409).
+    func append<Event: DomainEvent>(
+        _ events: [Event], to stream: String, type: String, expectedVersion: Int, on db: any SQLDatabase
+    ) async throws {
+        do {
+            try await EventStore.append(
+                stream: stream, type: type, expectedVersion: expectedVersion, events: try events.map(NewEvent.init), on: db)
+        } catch StoreError.versionConflict(let stream, let expected, _) {
+            throw ClearanceError.conflict(stream: stream, expectedVersion: expected)
+        }
+    }
+
     /// Appends decided events, updates the projections and queues the outbox, inside the caller's transaction.
     func save(_ events: [Declaration.Event], to state: Declaration.State, on db: any SQLDatabase) async throws
         -> Declaration.State
     {
         guard !events.isEmpty else { return state }
-        do {
-            try await EventStore.append(
-                stream: state.id, type: Self.declarationStream, expectedVersion: state.version,
-                events: try events.map(NewEvent.init), on: db)
-        } catch StoreError.versionConflict(let stream, let expected, _) {
-            throw ClearanceError.conflict(stream: stream, expectedVersion: expected)
-        }
+        try await append(events, to: state.id, type: Self.declarationStream, expectedVersion: state.version, on: db)
         let next = events.reduce(state, Declaration.evolve)
         try await DeclarationTable.upsert(next, on: db)
         try await DeclarationKeys.update(next, on: db)

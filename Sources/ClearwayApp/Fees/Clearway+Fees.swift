@@ -210,13 +210,7 @@ extension Clearway {
         async throws -> Invoice.State
     {
         guard !events.isEmpty else { return state }
-        do {
-            try await EventStore.append(
-                stream: state.id, type: Self.invoiceStream, expectedVersion: state.version,
-                events: try events.map(NewEvent.init), on: db)
-        } catch StoreError.versionConflict(let stream, let expected, _) {
-            throw ClearanceError.conflict(stream: stream, expectedVersion: expected)
-        }
+        try await append(events, to: state.id, type: Self.invoiceStream, expectedVersion: state.version, on: db)
         let next = events.reduce(state, Invoice.evolve)
         try await FeeTables.upsert(next, at: date, on: db)
         return next
