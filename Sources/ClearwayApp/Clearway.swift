@@ -24,14 +24,17 @@ public final class Clearway: Sendable {
         public var hsEdition: String
         /// The Ed25519 issuer key in multibase form; when nil the platform keeps its own in the database.
         public var issuerKey: String?
+        /// Where the platform is reachable from outside, for links in credentials (status lists, QR codes).
+        public var publicURL: String
 
         public init(
             now: @escaping @Sendable () -> Date = { Date() },
             makeID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() },
             bcryptCost: UInt8 = 12, sessionLifetime: TimeInterval = 12 * 3600, hsEdition: String = "2022",
-            issuerKey: String? = nil
+            issuerKey: String? = nil, publicURL: String = "http://127.0.0.1:8080"
         ) {
             self.issuerKey = issuerKey
+            self.publicURL = publicURL
             self.now = now
             self.makeID = makeID
             self.bcryptCost = bcryptCost

@@ -38,7 +38,10 @@ struct Serve: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let cost = bcryptCost ?? env["CLEARWAY_BCRYPT_COST"].flatMap(UInt8.init) ?? 12
         let clearway = try await options.openMigrated(
-            environment: .init(bcryptCost: cost, issuerKey: env["CLEARWAY_ISSUER_KEY"]), logger: logger)
+            environment: .init(
+                bcryptCost: cost, issuerKey: env["CLEARWAY_ISSUER_KEY"],
+                publicURL: env["CLEARWAY_PUBLIC_URL"] ?? "http://\(host ?? env["CLEARWAY_HOST"] ?? "127.0.0.1"):\(port ?? env["CLEARWAY_PORT"].flatMap(Int.init) ?? 8080)"),
+            logger: logger)
         let logins = demo ? try await clearway.seedDemo(from: options.dataDirectory) : []
         let settings = ServerSettings(
             host: host ?? env["CLEARWAY_HOST"] ?? "127.0.0.1",

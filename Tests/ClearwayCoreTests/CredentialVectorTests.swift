@@ -118,3 +118,24 @@ struct CredentialVectorTests {
         #expect(Base58.decode(Base58.encode([0, 0, 1, 2, 255])) == [0, 0, 1, 2, 255])
     }
 }
+
+@Suite("Bitstring Status List")
+struct StatusListTests {
+    @Test("bits set survive encoding; the list is at least 16 KiB and a valid GZIP stream")
+    func roundTrip() throws {
+        var list = StatusList()
+        for index in [0, 7, 8, 94_567, 131_071] { list.set(index) }
+        #expect(list.count == 131_072)
+        let encoded = list.encodedList
+        #expect(encoded.hasPrefix("u"))
+        let decoded = try #require(StatusList(encodedList: encoded))
+        #expect(decoded == list)
+        #expect([0, 7, 8, 94_567, 131_071].allSatisfy { decoded.isSet($0) })
+        #expect(!decoded.isSet(1) && !decoded.isSet(94_566))
+        #expect(list.bytes[0] == 0x81)
+        var grown = StatusList()
+        grown.set(200_000)
+        #expect(grown.isSet(200_000))
+        #expect(StatusList(encodedList: "unot-gzip") == nil)
+    }
+}

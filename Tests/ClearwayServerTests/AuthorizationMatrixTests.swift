@@ -165,6 +165,8 @@ struct AuthorizationMatrixTests {
                 Call(method: .post, path: "/api/v1/declarations/\(try await releasedDeclaration(clearway))/release-note",
                     token: token(role))
             },
+            Endpoint(operation: "GET /api/v1/status-lists/revocation", allowed: everyone, success: .ok, denied: .ok,
+                isPublic: true) { _, role in Call(method: .get, path: "/api/v1/status-lists/revocation", token: token(role)) },
             Endpoint(operation: "POST /api/v1/credentials/verify", allowed: everyone, success: .ok, denied: .ok, isPublic: true) {
                 _, role in
                 Call(method: .post, path: "/api/v1/credentials/verify", token: token(role), json: #"{"type":["VerifiableCredential"]}"#)
@@ -415,7 +417,7 @@ struct AuthorizationMatrixTests {
                 if let path { operations.insert("\(method.uppercased()) \(path)") }
             }
         }
-        #expect(operations.count == 54)
+        #expect(operations.count == 55)
         #expect(operations == Set(Self.endpoints.map(\.operation)))
     }
 }

@@ -45,6 +45,17 @@ struct CredentialHTTPTests {
             #expect(try revoked.json()["status"] as? String == "revoked")
             let lookup = try await client.send(Call(method: .get, path: "/api/v1/credentials/\(id)"))
             #expect((try lookup.json()["verdict"] as? [String: Any])?["status"] as? String == "revoked")
+
+            let status = try #require(credential["credentialStatus"] as? [String: Any])
+            let index = try #require((status["statusListIndex"] as? String).flatMap { Int($0) })
+            let published = try await client.send(Call(method: .get, path: "/api/v1/status-lists/revocation"))
+            let listCredential = try published.json()
+            let subject = try #require(listCredential["credentialSubject"] as? [String: Any])
+            let list = try #require(StatusList(encodedList: subject["encodedList"] as? String ?? ""))
+            #expect(list.isSet(index))
+            #expect(!list.isSet(index + 1))
+            let listVerdict = try await client.send(Call(method: .post, path: "/api/v1/credentials/verify", json: published.text))
+            #expect(try listVerdict.json()["status"] as? String == "valid")
         }
     }
 

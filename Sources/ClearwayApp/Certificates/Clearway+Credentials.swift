@@ -46,10 +46,16 @@ extension Clearway {
             state, id: id, issuer: did, officeName: "\(office?.nameZh ?? "") \(office?.name ?? draft.declarationOffice.rawValue)",
             issuedAt: now)
         else { throw ClearanceError.notAllowedInState(action: "issue a release note for", state: state.status?.rawValue ?? "") }
-        let signed = JCS.canonicalize(try DataIntegrity.sign(unsigned, key: key, created: now))
-        try await store.transaction { db in
+        let listURL = revocationListURL
+        let signed = try await store.transaction { db in
+            // Each credential gets the next bit of the revocation list, numbered gaplessly like customs numbers.
+            let index = try await Counters.next("status-list/revocation", on: db) - 1
+            let withStatus = unsigned.setting("credentialStatus", Credentials.statusEntry(listURL: listURL, index: index))
+            let signed = JCS.canonicalize(try DataIntegrity.sign(withStatus, key: key, created: now))
             try await CredentialTables.insert(
-                id: id, declarationID: state.id, kind: "release-note", issuer: did, document: signed, at: now, on: db)
+                id: id, declarationID: state.id, kind: "release-note", issuer: did, document: signed, statusIndex: index,
+                at: now, on: db)
+            return signed
         }
         return (id, signed)
     }
@@ -62,10 +68,13 @@ extension Clearway {
                 status: .malformed, checks: [.init(name: "json", passed: false, detail: error.description)], issuer: nil,
                 credentialID: nil)
         }
+        let listURL = revocationListURL
         let (trusted, revoked) = try await store.read { db in
             let trusted = try await CredentialTables.trustedIssuers(on: db)
             var revoked = false
-            if let id = document["id"]?.string, id.hasPrefix("urn:uuid:") {
+            if let index = Credentials.statusIndex(document, listURL: listURL) {
+                revoked = try await Self.revocationList(on: db).isSet(index)
+            } else if let id = document["id"]?.string, id.hasPrefix("urn:uuid:") {
                 revoked = try await CredentialTables.credential(id: String(id.dropFirst("urn:uuid:".count)), on: db)?.revoked ?? false
             }
             return (trusted, revoked)
@@ -95,5 +104,23 @@ extension Clearway {
             try await CredentialTables.revoke(id: id, reason: reason, at: now, on: db)
         }
         return try await credential(id).verdict
+    }
+
+    /// Where the platform publishes its revocation status list.
+    public var revocationListURL: String { "\(environment.publicURL)/api/v1/status-lists/revocation" }
+
+    static func revocationList(on db: any SQLDatabase) async throws -> StatusList {
+        var list = StatusList()
+        for index in try await CredentialTables.revokedIndices(on: db) { list.set(index) }
+        return list
+    }
+
+    /// The signed Bitstring Status List credential with every revoked credential's bit set.
+    public func revocationStatusList() async throws -> Data {
+        let key = try await issuerKey()
+        let list = try await store.read { db in try await Self.revocationList(on: db) }
+        let unsigned = Credentials.statusListCredential(
+            listURL: revocationListURL, issuer: DIDKey(publicKey: key.publicKey).did, list: list, validFrom: environment.now())
+        return JCS.canonicalize(try DataIntegrity.sign(unsigned, key: key, created: environment.now()))
     }
 }

@@ -22,6 +22,14 @@ extension APIHandlers {
         return .ok(.init(body: .json(try .init(id: input.path.credentialId, document: found.document, verdict: found.verdict))))
     }
 
+    func revocationStatusList(_ input: Operations.RevocationStatusList.Input) async throws
+        -> Operations.RevocationStatusList.Output
+    {
+        let list = try await clearway.revocationStatusList()
+        return .ok(.init(body: .json(try JSONDecoder().decode(
+            Operations.RevocationStatusList.Output.Ok.Body.JsonPayload.self, from: list))))
+    }
+
     func revokeCredential(_ input: Operations.RevokeCredential.Input) async throws -> Operations.RevokeCredential.Output {
         guard case .json(let body) = input.body else { throw ClearanceError.unauthenticated(reason: "no body") }
         let verdict = try await clearway.revokeCredential(

@@ -25,15 +25,23 @@ public enum CredentialTables {
     }
 
     public static func insert(
-        id: String, declarationID: String?, kind: String, issuer: String, document: Data, at date: Date, on db: any SQLDatabase
+        id: String, declarationID: String?, kind: String, issuer: String, document: Data, statusIndex: Int?, at date: Date,
+        on db: any SQLDatabase
     ) async throws {
         try await db.raw(
             """
-            INSERT INTO credentials (id, declaration_id, kind, issuer, issued_at, document)
+            INSERT INTO credentials (id, declaration_id, kind, issuer, issued_at, document, status_index)
             VALUES (\(bind: id), \(bind: declarationID), \(bind: kind), \(bind: issuer), \(bind: date.timestamp),
-                \(bind: String(decoding: document, as: UTF8.self)))
+                \(bind: String(decoding: document, as: UTF8.self)), \(bind: statusIndex))
             """
         ).run()
+    }
+
+    /// The status-list indices of revoked credentials.
+    public static func revokedIndices(on db: any SQLDatabase) async throws -> [Int] {
+        try await db.raw(
+            "SELECT status_index FROM credentials WHERE revoked_at IS NOT NULL AND status_index IS NOT NULL ORDER BY status_index"
+        ).all().map { try $0.decode(column: "status_index", as: Int.self) }
     }
 
     /// A stored credential: its document and whether it was revoked.

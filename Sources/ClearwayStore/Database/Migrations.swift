@@ -231,6 +231,9 @@ public enum Migrations {
                 "CREATE INDEX credentials_declaration ON credentials (declaration_id)",
             ]
         },
+        Migration(id: "0008-status-list") { _ in
+            ["ALTER TABLE credentials ADD COLUMN status_index BIGINT"]
+        },
     ]
 
     /// Applies every migration not yet recorded; returns the ids it applied. Safe to run from several nodes at once.
