@@ -165,6 +165,23 @@ struct AuthorizationMatrixTests {
                 Call(method: .post, path: "/api/v1/declarations/\(try await releasedDeclaration(clearway))/release-note",
                     token: token(role))
             },
+            Endpoint(operation: "POST /api/v1/declarations/{declarationId}/documents", allowed: [.trader, .customsOfficer],
+                success: .created, denied: .notFound, seenBy: [.quarantineOfficer, .admin]) { clearway, role in
+                Call(method: .post, path: "/api/v1/declarations/\(try await freshDeclaration(clearway))/documents?name=a.pdf",
+                    token: token(role), raw: (Array("%PDF-1.7 test".utf8), "application/pdf"))
+            },
+            Endpoint(operation: "GET /api/v1/declarations/{declarationId}/documents", allowed: watchers, success: .ok,
+                denied: .notFound) { clearway, role in
+                Call(method: .get, path: "/api/v1/declarations/\(try await freshDeclaration(clearway))/documents", token: token(role))
+            },
+            Endpoint(operation: "GET /api/v1/documents/{hash}", allowed: watchers, success: .ok, denied: .notFound) {
+                clearway, role in
+                let id = try await freshDeclaration(clearway)
+                let document = try await clearway.attachDocument(
+                    id, name: "b.pdf", mediaType: "application/pdf", bytes: Data("%PDF-1.7 \(id)".utf8),
+                    by: try await Demo.principal("trader", in: clearway))
+                return Call(method: .get, path: "/api/v1/documents/\(document.hash)", token: token(role))
+            },
             Endpoint(operation: "GET /api/v1/status-lists/revocation", allowed: everyone, success: .ok, denied: .ok,
                 isPublic: true) { _, role in Call(method: .get, path: "/api/v1/status-lists/revocation", token: token(role)) },
             Endpoint(operation: "POST /api/v1/credentials/verify", allowed: everyone, success: .ok, denied: .ok, isPublic: true) {
@@ -417,7 +434,7 @@ struct AuthorizationMatrixTests {
                 if let path { operations.insert("\(method.uppercased()) \(path)") }
             }
         }
-        #expect(operations.count == 55)
+        #expect(operations.count == 58)
         #expect(operations == Set(Self.endpoints.map(\.operation)))
     }
 }

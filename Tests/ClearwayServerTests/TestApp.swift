@@ -16,6 +16,8 @@ struct Call: Sendable {
     var token: String?
     var json: String?
     var headers: HTTPFields = [:]
+    /// A non-JSON body with its media type.
+    var raw: (bytes: [UInt8], contentType: String)? = nil
 }
 
 /// Runs `body` against the real router of a Clearway on a fresh store of `backend`.
@@ -35,6 +37,10 @@ extension TestClientProtocol {
         var headers = call.headers
         if let token = call.token { headers[.authorization] = "Bearer \(token)" }
         if call.json != nil { headers[.contentType] = "application/json" }
+        if let raw = call.raw {
+            headers[.contentType] = raw.contentType
+            return try await execute(uri: call.path, method: call.method, headers: headers, body: ByteBuffer(bytes: raw.bytes))
+        }
         return try await execute(
             uri: call.path, method: call.method, headers: headers, body: call.json.map { ByteBuffer(string: $0) })
     }

@@ -149,6 +149,7 @@ extension Clearway {
     func change(
         _ idOrNumber: String, by principal: Principal, expectedVersion: Int?,
         permission: @escaping @Sendable (DeclarationDraft) -> Policy.Action,
+        alsoInTransaction: (@Sendable (any SQLDatabase, Declaration.State) async throws -> Void)? = nil,
         command: @escaping @Sendable (Declaration.State) -> Declaration.Command
     ) async throws -> Declaration.State {
         let cached = try await cached()
@@ -168,7 +169,9 @@ extension Clearway {
             }
             let events = try Declaration.decide(
                 command(state), state, .init(now: self.environment.now(), principal: principal, rules: cached.rules))
-            return (try await self.save(events, to: state, on: db), events.contains(where: \.isRefusal))
+            let saved = try await self.save(events, to: state, on: db)
+            try await alsoInTransaction?(db, saved)
+            return (saved, events.contains(where: \.isRefusal))
         }
         // A refusal is committed as a record, then reported as what it is.
         if refused, let refusal = saved.refusals.last { throw RefusalRecorded(refusal: refusal, declarationID: saved.id) }

@@ -113,6 +113,10 @@ extension Declaration {
                 throw .notAllowedInState(action: "re-book", state: "fully loaded")
             }
             return [.rebooked(.init(stamp: stamp, means: means, voyage: voyage, shutOut: shutOut))]
+        case .attachDocument(let document):
+            _ = try require(state, "attach a document to", in: Set(Status.allCases))
+            guard !state.documents.contains(where: { $0.hash == document.hash }) else { return [] }
+            return [.documentAttached(.init(stamp: stamp, document: document))]
         case .recordException(let container, let description):
             _ = try require(state, "record an exception on", in: [.released, .closed])
             guard state.boxes[container]?.loadedAt != nil else {

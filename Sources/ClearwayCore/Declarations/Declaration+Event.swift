@@ -21,6 +21,7 @@ extension Declaration {
         case rebooked(Rebooked)
         case exceptionRecorded(ExceptionRecorded)
         case closed(Closed)
+        case documentAttached(DocumentAttached)
 
         /// When and by whom; every event has one.
         public struct Stamp: Sendable, Equatable, Codable {
@@ -109,6 +110,10 @@ extension Declaration {
         public struct Closed: Sendable, Equatable, Codable {
             public var stamp: Stamp
         }
+        public struct DocumentAttached: Sendable, Equatable, Codable {
+            public var stamp: Stamp
+            public var document: Attachment
+        }
 
         public var stamp: Stamp {
             switch self {
@@ -130,6 +135,7 @@ extension Declaration {
             case .rebooked(let e): e.stamp
             case .exceptionRecorded(let e): e.stamp
             case .closed(let e): e.stamp
+            case .documentAttached(let e): e.stamp
             }
         }
 
@@ -153,6 +159,7 @@ extension Declaration {
             case .rebooked: "rebooked"
             case .exceptionRecorded: "exception-recorded"
             case .closed: "closed"
+            case .documentAttached: "document-attached"
             }
         }
 
@@ -182,6 +189,7 @@ extension Declaration {
             case .rebooked(let e): try encoder.encode(e)
             case .exceptionRecorded(let e): try encoder.encode(e)
             case .closed(let e): try encoder.encode(e)
+            case .documentAttached(let e): try encoder.encode(e)
             }
         }
 
@@ -205,6 +213,7 @@ extension Declaration {
             case "rebooked": self = .rebooked(try decoder.decode(Rebooked.self, from: payload))
             case "exception-recorded": self = .exceptionRecorded(try decoder.decode(ExceptionRecorded.self, from: payload))
             case "closed": self = .closed(try decoder.decode(Closed.self, from: payload))
+            case "document-attached": self = .documentAttached(try decoder.decode(DocumentAttached.self, from: payload))
             default: throw UnknownEventError(stream: "declaration", name: name)
             }
         }

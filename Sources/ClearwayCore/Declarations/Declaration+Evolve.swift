@@ -64,6 +64,8 @@ extension Declaration {
             for container in e.shutOut { next.boxes[container]?.shutOut = true }
         case .exceptionRecorded(let e):
             next.exceptions.append("\(e.container): \(e.description)")
+        case .documentAttached(let e):
+            next.documents.append(e.document)
         case .closed:
             next.status = .closed
             next.clearance.closedAt = at

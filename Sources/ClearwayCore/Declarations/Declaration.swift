@@ -42,6 +42,8 @@ public enum Declaration {
         public var boxes: [String: Box] = [:]
         public var refusals: [Refusal] = []
         public var exceptions: [String] = []
+        /// Documents attached, by content hash.
+        public var documents: [Attachment] = []
 
         public init(id: String) { self.id = id }
         public var exists: Bool { status != nil }
@@ -120,6 +122,7 @@ public enum Declaration {
         case completeDeclaration(DeclarationDraft)
         case rebook(means: String, voyage: String?)
         case recordException(container: String, description: String)
+        case attachDocument(Attachment)
     }
 
     /// The time, the principal and the rules every command is decided with.

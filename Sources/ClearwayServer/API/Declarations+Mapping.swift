@@ -97,6 +97,7 @@ extension Schemas.TimelineEvent {
             reason = e.description
             details = "exception on \(e.container)"
         case .closed: details = "closed (结关)"
+        case .documentAttached(let e): details = "document attached: \(e.document.name) (\(e.document.mediaType), sha256 \(e.document.hash.prefix(12))…)"
         }
         self.init(
             version: entry.version, position: entry.position, name: entry.name, occurredAt: entry.occurredAt,

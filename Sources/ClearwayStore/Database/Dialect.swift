@@ -15,6 +15,14 @@ public enum Dialect: String, Sendable {
         }
     }
 
+    /// Column type for raw bytes.
+    public var binaryType: String {
+        switch self {
+        case .sqlite: "BLOB"
+        case .postgres: "BYTEA"
+        }
+    }
+
     /// The statement that opens a write transaction; SQLite takes its write lock at once so writers never deadlock.
     public var beginTransaction: String {
         switch self {

@@ -234,6 +234,19 @@ public enum Migrations {
         Migration(id: "0008-status-list") { _ in
             ["ALTER TABLE credentials ADD COLUMN status_index BIGINT"]
         },
+        Migration(id: "0009-documents") { dialect in
+            [
+                """
+                CREATE TABLE documents (hash TEXT PRIMARY KEY, media_type TEXT NOT NULL, size BIGINT NOT NULL,
+                    content \(dialect.binaryType) NOT NULL, created_at TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE declaration_documents (declaration_id TEXT NOT NULL, hash TEXT NOT NULL REFERENCES documents (hash),
+                    name TEXT NOT NULL, added_at TEXT NOT NULL, PRIMARY KEY (declaration_id, hash))
+                """,
+                "CREATE INDEX declaration_documents_hash ON declaration_documents (hash)",
+            ]
+        },
     ]
 
     /// Applies every migration not yet recorded; returns the ids it applied. Safe to run from several nodes at once.
