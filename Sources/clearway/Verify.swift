@@ -1,16 +1,18 @@
 import ArgumentParser
 import ClearwayApp
 import ClearwayCore
+import ClearwayInterop
 import ClearwayStore
 import Foundation
 
 /// `clearway verify FILE`: check a certificate offline; exit 0 only when it is valid.
 struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Verify a W3C Verifiable Credential (eddsa-jcs-2022); exit 0 only when valid.",
+        abstract: "Verify a W3C Verifiable Credential or an OpenAttestation document; exit 0 only when valid.",
         discussion: """
-            The issuers trusted are those of the database given with --database (or CLEARWAY_DATABASE, when that \
-            file exists) and any named with --trust. Exit codes: 0 valid, 1 not valid, 3 a format not verified here.
+            W3C credentials: the issuers trusted are those of the database given with --database (or \
+            CLEARWAY_DATABASE, when that file exists) and any named with --trust. OpenAttestation (TradeTrust) \
+            documents: offline integrity (target hash and Merkle proof). Exit codes: 0 valid, 1 not valid.
             """)
 
     @Argument(help: "The credential file (JSON).")
@@ -26,11 +28,14 @@ struct Verify: AsyncParsableCommand {
         do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
             throw ValidationError("cannot read \(file): \(error.localizedDescription)")
         }
-        if let document = try? JSONValue.parse(data), document["proof"] == nil,
-            document["signature"]?["targetHash"] != nil || document["version"]?.string?.contains("openattestation") == true
+        if let document = try? JSONValue.parse(data), document["proof"]?["cryptosuite"] == nil,
+            OpenAttestation.recognises(document)
         {
-            print("\(file): an OpenAttestation (TradeTrust) document; its Merkle-proof check is not implemented yet")
-            throw ExitCode(3)
+            let verdict = Clearway.openAttestationVerdict(document)
+            for check in verdict.checks { print("\(check.passed ? "✔" : "✘") \(check.name): \(check.detail)") }
+            print("\(file): \(verdict.status.rawValue)")
+            if verdict.status != .valid { throw ExitCode(1) }
+            return
         }
         var trusted = Set(trust)
         var revoked = false

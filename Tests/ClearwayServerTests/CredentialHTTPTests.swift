@@ -71,4 +71,17 @@ struct CredentialHTTPTests {
             #expect(checks.first { $0["name"] as? String == "signature" }?["passed"] as? Bool == true)
         }
     }
+
+    @Test("an OpenAttestation document is checked offline for integrity through the same API")
+    func openAttestation() async throws {
+        guard let oa = SharedData.directory?.appendingPathComponent("openattestation/oa-verify/v2") else { return }
+        try await withApp(.sqlite) { _, client in
+            for (file, expected) in [("documentMainnetValid.json", "valid"), ("tamperedDocument.json", "tampered")] {
+                let response = try await client.send(Call(
+                    method: .post, path: "/api/v1/credentials/verify",
+                    json: try String(contentsOf: oa.appendingPathComponent(file), encoding: .utf8)))
+                #expect(try response.json()["status"] as? String == expected, "\(file)")
+            }
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import ClearwayCore
+import ClearwayInterop
 import ClearwayStore
 import Crypto
 import Foundation
@@ -68,6 +69,9 @@ extension Clearway {
                 status: .malformed, checks: [.init(name: "json", passed: false, detail: error.description)], issuer: nil,
                 credentialID: nil)
         }
+        if document["proof"]?["cryptosuite"] == nil, OpenAttestation.recognises(document) {
+            return Self.openAttestationVerdict(document)
+        }
         let listURL = revocationListURL
         let (trusted, revoked) = try await store.read { db in
             let trusted = try await CredentialTables.trustedIssuers(on: db)
@@ -104,6 +108,27 @@ extension Clearway {
             try await CredentialTables.revoke(id: id, reason: reason, at: now, on: db)
         }
         return try await credential(id).verdict
+    }
+
+    /// An OpenAttestation (TradeTrust) document checked offline: integrity only; issuance needs the network.
+    public static func openAttestationVerdict(_ document: JSONValue) -> Credentials.Verdict {
+        let shape = DataIntegrity.Check(name: "shape", passed: true, detail: "an OpenAttestation (TradeTrust) document")
+        let offline = DataIntegrity.Check(
+            name: "issuance", passed: true,
+            detail: "issuance on the document store or token registry and the DNS identity need the network; not checked offline")
+        switch OpenAttestation.verify(document) {
+        case .valid:
+            return .init(
+                status: .valid,
+                checks: [shape, .init(name: "integrity", passed: true, detail: "target hash and Merkle proof hold"), offline],
+                issuer: nil, credentialID: nil)
+        case .tampered(let reason):
+            return .init(status: .tampered, checks: [shape, .init(name: "integrity", passed: false, detail: reason)], issuer: nil,
+                credentialID: nil)
+        case .skipped(let reason):
+            return .init(status: .malformed, checks: [shape, .init(name: "integrity", passed: false, detail: reason)], issuer: nil,
+                credentialID: nil)
+        }
     }
 
     /// Where the platform publishes its revocation status list.

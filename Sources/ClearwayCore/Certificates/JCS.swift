@@ -14,7 +14,14 @@ public enum JCS {
         canonicalize(try JSONValue.parse(data))
     }
 
-    static func write(_ value: JSONValue, into out: inout String) {
+    /// JavaScript's `JSON.stringify`: the same escaping and number form as JCS, members kept in document order.
+    public static func stringify(_ value: JSONValue) -> String {
+        var out = ""
+        write(value, into: &out, sorted: false)
+        return out
+    }
+
+    static func write(_ value: JSONValue, into out: inout String, sorted: Bool = true) {
         switch value {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
@@ -24,17 +31,18 @@ public enum JCS {
             out += "["
             for (index, item) in items.enumerated() {
                 if index > 0 { out += "," }
-                write(item, into: &out)
+                write(item, into: &out, sorted: sorted)
             }
             out += "]"
         case .object(let members):
             out += "{"
-            let sorted = members.sorted { Array($0.key.utf16).lexicographicallyPrecedes(Array($1.key.utf16)) }
-            for (index, member) in sorted.enumerated() {
+            let ordered = sorted
+                ? members.sorted { Array($0.key.utf16).lexicographicallyPrecedes(Array($1.key.utf16)) } : members
+            for (index, member) in ordered.enumerated() {
                 if index > 0 { out += "," }
                 string(member.key, into: &out)
                 out += ":"
-                write(member.value, into: &out)
+                write(member.value, into: &out, sorted: sorted)
             }
             out += "}"
         }
