@@ -182,6 +182,21 @@ struct AuthorizationMatrixTests {
                     by: try await Demo.principal("trader", in: clearway))
                 return Call(method: .get, path: "/api/v1/documents/\(document.hash)", token: token(role))
             },
+            Endpoint(operation: "GET /api/v1/status-lists/suspension", allowed: everyone, success: .ok, denied: .ok,
+                isPublic: true) { _, role in Call(method: .get, path: "/api/v1/status-lists/suspension", token: token(role)) },
+            Endpoint(operation: "POST /api/v1/credentials/{credentialId}/suspension", allowed: [.customsOfficer, .admin],
+                success: .ok, denied: .forbidden) { clearway, role in
+                let issued = try await clearway.issueReleaseNote(
+                    try await releasedDeclaration(clearway), by: try await Demo.principal("officer", in: clearway))
+                return Call(method: .post, path: "/api/v1/credentials/\(issued.id)/suspension", token: token(role),
+                    json: #"{"reason":"under investigation"}"#)
+            },
+            Endpoint(operation: "DELETE /api/v1/credentials/{credentialId}/suspension", allowed: [.customsOfficer, .admin],
+                success: .ok, denied: .forbidden) { clearway, role in
+                let issued = try await clearway.issueReleaseNote(
+                    try await releasedDeclaration(clearway), by: try await Demo.principal("officer", in: clearway))
+                return Call(method: .delete, path: "/api/v1/credentials/\(issued.id)/suspension", token: token(role))
+            },
             Endpoint(operation: "GET /api/v1/status-lists/revocation", allowed: everyone, success: .ok, denied: .ok,
                 isPublic: true) { _, role in Call(method: .get, path: "/api/v1/status-lists/revocation", token: token(role)) },
             Endpoint(operation: "POST /api/v1/credentials/verify", allowed: everyone, success: .ok, denied: .ok, isPublic: true) {
@@ -434,7 +449,7 @@ struct AuthorizationMatrixTests {
                 if let path { operations.insert("\(method.uppercased()) \(path)") }
             }
         }
-        #expect(operations.count == 58)
+        #expect(operations.count == 61)
         #expect(operations == Set(Self.endpoints.map(\.operation)))
     }
 }

@@ -39,6 +39,17 @@ struct CredentialHTTPTests {
                 json: json.replacingOccurrences(of: declaration.customsNumber!.rawValue, with: "224820261000000999")))
             #expect(try tampered.json()["status"] as? String == "tampered")
 
+            let suspended = try await client.send(Call(
+                method: .post, path: "/api/v1/credentials/\(id)/suspension", token: "demo-token-officer",
+                json: #"{"reason":"under investigation"}"#))
+            #expect(try suspended.json()["status"] as? String == "suspended")
+            let suspensionList = try await client.send(Call(method: .get, path: "/api/v1/status-lists/suspension"))
+            let suspensionSubject = try #require(try suspensionList.json()["credentialSubject"] as? [String: Any])
+            #expect(suspensionSubject["statusPurpose"] as? String == "suspension")
+            let lifted = try await client.send(Call(
+                method: .delete, path: "/api/v1/credentials/\(id)/suspension", token: "demo-token-officer"))
+            #expect(try lifted.json()["status"] as? String == "valid")
+
             let revoked = try await client.send(Call(
                 method: .post, path: "/api/v1/credentials/\(id)/revoke", token: "demo-token-officer",
                 json: #"{"reason":"issued in error"}"#))
@@ -46,7 +57,9 @@ struct CredentialHTTPTests {
             let lookup = try await client.send(Call(method: .get, path: "/api/v1/credentials/\(id)"))
             #expect((try lookup.json()["verdict"] as? [String: Any])?["status"] as? String == "revoked")
 
-            let status = try #require(credential["credentialStatus"] as? [String: Any])
+            let statuses = try #require(credential["credentialStatus"] as? [[String: Any]])
+            #expect(statuses.compactMap { $0["statusPurpose"] as? String } == ["revocation", "suspension"])
+            let status = statuses[0]
             let index = try #require((status["statusListIndex"] as? String).flatMap { Int($0) })
             let published = try await client.send(Call(method: .get, path: "/api/v1/status-lists/revocation"))
             let listCredential = try published.json()

@@ -47,11 +47,14 @@ extension Clearway {
             state, id: id, issuer: did, officeName: "\(office?.nameZh ?? "") \(office?.name ?? draft.declarationOffice.rawValue)",
             issuedAt: now)
         else { throw ClearanceError.notAllowedInState(action: "issue a release note for", state: state.status?.rawValue ?? "") }
-        let listURL = revocationListURL
+        let revocationURL = statusListURL(.revocation), suspensionURL = statusListURL(.suspension)
         let signed = try await store.transaction { db in
-            // Each credential gets the next bit of the revocation list, numbered gaplessly like customs numbers.
+            // Each credential gets the next bit of the status lists, numbered gaplessly like customs numbers.
             let index = try await Counters.next("status-list/revocation", on: db) - 1
-            let withStatus = unsigned.setting("credentialStatus", Credentials.statusEntry(listURL: listURL, index: index))
+            let withStatus = unsigned.setting("credentialStatus", .array([
+                Credentials.statusEntry(listURL: revocationURL, index: index, purpose: .revocation),
+                Credentials.statusEntry(listURL: suspensionURL, index: index, purpose: .suspension),
+            ]))
             let signed = JCS.canonicalize(try DataIntegrity.sign(withStatus, key: key, created: now))
             try await CredentialTables.insert(
                 id: id, declarationID: state.id, kind: "release-note", issuer: did, document: signed, statusIndex: index,
@@ -72,18 +75,21 @@ extension Clearway {
         if document["proof"]?["cryptosuite"] == nil, OpenAttestation.recognises(document) {
             return Self.openAttestationVerdict(document)
         }
-        let listURL = revocationListURL
-        let (trusted, revoked) = try await store.read { db in
+        let revocationURL = statusListURL(.revocation), suspensionURL = statusListURL(.suspension)
+        let (trusted, revoked, suspended) = try await store.read { db in
             let trusted = try await CredentialTables.trustedIssuers(on: db)
-            var revoked = false
-            if let index = Credentials.statusIndex(document, listURL: listURL) {
-                revoked = try await Self.revocationList(on: db).isSet(index)
+            var revoked = false, suspended = false
+            if let index = Credentials.statusIndex(document, listURL: revocationURL, purpose: .revocation) {
+                revoked = try await Self.statusList(.revocation, on: db).isSet(index)
             } else if let id = document["id"]?.string, id.hasPrefix("urn:uuid:") {
                 revoked = try await CredentialTables.credential(id: String(id.dropFirst("urn:uuid:".count)), on: db)?.revoked ?? false
             }
-            return (trusted, revoked)
+            if let index = Credentials.statusIndex(document, listURL: suspensionURL, purpose: .suspension) {
+                suspended = try await Self.statusList(.suspension, on: db).isSet(index)
+            }
+            return (trusted, revoked, suspended)
         }
-        return Credentials.verdict(document, trustedIssuers: trusted, revoked: revoked)
+        return Credentials.verdict(document, trustedIssuers: trusted, revoked: revoked, suspended: suspended)
     }
 
     /// A credential the platform issued, by its id (the QR link), with its verdict now.
@@ -131,21 +137,44 @@ extension Clearway {
         }
     }
 
-    /// Where the platform publishes its revocation status list.
-    public var revocationListURL: String { "\(environment.publicURL)/api/v1/status-lists/revocation" }
+    /// Where the platform publishes its status list for a purpose.
+    public func statusListURL(_ purpose: Credentials.StatusPurpose) -> String {
+        "\(environment.publicURL)/api/v1/status-lists/\(purpose.rawValue)"
+    }
 
-    static func revocationList(on db: any SQLDatabase) async throws -> StatusList {
+    static func statusList(_ purpose: Credentials.StatusPurpose, on db: any SQLDatabase) async throws -> StatusList {
         var list = StatusList()
-        for index in try await CredentialTables.revokedIndices(on: db) { list.set(index) }
+        let indices = purpose == .revocation
+            ? try await CredentialTables.revokedIndices(on: db) : try await CredentialTables.suspendedIndices(on: db)
+        for index in indices { list.set(index) }
         return list
     }
 
-    /// The signed Bitstring Status List credential with every revoked credential's bit set.
-    public func revocationStatusList() async throws -> Data {
+    /// The signed Bitstring Status List credential of a purpose, every revoked or suspended credential's bit set.
+    public func statusListCredential(_ purpose: Credentials.StatusPurpose) async throws -> Data {
         let key = try await issuerKey()
-        let list = try await store.read { db in try await Self.revocationList(on: db) }
+        let list = try await store.read { db in try await Self.statusList(purpose, on: db) }
         let unsigned = Credentials.statusListCredential(
-            listURL: revocationListURL, issuer: DIDKey(publicKey: key.publicKey).did, list: list, validFrom: environment.now())
+            listURL: statusListURL(purpose), issuer: DIDKey(publicKey: key.publicKey).did, list: list,
+            validFrom: environment.now(), purpose: purpose)
         return JCS.canonicalize(try DataIntegrity.sign(unsigned, key: key, created: environment.now()))
+    }
+
+    /// Suspends a credential, or lifts the suspension (customs officers, administrators).
+    public func suspendCredential(_ id: String, _ suspended: Bool, reason: String?, by principal: Principal) async throws
+        -> Credentials.Verdict
+    {
+        guard principal.role == .customsOfficer || principal.role == .admin else {
+            throw ClearanceError.forbidden(reason: "only customs suspends credentials")
+        }
+        if suspended { try requireReason(reason ?? "") }
+        let now = environment.now()
+        try await store.transaction { db in
+            guard try await CredentialTables.credential(id: id, on: db) != nil else {
+                throw ClearanceError.notFound(kind: "credential", id: id)
+            }
+            try await CredentialTables.suspend(id: id, suspended, at: now, on: db)
+        }
+        return try await credential(id).verdict
     }
 }

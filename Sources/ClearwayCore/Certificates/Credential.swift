@@ -7,6 +7,7 @@ public enum Credentials {
         case valid
         case tampered
         case revoked
+        case suspended
         case unknownIssuer = "unknown-issuer"
         case malformed
     }
@@ -26,7 +27,9 @@ public enum Credentials {
     }
 
     /// Checks the proof, then whether the issuer is one this platform trusts, then whether it was revoked.
-    public static func verdict(_ document: JSONValue, trustedIssuers: Set<String>, revoked: Bool) -> Verdict {
+    public static func verdict(
+        _ document: JSONValue, trustedIssuers: Set<String>, revoked: Bool, suspended: Bool = false
+    ) -> Verdict {
         var checks = DataIntegrity.verify(document)
         let issuer = document["issuer"]?.string ?? document["issuer"]?["id"]?.string
         let id = document["id"]?.string
@@ -52,8 +55,10 @@ public enum Credentials {
             detail: trusted ? "signed by \(issuer!), an issuer this platform trusts" : "\(issuer ?? "nobody") is not an issuer this platform trusts"))
         guard trusted else { return Verdict(status: .unknownIssuer, checks: checks, issuer: issuer, credentialID: id) }
         checks.append(DataIntegrity.Check(
-            name: "status", passed: !revoked, detail: revoked ? "the issuer revoked this credential" : "not revoked"))
-        return Verdict(status: revoked ? .revoked : .valid, checks: checks, issuer: issuer, credentialID: id)
+            name: "status", passed: !revoked && !suspended,
+            detail: revoked ? "the issuer revoked this credential" : suspended ? "the issuer suspended this credential" : "not revoked or suspended"))
+        let status: Status = revoked ? .revoked : suspended ? .suspended : .valid
+        return Verdict(status: status, checks: checks, issuer: issuer, credentialID: id)
     }
 
     /// A release note (放行通知) for a released declaration, unsigned.

@@ -92,17 +92,25 @@ enum GZip {
 }
 
 extension Credentials {
-    /// The status entry a credential carries: its bit in the platform's revocation list.
-    public static func statusEntry(listURL: String, index: Int) -> JSONValue {
+    /// Why a bit is set: revocation is final, suspension can be lifted.
+    public enum StatusPurpose: String, Sendable, CaseIterable {
+        case revocation
+        case suspension
+    }
+
+    /// The status entry a credential carries: its bit in one of the platform's lists.
+    public static func statusEntry(listURL: String, index: Int, purpose: StatusPurpose = .revocation) -> JSONValue {
         .object([
             ("id", .string("\(listURL)#\(index)")), ("type", .string("BitstringStatusListEntry")),
-            ("statusPurpose", .string("revocation")), ("statusListIndex", .string(String(index))),
+            ("statusPurpose", .string(purpose.rawValue)), ("statusListIndex", .string(String(index))),
             ("statusListCredential", .string(listURL)),
         ])
     }
 
-    /// The unsigned status list credential the platform publishes.
-    public static func statusListCredential(listURL: String, issuer: String, list: StatusList, validFrom: Date) -> JSONValue {
+    /// The unsigned status list credential the platform publishes for one purpose.
+    public static func statusListCredential(
+        listURL: String, issuer: String, list: StatusList, validFrom: Date, purpose: StatusPurpose = .revocation
+    ) -> JSONValue {
         .object([
             ("@context", .array([.string("https://www.w3.org/ns/credentials/v2")])),
             ("id", .string(listURL)),
@@ -111,16 +119,21 @@ extension Credentials {
             ("validFrom", .string(DataIntegrity.created(validFrom))),
             ("credentialSubject", .object([
                 ("id", .string("\(listURL)#list")), ("type", .string("BitstringStatusList")),
-                ("statusPurpose", .string("revocation")), ("encodedList", .string(list.encodedList)),
+                ("statusPurpose", .string(purpose.rawValue)), ("encodedList", .string(list.encodedList)),
             ])),
         ])
     }
 
-    /// The index a credential's revocation entry points at in `listURL`, if it has one.
-    public static func statusIndex(_ document: JSONValue, listURL: String) -> Int? {
-        guard let status = document["credentialStatus"], status["statusListCredential"]?.string == listURL,
-            status["statusPurpose"]?.string == "revocation"
-        else { return nil }
-        return status["statusListIndex"]?.string.flatMap { Int($0) }
+    /// The index a credential's entry for `purpose` points at in `listURL`, if it has one (one entry or an array).
+    public static func statusIndex(_ document: JSONValue, listURL: String, purpose: StatusPurpose = .revocation) -> Int? {
+        let entries: [JSONValue]
+        switch document["credentialStatus"] {
+        case .array(let items)?: entries = items
+        case let entry?: entries = [entry]
+        case nil: entries = []
+        }
+        return entries.first {
+            $0["statusListCredential"]?.string == listURL && $0["statusPurpose"]?.string == purpose.rawValue
+        }?["statusListIndex"]?.string.flatMap { Int($0) }
     }
 }

@@ -25,9 +25,32 @@ extension APIHandlers {
     func revocationStatusList(_ input: Operations.RevocationStatusList.Input) async throws
         -> Operations.RevocationStatusList.Output
     {
-        let list = try await clearway.revocationStatusList()
+        let list = try await clearway.statusListCredential(.revocation)
         return .ok(.init(body: .json(try JSONDecoder().decode(
             Operations.RevocationStatusList.Output.Ok.Body.JsonPayload.self, from: list))))
+    }
+
+    func suspensionStatusList(_ input: Operations.SuspensionStatusList.Input) async throws
+        -> Operations.SuspensionStatusList.Output
+    {
+        let list = try await clearway.statusListCredential(.suspension)
+        return .ok(.init(body: .json(try JSONDecoder().decode(
+            Operations.SuspensionStatusList.Output.Ok.Body.JsonPayload.self, from: list))))
+    }
+
+    func suspendCredential(_ input: Operations.SuspendCredential.Input) async throws -> Operations.SuspendCredential.Output {
+        guard case .json(let body) = input.body else { throw ClearanceError.unauthenticated(reason: "no body") }
+        let verdict = try await clearway.suspendCredential(
+            input.path.credentialId, true, reason: body.reason, by: try RequestPrincipal.required())
+        return .ok(.init(body: .json(.init(verdict))))
+    }
+
+    func unsuspendCredential(_ input: Operations.UnsuspendCredential.Input) async throws
+        -> Operations.UnsuspendCredential.Output
+    {
+        let verdict = try await clearway.suspendCredential(
+            input.path.credentialId, false, reason: nil, by: try RequestPrincipal.required())
+        return .ok(.init(body: .json(.init(verdict))))
     }
 
     func revokeCredential(_ input: Operations.RevokeCredential.Input) async throws -> Operations.RevokeCredential.Output {

@@ -11,7 +11,7 @@ struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
     static var publicPaths: Set<String> {
         [
             "/healthz", "/readyz", "/metrics", "/openapi.yaml", "/api/v1/auth/login", "/api/v1/offices", "/api/v1/ports",
-            "/api/v1/agencies", "/fees", "/api/v1/status-lists/revocation",
+            "/api/v1/agencies", "/fees", "/api/v1/status-lists/revocation", "/api/v1/status-lists/suspension",
         ]
     }
 

@@ -44,6 +44,20 @@ public enum CredentialTables {
         ).all().map { try $0.decode(column: "status_index", as: Int.self) }
     }
 
+    /// The status-list indices of suspended credentials.
+    public static func suspendedIndices(on db: any SQLDatabase) async throws -> [Int] {
+        try await db.raw(
+            "SELECT status_index FROM credentials WHERE suspended_at IS NOT NULL AND status_index IS NOT NULL ORDER BY status_index"
+        ).all().map { try $0.decode(column: "status_index", as: Int.self) }
+    }
+
+    /// Sets or lifts a suspension.
+    public static func suspend(id: String, _ suspended: Bool, at date: Date, on db: any SQLDatabase) async throws {
+        try await db.raw(
+            "UPDATE credentials SET suspended_at = \(bind: suspended ? date.timestamp : nil) WHERE id = \(bind: id)"
+        ).run()
+    }
+
     /// A stored credential: its document and whether it was revoked.
     public static func credential(id: String, on db: any SQLDatabase) async throws -> (document: Data, revoked: Bool)? {
         try await db.raw("SELECT document, revoked_at FROM credentials WHERE id = \(bind: id)").first().map {

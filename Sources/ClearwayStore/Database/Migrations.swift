@@ -247,6 +247,9 @@ public enum Migrations {
                 "CREATE INDEX declaration_documents_hash ON declaration_documents (hash)",
             ]
         },
+        Migration(id: "0010-suspension") { _ in
+            ["ALTER TABLE credentials ADD COLUMN suspended_at TEXT"]
+        },
     ]
 
     /// Applies every migration not yet recorded; returns the ids it applied. Safe to run from several nodes at once.
