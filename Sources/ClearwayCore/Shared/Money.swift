@@ -28,6 +28,9 @@ public struct Money: Sendable, Hashable, Codable {
         return Money(minor: minor, currency: currency)
     }
 
+    /// The amount as a plain decimal string with its currency's decimals from a currency table (2 when unlisted).
+    public func formatted(exponents: [String: Int]) -> String { formatted(exponent: exponents[currency] ?? 2) }
+
     /// The amount as a plain decimal string with `exponent` decimals.
     public func formatted(exponent: Int) -> String {
         guard exponent > 0 else { return String(minor) }

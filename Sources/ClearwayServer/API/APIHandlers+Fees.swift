@@ -25,7 +25,7 @@ extension APIHandlers {
                         "code": item.code, "nameZh": item.nameZh, "nameEn": item.nameEn, "payer": item.payer,
                         "basis": item.basis.rawValue, "legalBasis": item.legalBasis,
                         "rates": item.rates.sorted { $0.key < $1.key }.map { key, money in
-                            "\(key.isEmpty ? "" : "\(key)′ ")\(money.formatted(exponent: exponents[money.currency] ?? 2)) \(money.currency)"
+                            "\(key.isEmpty ? "" : "\(key)′ ")\(money.formatted(exponents: exponents)) \(money.currency)"
                         }.joined(separator: "; "),
                         "exemptions": item.exemptions.map(\.rawValue).joined(separator: ", "),
                     ]
@@ -80,7 +80,7 @@ extension APIHandlers {
                 csv += [
                     catalog.port.rawValue, catalog.chargingParty, String(catalog.version), Timestamp.format(catalog.effectiveFrom),
                     item.code, item.nameZh, item.nameEn, item.payer, item.basis.rawValue, size,
-                    rate.formatted(exponent: exponents[rate.currency] ?? 2), rate.currency, item.legalBasis,
+                    rate.formatted(exponents: exponents), rate.currency, item.legalBasis,
                     item.exemptions.map(\.rawValue).joined(separator: " "),
                 ].map(cell).joined(separator: ",") + "\n"
             }
@@ -124,12 +124,12 @@ extension APIHandlers {
                 lines: lines.map {
                     .init(
                         itemCode: $0.itemCode, nameZh: $0.nameZh, nameEn: $0.nameEn, payer: $0.payer, sizeClass: $0.sizeClass,
-                        quantity: $0.quantity, unitRate: $0.unitRate.formatted(exponent: exponents[$0.unitRate.currency] ?? 2),
-                        amount: $0.amount.formatted(exponent: exponents[$0.amount.currency] ?? 2), currency: $0.amount.currency,
+                        quantity: $0.quantity, unitRate: $0.unitRate.formatted(exponents: exponents),
+                        amount: $0.amount.formatted(exponents: exponents), currency: $0.amount.currency,
                         onlyIfInspectionFinds: $0.onlyIfInspectionFinds)
                 },
                 totals: totals.sorted { $0.key < $1.key }.map {
-                    .init(amount: Money(minor: $0.value, currency: $0.key).formatted(exponent: exponents[$0.key] ?? 2), currency: $0.key)
+                    .init(amount: Money(minor: $0.value, currency: $0.key).formatted(exponents: exponents), currency: $0.key)
                 })
         }))))
     }
@@ -177,8 +177,8 @@ extension APIHandlers {
             .init(
                 chargingParty: $0.chargingParty, port: $0.port, month: $0.month, currency: $0.currency, lines: $0.lines,
                 flaggedLines: $0.flaggedLines, disputedLines: $0.disputedLines,
-                charged: Money(minor: $0.chargedMinor, currency: $0.currency).formatted(exponent: exponents[$0.currency] ?? 2),
-                allowed: Money(minor: $0.allowedMinor, currency: $0.currency).formatted(exponent: exponents[$0.currency] ?? 2))
+                charged: Money(minor: $0.chargedMinor, currency: $0.currency).formatted(exponents: exponents),
+                allowed: Money(minor: $0.allowedMinor, currency: $0.currency).formatted(exponents: exponents))
         })))
     }
 }
@@ -188,7 +188,7 @@ extension Components.Schemas.FeeItem {
         let currency = item.rates.values.first?.currency ?? "CNY"
         self.init(
             code: item.code, nameZh: item.nameZh, nameEn: item.nameEn, payer: item.payer, basis: item.basis.rawValue,
-            rates: .init(additionalProperties: item.rates.mapValues { $0.formatted(exponent: exponents[$0.currency] ?? 2) }),
+            rates: .init(additionalProperties: item.rates.mapValues { $0.formatted(exponents: exponents) }),
             currency: currency, legalBasis: item.legalBasis, exemptions: item.exemptions.map(\.rawValue))
     }
 }
@@ -205,7 +205,7 @@ extension Components.Schemas.FeeCatalog {
 extension Components.Schemas.CheckedInvoice {
     init(_ state: Invoice.State, _ exponents: [String: Int]) {
         let invoice = state.submitted!
-        func text(_ money: Money) -> String { money.formatted(exponent: exponents[money.currency] ?? 2) }
+        func text(_ money: Money) -> String { money.formatted(exponents: exponents) }
         self.init(
             id: state.id, chargingParty: invoice.chargingParty, port: invoice.port.rawValue, declarationId: invoice.declarationID,
             flaggedLines: Set(invoice.flags.map(\.line)).count,

@@ -48,7 +48,7 @@ extension Schemas.Declaration {
                 .init(
                     number: item.number, commodityCode: item.commodityCode.rawValue, description: item.description,
                     quantity: item.quantity.text, unit: item.unit,
-                    value: item.value.formatted(exponent: currencies[item.value.currency] ?? 2),
+                    value: item.value.formatted(exponents: currencies),
                     currency: item.value.currency, origin: item.origin)
             })
     }
