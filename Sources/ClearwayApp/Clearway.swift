@@ -26,6 +26,15 @@ public final class Clearway: Sendable {
         public var issuerKey: String?
         /// Where the platform is reachable from outside, for links in credentials (status lists, QR codes).
         public var publicURL: String
+        /// Whether lodgement decides the lane by itself (rules, random draw, model) or leaves it to an officer.
+        public var selectivity: SelectivityMode = .automatic
+        /// The learned risk model lodgements are scored with, when one is loaded.
+        public var riskModel: RiskModel?
+        /// Makes the secret seed of a day's random selection (32 random bytes; fixed only in tests).
+        public var makeSeed: @Sendable () -> Data = {
+            var generator = SystemRandomNumberGenerator()
+            return Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+        }
 
         public init(
             now: @escaping @Sendable () -> Date = { Date() },
@@ -48,6 +57,7 @@ public final class Clearway: Sendable {
         var policy: Policy
         var ports: [BorderPort]
         var dcsaRules: DCSAEvents.Rules
+        var randomRates: RandomSelection.Rates
         var rules: Declaration.Rules { .init(completionDays: reference.completionDays) }
     }
 
@@ -61,11 +71,12 @@ public final class Clearway: Sendable {
     func cached() async throws -> Cached {
         if let cached = cache.withLock({ $0 }) { return cached }
         let edition = environment.hsEdition
-        let (reference, ports, classifiers, documents) = try await store.read { db in
+        let (reference, ports, classifiers, documents, rates) = try await store.read { db in
             (
                 try await ReferenceTables.referenceData(hsEdition: edition, on: db), try await ReferenceTables.ports(on: db),
                 try await ReferenceTables.codes("dcsa-equipment-classifiers", on: db),
-                try await ReferenceTables.codes("dcsa-shipment-documents", on: db)
+                try await ReferenceTables.codes("dcsa-shipment-documents", on: db),
+                try await ReferenceTables.codes("inspection-rates", on: db)
             )
         }
         func table(_ codes: [ReferenceTables.Code]) -> [String: Set<String>] {
@@ -73,7 +84,10 @@ public final class Clearway: Sendable {
         }
         let fresh = Cached(
             reference: reference, policy: Policy(offices: reference.offices), ports: ports,
-            dcsaRules: DCSAEvents.Rules(equipmentClassifiers: table(classifiers), shipmentDocuments: table(documents)))
+            dcsaRules: DCSAEvents.Rules(equipmentClassifiers: table(classifiers), shipmentDocuments: table(documents)),
+            randomRates: RandomSelection.Rates(byTier: Dictionary(rates.compactMap { code in
+                CreditTier(rawValue: code.code).flatMap { tier in Double(code.extra).map { (tier, $0) } }
+            }, uniquingKeysWith: { a, _ in a })))
         cache.withLock { $0 = fresh }
         return fresh
     }

@@ -25,8 +25,8 @@ struct InterleavingPropertyTests {
 
     static func steps(_ rng: inout SplitMix64) -> [Step] {
         var steps: [Step] = [
-            .customs(.decideRisk([.green, .documentary, .inspection].randomElement(using: &rng)!)),
-            .customs(.completeInspection(compliant: Bool.random(using: &rng), findings: "checked")),
+            .customs(.decideRisk(.byOfficer([.green, .documentary, .inspection].randomElement(using: &rng)!))),
+            .customs(.completeInspection(order: nil, outcome: Bool.random(using: &rng) ? .noDiscrepancy : .discrepancy, findings: "checked", evidence: [])),
             .customs(.settleDuties(Bool.random(using: &rng) ? .paid : .guaranteed)),
             .customs(.hold(reason: "targeting")), .customs(.unhold), .customs(.hold(reason: "second look")),
             .customs(.unhold), .customs(.bindTransport(means: "COSCO SHIPPING ARIES", voyage: "045E")),

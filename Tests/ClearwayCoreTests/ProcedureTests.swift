@@ -48,7 +48,7 @@ struct ProcedureTests {
     @Test("serial export: release waits for gate-in; loading waits for release; departure and clean manifest close it")
     func serialExport() throws {
         var flow = try Flow { $0.direction = "export" }
-        try flow.run(.decideRisk(.green))
+        try flow.run(.decideRisk(.byOfficer(.green)))
         try flow.run(.settleDuties(.paid), by: principal)
         #expect(flow.state.status == .accepted)
         #expect(Declaration.waiting(flow.state).map(\.condition) == [.arrivalReported])
@@ -81,7 +81,7 @@ struct ProcedureTests {
             $0.procedure = "departure-confirmation"
             $0.transport = TransportForm(mode: "2", means: nil, voyage: nil)
         }
-        try flow.run(.decideRisk(.green))
+        try flow.run(.decideRisk(.byOfficer(.green)))
         #expect(flow.state.status == .released)
         try flow.port(.loaded)
         #expect(flow.lastRefusal == "hold: departure not confirmed")
@@ -101,7 +101,7 @@ struct ProcedureTests {
     @Test("direct pick-up: released before arrival, the box leaves at ship side on discharge")
     func directPickup() throws {
         var flow = try Flow { $0.procedure = "direct-pickup" }
-        try flow.run(.decideRisk(.green))
+        try flow.run(.decideRisk(.byOfficer(.green)))
         try flow.run(.settleDuties(.paid), by: principal)
         #expect(flow.state.status == .released)
         try flow.port(.gatedOut, shipSide: true)
@@ -115,7 +115,7 @@ struct ProcedureTests {
     @Test("ship-side pick-up is refused under the serial procedure")
     func shipSideNeedsDirectPickup() throws {
         var flow = try Flow { _ in }
-        try flow.run(.decideRisk(.green))
+        try flow.run(.decideRisk(.byOfficer(.green)))
         try flow.run(.settleDuties(.paid), by: principal)
         try flow.port(.discharged)
         #expect(flow.state.status == .released)
@@ -131,7 +131,7 @@ struct ProcedureTests {
             $0.direction = "export"
             $0.procedure = "direct-loading"
         }
-        try flow.run(.decideRisk(.green))
+        try flow.run(.decideRisk(.byOfficer(.green)))
         try flow.run(.settleDuties(.guaranteed), by: principal)
         #expect(flow.state.status == .released)
         try flow.port(.gatedIn)
@@ -143,7 +143,7 @@ struct ProcedureTests {
     func twoStep() throws {
         var flow = try Flow { $0.procedure = "two-step" }
         #expect(flow.state.clearance.completionDue == start.addingTimeInterval(10 * 60 + 14 * 86_400))
-        try flow.run(.decideRisk(.green))
+        try flow.run(.decideRisk(.byOfficer(.green)))
         try flow.run(.settleDuties(.guaranteed), by: principal)
         try flow.port(.discharged)
         try flow.port(.gatedOut)
@@ -161,7 +161,7 @@ struct ProcedureTests {
     @Test("a customs hold stops loading with its reason until it is lifted")
     func hold() throws {
         var flow = try Flow { $0.direction = "export" }
-        try flow.run(.decideRisk(.green))
+        try flow.run(.decideRisk(.byOfficer(.green)))
         try flow.run(.settleDuties(.paid), by: principal)
         try flow.port(.gatedIn)
         try flow.run(.hold(reason: "intelligence"))
@@ -176,14 +176,14 @@ struct ProcedureTests {
     @Test("an inspection lane keeps the goods until a compliant result; a non-compliant one keeps them held")
     func inspection() throws {
         var flow = try Flow { $0.procedure = "direct-pickup" }
-        try flow.run(.decideRisk(.inspection))
+        try flow.run(.decideRisk(.byOfficer(.inspection)))
         try flow.run(.settleDuties(.paid), by: principal)
         #expect(flow.state.status == .accepted)
         #expect(Declaration.waiting(flow.state).map(\.detail) == ["inspection pending"])
         var failing = flow
-        try failing.run(.completeInspection(compliant: false, findings: "undeclared goods"))
+        try failing.run(.completeInspection(order: nil, outcome: .discrepancy, findings: "undeclared goods", evidence: []))
         #expect(failing.state.status == .accepted)
-        try flow.run(.completeInspection(compliant: true, findings: "as declared"))
+        try flow.run(.completeInspection(order: nil, outcome: .noDiscrepancy, findings: "as declared", evidence: []))
         #expect(flow.state.status == .released)
     }
 
@@ -204,7 +204,7 @@ struct ProcedureTests {
     @Test("a box shut out at cut-off is re-booked to another voyage without a new declaration")
     func shutOut() throws {
         var flow = try Flow { $0.direction = "export" }
-        try flow.run(.decideRisk(.green))
+        try flow.run(.decideRisk(.byOfficer(.green)))
         try flow.run(.settleDuties(.paid), by: principal)
         try flow.port(.gatedIn)
         try flow.port(.conveyanceDeparted, nil)
@@ -231,7 +231,7 @@ struct ProcedureTests {
                 $0.procedure = procedure
                 if procedure != "serial" { $0.transport = TransportForm(mode: "2", means: nil, voyage: nil) }
             }
-            try flow.run(.decideRisk(.green), after: 30)
+            try flow.run(.decideRisk(.byOfficer(.green)), after: 30)
             try flow.run(.settleDuties(.paid), by: principal, after: 30)
             try flow.port(.conveyanceArrived, nil, after: 240)
             try flow.port(.discharged, after: 60)

@@ -60,7 +60,14 @@ struct AuthorizationMatrixTests {
                 let id = try await freshDeclaration(clearway)
                 _ = try await clearway.decideRisk(id, lane: .inspection, by: try await Demo.principal("officer", in: clearway))
                 return Call(method: .post, path: path(id, "inspection"), token: token(role),
-                    json: #"{"compliant":true,"findings":"as declared"}"#)
+                    json: #"{"outcome":"no-discrepancy","findings":"as declared"}"#)
+            },
+            Endpoint(operation: "POST /api/v1/declarations/{declarationId}/inspections", allowed: [.customsOfficer],
+                success: .ok, denied: .notFound, seenBy: watchers) { clearway, role in
+                let id = try await freshDeclaration(clearway)
+                _ = try await clearway.decideRisk(id, lane: .green, by: try await Demo.principal("officer", in: clearway))
+                return Call(method: .post, path: path(id, "inspections"), token: token(role),
+                    json: #"{"kind":"scan","place":"port"}"#)
             },
             Endpoint(operation: "POST /api/v1/declarations/{declarationId}/duties", allowed: [.trader, .customsOfficer],
                 success: .ok, denied: .notFound, seenBy: watchers) { clearway, role in
@@ -148,6 +155,7 @@ struct AuthorizationMatrixTests {
     static func token(_ role: Role?) -> String? { role.map { "demo-token-\(users[$0]!)" } }
 
     static let endpoints: [Endpoint] = baseEndpoints + clearanceEndpoints() + feeEndpoints() + credentialEndpoints()
+        + riskEndpoints()
 
     /// A fresh released declaration under direct pick-up, with a release note issued by the officer.
     static func releasedDeclaration(_ clearway: Clearway) async throws -> String {
@@ -156,6 +164,28 @@ struct AuthorizationMatrixTests {
         _ = try await clearway.decideRisk(id, lane: .green, by: officer)
         _ = try await clearway.settleDuties(id, .paid, by: officer)
         return id
+    }
+
+    static let riskOfficers: Set<Role> = [.customsOfficer, .admin]
+    static let ruleJSON = #"{"id":"frozen-meat-origin","name":"Frozen meat from a watched origin","effectiveFrom":"2026-01-01T00:00:00Z","when":{"commodityPrefixes":["0202"],"originCountries":["BR"]},"then":{"lane":"inspection","inspection":"sampling","place":"port"}}"#
+
+    static func riskEndpoints() -> [Endpoint] {
+        [
+            Endpoint(operation: "GET /api/v1/risk/rules", allowed: riskOfficers, success: .ok, denied: .forbidden) { _, role in
+                Call(method: .get, path: "/api/v1/risk/rules", token: token(role))
+            },
+            Endpoint(operation: "POST /api/v1/risk/rules", allowed: riskOfficers, success: .created, denied: .forbidden) {
+                _, role in Call(method: .post, path: "/api/v1/risk/rules", token: token(role), json: ruleJSON)
+            },
+            Endpoint(operation: "POST /api/v1/risk/rules/dry-run", allowed: riskOfficers, success: .ok, denied: .forbidden) {
+                _, role in Call(method: .post, path: "/api/v1/risk/rules/dry-run?last=50", token: token(role), json: ruleJSON)
+            },
+            Endpoint(operation: "GET /api/v1/risk/random-seeds/{day}", allowed: everyone, success: .ok, denied: .ok,
+                isPublic: true) { clearway, role in
+                Call(method: .get, path: "/api/v1/risk/random-seeds/\(Clearway.chinaDay(clearway.environment.now()))",
+                    token: token(role))
+            },
+        ]
     }
 
     static func credentialEndpoints() -> [Endpoint] {

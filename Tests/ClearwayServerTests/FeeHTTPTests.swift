@@ -21,7 +21,7 @@ struct FeeHTTPTests {
             let officer = try await Demo.principal("officer", in: clearway)
             let declaration = try await clearway.lodge(Demo.importForm(), by: trader)
             _ = try await clearway.decideRisk(declaration.id, lane: .inspection, by: officer)
-            _ = try await clearway.completeInspection(declaration.id, compliant: true, findings: "as declared", by: officer)
+            _ = try await clearway.completeInspection(declaration.id, outcome: .noDiscrepancy, findings: "as declared", by: officer)
             let lines = [
                 Self.line(1, "THC", "2026-03-02T10:00:00Z", rate: "850.00"),
                 Self.line(2, "THC", "2026-03-02T10:00:00Z", rate: "850.00"),

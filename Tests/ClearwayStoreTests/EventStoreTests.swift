@@ -33,7 +33,7 @@ struct EventStoreTests {
             let count = try await store.read { db in
                 try await db.raw("SELECT COUNT(*) AS n FROM schema_migrations").first()!.decode(column: "n", as: Int.self)
             }
-            #expect(count == 10)
+            #expect(count == Migrations.count)
         }
     }
 

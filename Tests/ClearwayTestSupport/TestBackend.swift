@@ -71,10 +71,13 @@ public enum TestBackend: String, Sendable, CustomStringConvertible, CaseIterable
 
     /// A Clearway on a fresh store of this engine with reference data and the demo parties and users loaded.
     public func withClearway<T: Sendable>(
-        clock: TestClock = TestClock(), _ body: (Clearway) async throws -> T
+        clock: TestClock = TestClock(), configure: (inout Clearway.Environment) -> Void = { _ in },
+        _ body: (Clearway) async throws -> T
     ) async throws -> T {
         try await withStore { store in
-            let clearway = Clearway(store: store, environment: clock.environment, logger: Logger(label: "test"))
+            var environment = clock.environment
+            configure(&environment)
+            let clearway = Clearway(store: store, environment: environment, logger: Logger(label: "test"))
             try await clearway.loadReferenceData(from: DataDirectory.locate())
             _ = try await clearway.seedDemo(from: DataDirectory.locate())
             return try await body(clearway)
@@ -92,9 +95,13 @@ public final class TestClock: Sendable {
     public var now: Date { current.withLock { $0 } }
     public func advance(_ seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
 
-    /// Effects for a Clearway under test: this clock, cheap bcrypt, ordinary random ids.
+    /// Effects for a Clearway under test: this clock, cheap bcrypt, ordinary random ids, a fixed random-selection
+    /// seed, and lanes decided by the test playing the officer (selectivity tests switch automatic lanes on).
     public var environment: Clearway.Environment {
-        .init(now: { self.now }, bcryptCost: 4)
+        var environment = Clearway.Environment(now: { self.now }, bcryptCost: 4)
+        environment.selectivity = .byOfficer
+        environment.makeSeed = { Data(repeating: 7, count: 32) }
+        return environment
     }
 }
 

@@ -28,6 +28,8 @@ public struct Policy: Sendable {
         case readParty(partyID: String)
         case listParties
         case setCreditTier
+        /// Author, list and dry-run targeting rules.
+        case manageRiskRules
         case manageUsers
         case useOwnTokens
         case revokeToken(ownerUserID: String)
@@ -78,6 +80,8 @@ public struct Policy: Sendable {
             return principal.role == .admin
         case .readParty(let partyID):
             return principal.role == .admin || principal.role == .customsOfficer || principal.partyID == partyID
+        case .manageRiskRules:
+            return principal.role == .customsOfficer || principal.role == .admin
         case .listParties, .setCreditTier:
             return principal.role == .admin || principal.role == .customsOfficer
         case .useOwnTokens:

@@ -9,20 +9,6 @@ public struct RefusalRecorded: Error, Sendable, Equatable {
 }
 
 extension Clearway {
-    /// Records the selectivity outcome for a declaration (customs of its office).
-    public func decideRisk(_ id: String, lane: Declaration.Lane, by principal: Principal) async throws -> Declaration.State {
-        try await change(id, by: principal, expectedVersion: nil, permission: { .decideClearance($0) }) { _ in .decideRisk(lane) }
-    }
-
-    public func completeInspection(_ id: String, compliant: Bool, findings: String, by principal: Principal) async throws
-        -> Declaration.State
-    {
-        try requireReason(findings)
-        return try await change(id, by: principal, expectedVersion: nil, permission: { .decideClearance($0) }) { _ in
-            .completeInspection(compliant: compliant, findings: findings)
-        }
-    }
-
     /// Records that duties were paid or guaranteed.
     public func settleDuties(_ id: String, _ settlement: Declaration.Settlement, by principal: Principal) async throws
         -> Declaration.State

@@ -38,7 +38,12 @@ extension Clearway {
             let empty = Declaration.State(id: id)
             let context = Declaration.Context(now: now, principal: principal, rules: cached.rules)
             let events = try Declaration.decide(.lodge(draft, sequence: sequence), empty, context)
-            let accepted = try await self.save(events, to: empty, on: db)
+            var accepted = try await self.save(events, to: empty, on: db)
+            if self.environment.selectivity == .automatic {
+                let selection = try await self.select(accepted, cached: cached, on: db)
+                let system = Declaration.Context(now: now, principal: .system, rules: cached.rules)
+                accepted = try await self.save(try Declaration.decide(.decideRisk(selection), accepted, system), to: accepted, on: db)
+            }
             return try await self.applyEarlierPortEvents(to: accepted, now: now, rules: cached.rules, on: db)
         }
     }
@@ -199,6 +204,9 @@ extension Clearway {
         let next = events.reduce(state, Declaration.evolve)
         try await DeclarationTable.upsert(next, on: db)
         try await DeclarationKeys.update(next, on: db)
+        if events.contains(where: { if case .inspectionCompleted = $0 { true } else { false } }) {
+            try await RiskTables.record(next, on: db)
+        }
         try await TimeReleaseTable.upsert(try await timeReleaseRecord(next, on: db), acceptedAt: next.acceptedAt!, on: db)
         return next
     }

@@ -14,7 +14,10 @@ extension Declaration {
         case .transportBound: return state.draft?.transport.isBound == true
         case .riskDecided: return clearance.riskDecidedAt != nil
         case .inspectionDone:
-            return clearance.lane != nil && (clearance.lane != .inspection || clearance.inspectionCompliant == true)
+            guard let lane = clearance.lane else { return false }
+            let portOrders = clearance.inspections.filter { !$0.place.isDestination }
+            if portOrders.isEmpty { return lane == .green || clearance.inspectionCompliant == true }
+            return clearance.inspectionCompliant == true
         case .dutiesSettled: return clearance.dutiesSettledAt != nil
         case .arrivalReported:
             if state.direction == .export {

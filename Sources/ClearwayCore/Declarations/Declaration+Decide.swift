@@ -51,18 +51,56 @@ extension Declaration {
             let returning = state.direction == .export
                 ? state.boxes.filter { $0.value.gatedInAt != nil && $0.value.loadedAt == nil }.keys.sorted() : []
             return [.rejected(.init(stamp: stamp, reason: reason, returnToShipper: returning))]
-        case .decideRisk(let lane):
+        case .decideRisk(let selection):
             _ = try require(state, "decide the risk of", in: [.accepted])
-            guard state.clearance.riskDecidedAt == nil else {
-                throw .notAllowedInState(action: "decide the risk of", state: "already risk-decided")
+            if state.clearance.riskDecidedAt != nil {
+                // The system decides once; an officer may decide again until a result is recorded.
+                guard selection.decidedBy == .officer, !state.clearance.inspections.contains(where: { !$0.isOpen }) else {
+                    throw .notAllowedInState(action: "decide the risk of", state: "already risk-decided")
+                }
             }
-            return [.riskDecided(.init(stamp: stamp, lane: lane))]
-        case .completeInspection(let compliant, let findings):
-            _ = try require(state, "complete the inspection of", in: [.accepted])
-            guard state.clearance.lane == .inspection, state.clearance.inspectionCompletedAt == nil else {
-                throw .notAllowedInState(action: "complete an inspection of", state: "not awaiting inspection")
+            return [.riskDecided(.init(stamp: stamp, lane: selection.lane, selection: selection))]
+        case .orderInspection(let requested):
+            _ = try require(state, "order an inspection of", in: requested.place.isDestination ? [.accepted, .released] : [.accepted])
+            guard state.clearance.riskDecidedAt != nil else {
+                throw .notAllowedInState(action: "order an inspection of", state: "risk not yet decided")
             }
-            return [.inspectionCompleted(.init(stamp: stamp, compliant: compliant, findings: findings))]
+            return [.inspectionOrdered(.init(stamp: stamp, request: requested))]
+        case .completeInspection(let number, let outcome, let findings, let evidence):
+            _ = try require(state, "complete the inspection of", in: [.accepted, .released])
+            let open = state.clearance.inspections.filter(\.isOpen)
+            let order: InspectionOrder?
+            if let number {
+                guard let found = state.clearance.inspections.first(where: { $0.number == number }) else {
+                    throw .notFound(kind: "inspection order", id: "\(state.id)/\(number)")
+                }
+                guard found.isOpen else {
+                    throw .notAllowedInState(action: "record a result for inspection \(number)", state: "already completed")
+                }
+                order = found
+            } else if open.count == 1 {
+                order = open[0]
+            } else if open.isEmpty, state.clearance.inspections.isEmpty, state.clearance.lane == .inspection,
+                      state.clearance.inspectionCompletedAt == nil {
+                order = nil  // an inspection decided before orders were recorded
+            } else {
+                throw open.isEmpty
+                    ? .notAllowedInState(action: "complete an inspection of", state: "not awaiting inspection")
+                    : .invalid(ValidationFailure([FieldIssue("/order", "order-required",
+                        "\(open.count) inspections are open (\(open.map { String($0.number) }.joined(separator: ", "))); name the order")]))
+            }
+            var issues = IssueCollector()
+            let attached = Set(state.documents.map(\.hash))
+            for (i, hash) in evidence.enumerated() where !attached.contains(hash) {
+                issues.add("/evidence/\(i)", "evidence-not-attached",
+                           "\(hash) is not a document attached to this declaration; attach the evidence first")
+            }
+            do { try issues.finish() } catch { throw .invalid(error) }
+            if let order, !order.place.isDestination, state.status != .accepted {
+                throw .notAllowedInState(action: "complete a port inspection of", state: state.status!.rawValue)
+            }
+            return [.inspectionCompleted(.init(stamp: stamp, compliant: outcome == .noDiscrepancy, findings: findings,
+                                               order: order?.number, outcome: outcome, evidence: evidence))]
         case .settleDuties(let settlement):
             _ = try require(state, "settle duties of", in: [.accepted, .released])
             guard state.clearance.dutiesSettledAt == nil else { return [] }

@@ -10,6 +10,7 @@ extension Declaration {
         case rejected(Rejected)
         case riskDecided(RiskDecided)
         case inspectionCompleted(InspectionCompleted)
+        case inspectionOrdered(InspectionOrdered)
         case dutiesSettled(DutiesSettled)
         case released(Released)
         case held(Held)
@@ -56,11 +57,21 @@ extension Declaration {
         public struct RiskDecided: Sendable, Equatable, Codable {
             public var stamp: Stamp
             public var lane: Lane
+            /// Absent in events recorded before selectivity was automated.
+            public var selection: Selection?
         }
         public struct InspectionCompleted: Sendable, Equatable, Codable {
             public var stamp: Stamp
             public var compliant: Bool
             public var findings: String
+            /// The order completed; absent in events recorded before inspection orders existed.
+            public var order: Int?
+            public var outcome: InspectionOutcome?
+            public var evidence: [String]?
+        }
+        public struct InspectionOrdered: Sendable, Equatable, Codable {
+            public var stamp: Stamp
+            public var request: Selection.Requested
         }
         public struct DutiesSettled: Sendable, Equatable, Codable {
             public var stamp: Stamp
@@ -124,6 +135,7 @@ extension Declaration {
             case .rejected(let e): e.stamp
             case .riskDecided(let e): e.stamp
             case .inspectionCompleted(let e): e.stamp
+            case .inspectionOrdered(let e): e.stamp
             case .dutiesSettled(let e): e.stamp
             case .released(let e): e.stamp
             case .held(let e): e.stamp
@@ -148,6 +160,7 @@ extension Declaration {
             case .rejected: "rejected"
             case .riskDecided: "risk-decided"
             case .inspectionCompleted: "inspection-completed"
+            case .inspectionOrdered: "inspection-ordered"
             case .dutiesSettled: "duties-settled"
             case .released: "released"
             case .held: "held"
@@ -178,6 +191,7 @@ extension Declaration {
             case .rejected(let e): try encoder.encode(e)
             case .riskDecided(let e): try encoder.encode(e)
             case .inspectionCompleted(let e): try encoder.encode(e)
+            case .inspectionOrdered(let e): try encoder.encode(e)
             case .dutiesSettled(let e): try encoder.encode(e)
             case .released(let e): try encoder.encode(e)
             case .held(let e): try encoder.encode(e)
@@ -202,6 +216,7 @@ extension Declaration {
             case "rejected": self = .rejected(try decoder.decode(Rejected.self, from: payload))
             case "risk-decided": self = .riskDecided(try decoder.decode(RiskDecided.self, from: payload))
             case "inspection-completed": self = .inspectionCompleted(try decoder.decode(InspectionCompleted.self, from: payload))
+            case "inspection-ordered": self = .inspectionOrdered(try decoder.decode(InspectionOrdered.self, from: payload))
             case "duties-settled": self = .dutiesSettled(try decoder.decode(DutiesSettled.self, from: payload))
             case "released": self = .released(try decoder.decode(Released.self, from: payload))
             case "held": self = .held(try decoder.decode(Held.self, from: payload))

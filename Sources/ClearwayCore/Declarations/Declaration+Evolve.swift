@@ -29,11 +29,40 @@ extension Declaration {
             next.status = .rejected
             next.clearance.finalAt = at
         case .riskDecided(let e):
+            let selection = e.selection ?? .byOfficer(e.lane)
             next.clearance.lane = e.lane
             next.clearance.riskDecidedAt = at
+            next.clearance.selection = selection
+            // A new decision replaces the orders still open; results already recorded stay.
+            next.clearance.inspections.removeAll(where: \.isOpen)
+            for requested in selection.inspections { order(requested, at: at, in: &next) }
+            settleInspections(at: at, in: &next)
+        case .inspectionOrdered(let e):
+            order(e.request, at: at, in: &next)
+            if e.request.kind == .documentReview {
+                if next.clearance.lane == .green || next.clearance.lane == nil { next.clearance.lane = .documentary }
+            } else {
+                next.clearance.lane = .inspection
+            }
+            settleInspections(at: at, in: &next)
         case .inspectionCompleted(let e):
-            next.clearance.inspectionCompletedAt = at
-            next.clearance.inspectionCompliant = e.compliant
+            let outcome = e.outcome ?? (e.compliant ? .noDiscrepancy : .discrepancy)
+            let index = e.order.flatMap { number in next.clearance.inspections.firstIndex { $0.number == number } }
+                ?? next.clearance.inspections.firstIndex(where: \.isOpen)
+            if let index {
+                next.clearance.inspections[index].outcome = outcome
+                next.clearance.inspections[index].findings = e.findings
+                next.clearance.inspections[index].evidence = e.evidence ?? []
+                next.clearance.inspections[index].completedAt = at
+                settleInspections(at: at, in: &next)
+            } else {
+                next.clearance.inspectionCompletedAt = at
+                next.clearance.inspectionCompliant = e.compliant
+            }
+            if outcome == .seizure {
+                next.clearance.holdReason = "goods seized: \(e.findings)"
+                next.clearance.heldSince = at
+            }
         case .dutiesSettled(let e):
             next.clearance.dutiesSettledAt = at
             next.clearance.settlement = e.settlement
@@ -96,6 +125,24 @@ extension Declaration {
         case .manifestFiled:
             if let manifest = event.manifest { state.conveyance.manifests[manifest.rawValue] = at }
         default: break
+        }
+    }
+
+    private static func order(_ requested: Selection.Requested, at: Date, in state: inout State) {
+        let number = (state.clearance.inspections.map(\.number).max() ?? 0) + 1
+        state.clearance.inspections.append(
+            InspectionOrder(number: number, kind: requested.kind, place: requested.place, officer: requested.officer, orderedAt: at))
+    }
+
+    /// Port inspections decide release: done when none is open, compliant when none found a discrepancy.
+    private static func settleInspections(at: Date, in state: inout State) {
+        let port = state.clearance.inspections.filter { !$0.place.isDestination }
+        if port.contains(where: \.isOpen) {
+            state.clearance.inspectionCompletedAt = nil
+            state.clearance.inspectionCompliant = nil
+        } else if !port.isEmpty {
+            state.clearance.inspectionCompletedAt = port.compactMap(\.completedAt).max() ?? at
+            state.clearance.inspectionCompliant = port.allSatisfy { $0.outcome == .noDiscrepancy }
         }
     }
 }

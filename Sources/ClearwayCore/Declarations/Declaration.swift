@@ -55,6 +55,10 @@ public enum Declaration {
     public struct Clearance: Sendable, Equatable, Codable {
         public var lane: Lane?
         public var riskDecidedAt: Date?
+        /// How the lane was chosen: rule hits, the random draw, the model's score and reasons.
+        public var selection: Selection?
+        /// Inspection orders, numbered from 1; port ones block release, destination ones are done after it.
+        public var inspections: [InspectionOrder] = []
         public var inspectionCompletedAt: Date?
         public var inspectionCompliant: Bool?
         public var dutiesSettledAt: Date?
@@ -112,8 +116,11 @@ public enum Declaration {
         case bindTransport(means: String, voyage: String?)
         case cancel(reason: String)
         case reject(reason: String)
-        case decideRisk(Lane)
-        case completeInspection(compliant: Bool, findings: String)
+        /// Records the selectivity decision; an officer may decide again until an inspection result is recorded.
+        case decideRisk(Selection)
+        case orderInspection(Selection.Requested)
+        /// Records an inspection's result; `order` may be omitted when exactly one inspection is open.
+        case completeInspection(order: Int?, outcome: InspectionOutcome, findings: String, evidence: [String])
         case settleDuties(Settlement)
         case hold(reason: String)
         case unhold

@@ -47,3 +47,28 @@ public enum RiskField {
     public static let netMass = "netMass"
     public static let itemPrice = "itemPrice"
 }
+
+extension RiskRecord {
+    /// Kilograms as China's unit code (计量单位 035) or UN/ECE Recommendation 20 (KGM): the units a net mass is read from.
+    static let kilograms: Set<String> = ["035", "KGM"]
+
+    /// One record per goods line of a declaration, in the risk model's field names.
+    public static func lines(of draft: DeclarationDraft, currencyExponents: [String: Int]) -> [RiskRecord] {
+        draft.items.map { item in
+            var fields: [String: String] = [
+                RiskField.office: draft.declarationOffice.rawValue,
+                RiskField.supervisionMode: draft.supervisionMode,
+                RiskField.transportMode: draft.transport.mode,
+                RiskField.declarant: draft.declarant.creditCode.rawValue,
+                RiskField.importer: draft.tradingParty.creditCode.rawValue,
+                RiskField.commodity: String(item.commodityCode.rawValue.prefix(6)),
+                RiskField.originCountry: item.origin,
+            ]
+            if let seller = draft.overseasParty { fields[RiskField.seller] = seller }
+            let exponent = currencyExponents[item.value.currency] ?? 2
+            fields[RiskField.itemPrice] = String(Double(item.value.minor) / pow(10, Double(exponent)))
+            if kilograms.contains(item.unit) { fields[RiskField.netMass] = item.quantity.text }
+            return RiskRecord(fields: fields)
+        }
+    }
+}

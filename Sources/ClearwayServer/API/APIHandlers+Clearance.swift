@@ -9,14 +9,23 @@ extension APIHandlers {
     func decideRisk(_ input: Operations.DecideRisk.Input) async throws -> Operations.DecideRisk.Output {
         guard case .json(let body) = input.body else { throw ClearanceError.unauthenticated(reason: "no body") }
         let state = try await clearway.decideRisk(
-            input.path.declarationId, lane: Declaration.Lane(rawValue: body.lane.rawValue)!, by: try RequestPrincipal.required())
+            input.path.declarationId, lane: Declaration.Lane(rawValue: body.lane.rawValue)!,
+            inspection: body.inspection.map(Selection.Requested.init), by: try RequestPrincipal.required())
         return .ok(.init(body: .json(try await declaration(state))))
     }
 
     func completeInspection(_ input: Operations.CompleteInspection.Input) async throws -> Operations.CompleteInspection.Output {
         guard case .json(let body) = input.body else { throw ClearanceError.unauthenticated(reason: "no body") }
+        let outcome: InspectionOutcome
+        switch (body.outcome, body.compliant) {
+        case (let given?, _): outcome = InspectionOutcome(rawValue: given.rawValue)!
+        case (nil, let compliant?): outcome = compliant ? .noDiscrepancy : .discrepancy
+        case (nil, nil):
+            throw ClearanceError.invalid(ValidationFailure([FieldIssue("/outcome", "required", "the result needs an outcome")]))
+        }
         let state = try await clearway.completeInspection(
-            input.path.declarationId, compliant: body.compliant, findings: body.findings, by: try RequestPrincipal.required())
+            input.path.declarationId, order: body.order, outcome: outcome, findings: body.findings,
+            evidence: body.evidence ?? [], by: try RequestPrincipal.required())
         return .ok(.init(body: .json(try await declaration(state))))
     }
 

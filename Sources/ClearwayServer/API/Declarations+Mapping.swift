@@ -73,10 +73,18 @@ extension Schemas.TimelineEvent {
             reason = e.reason
             details = e.returnToShipper.isEmpty
                 ? "rejected" : "rejected; return to shipper: \(e.returnToShipper.joined(separator: ", "))"
-        case .riskDecided(let e): details = "risk decided: \(e.lane.rawValue) lane"
+        case .riskDecided(let e):
+            let hits = e.selection?.ruleHits.map(\.name) ?? []
+            let random = e.selection?.random?.selected == true ? ["random selection"] : []
+            reason = (hits + random).isEmpty ? nil : (hits + random).joined(separator: "; ")
+            details = "risk decided: \(e.lane.rawValue) lane\(e.selection?.decidedBy == .officer ? " by an officer" : "")"
+        case .inspectionOrdered(let e):
+            details = "inspection ordered: \(e.request.kind.rawValue) at \(e.request.place.rawValue)"
+                + (e.request.officer.map { " by \($0)" } ?? "")
         case .inspectionCompleted(let e):
             reason = e.findings
-            details = e.compliant ? "inspection completed: compliant" : "inspection completed: non-compliant"
+            let outcome = e.outcome ?? (e.compliant ? .noDiscrepancy : .discrepancy)
+            details = "inspection\(e.order.map { " \($0)" } ?? "") completed: \(outcome.rawValue)"
         case .dutiesSettled(let e): details = "duties \(e.settlement.rawValue)"
         case .released: details = "released"
         case .held(let e):
@@ -133,7 +141,36 @@ extension Schemas.ClearanceSummary {
             releasedAt: c.releasedAt, holdReason: c.holdReason, departureApprovedAt: c.departureApprovedAt,
             completionDue: c.completionDue, completedAt: c.completedAt, closedAt: c.closedAt,
             conveyanceArrivedAt: state.conveyance.arrivedAt, conveyanceDepartedAt: state.conveyance.departedAt,
-            tallyNormal: state.conveyance.tallyNormal)
+            tallyNormal: state.conveyance.tallyNormal,
+            selection: c.selection.map(Schemas.Selection.init),
+            inspections: c.inspections.map(Schemas.InspectionOrder.init))
+    }
+}
+
+extension Schemas.Selection {
+    init(_ s: Selection) {
+        self.init(
+            lane: s.lane.rawValue, decidedBy: .init(rawValue: s.decidedBy.rawValue)!, creditTier: s.creditTier?.rawValue,
+            ruleHits: s.ruleHits.map { .init(rule: $0.rule, version: $0.version, name: $0.name, lane: $0.lane.rawValue) },
+            random: s.random.map { .init(day: $0.day, value: $0.value, rate: $0.rate, selected: $0.selected) },
+            score: s.score,
+            reasons: s.reasons.map { .init(feature: $0.feature, value: $0.value, contribution: $0.contribution) })
+    }
+}
+
+extension Schemas.InspectionOrder {
+    init(_ o: InspectionOrder) {
+        self.init(
+            number: o.number, kind: .init(rawValue: o.kind.rawValue)!, place: .init(rawValue: o.place.rawValue)!,
+            officer: o.officer, orderedAt: o.orderedAt, outcome: o.outcome.map { .init(rawValue: $0.rawValue)! },
+            findings: o.findings, evidence: o.evidence, completedAt: o.completedAt)
+    }
+}
+
+extension Selection.Requested {
+    init(_ r: Schemas.InspectionRequest) {
+        self.init(kind: InspectionKind(rawValue: r.kind.rawValue)!, place: InspectionPlace(rawValue: r.place.rawValue)!,
+                  officer: r.officer)
     }
 }
 

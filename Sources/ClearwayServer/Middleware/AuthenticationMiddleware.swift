@@ -17,6 +17,7 @@ struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
 
     static func isPublic(_ method: HTTPRequest.Method, _ path: String) -> Bool {
         publicPaths.contains(path) || (method == .get && path.hasPrefix("/api/v1/fee-catalogs"))
+            || (method == .get && path.hasPrefix("/api/v1/risk/random-seeds/"))
             || (method == .post && path == "/api/v1/credentials/verify")
             || (method == .get && path.hasPrefix("/api/v1/credentials/") && !path.dropFirst("/api/v1/credentials/".count).contains("/"))
     }

@@ -8,6 +8,9 @@ public enum Migrations {
         var statements: @Sendable (Dialect) -> [String]
     }
 
+    /// How many migrations this build knows.
+    public static var count: Int { all.count }
+
     static let all: [Migration] = [
         Migration(id: "0001-event-store") { dialect in
             [
@@ -249,6 +252,22 @@ public enum Migrations {
         },
         Migration(id: "0010-suspension") { _ in
             ["ALTER TABLE credentials ADD COLUMN suspended_at TEXT"]
+        },
+        Migration(id: "0011-risk") { _ in
+            [
+                """
+                CREATE TABLE risk_rules (id TEXT NOT NULL, version BIGINT NOT NULL, name TEXT NOT NULL, rule TEXT NOT NULL,
+                    effective_from TEXT NOT NULL, effective_until TEXT, authored_by TEXT NOT NULL, authored_at TEXT NOT NULL,
+                    PRIMARY KEY (id, version))
+                """,
+                "CREATE TABLE random_seeds (day TEXT PRIMARY KEY, seed TEXT NOT NULL, commitment TEXT NOT NULL, created_at TEXT NOT NULL)",
+                """
+                CREATE TABLE inspection_results (declaration_id TEXT NOT NULL, order_no BIGINT NOT NULL, party_id TEXT NOT NULL,
+                    kind TEXT NOT NULL, place TEXT NOT NULL, officer TEXT, outcome TEXT NOT NULL, completed_at TEXT NOT NULL,
+                    PRIMARY KEY (declaration_id, order_no))
+                """,
+                "CREATE INDEX inspection_results_party ON inspection_results (party_id, outcome)",
+            ]
         },
     ]
 

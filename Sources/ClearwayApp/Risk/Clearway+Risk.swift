@@ -1,0 +1,197 @@
+import ClearwayCore
+import ClearwayStore
+import Foundation
+import SQLKit
+
+/// Whether lodgement decides the lane or leaves it to an officer.
+public enum SelectivityMode: Sendable {
+    /// Rules, the random draw and the model decide at lodgement, in the lodging transaction.
+    case automatic
+    /// Lanes are decided by officers only (a port that has not switched selectivity on, and scenario tests).
+    case byOfficer
+}
+
+/// What a rule would have hit over recent declarations.
+public struct RuleDryRun: Sendable, Equatable {
+    public var evaluated: Int
+    public var hits: Int
+    public var hitCustomsNumbers: [String]
+}
+
+/// A day's random-selection seed as published: its commitment always, the seed once the day is over.
+public struct PublishedSeed: Sendable, Equatable {
+    public var day: String
+    public var commitment: String
+    public var seed: String?
+}
+
+extension Clearway {
+    /// The day (YYYY-MM-DD, China time) a date falls on; random-selection seeds are per day.
+    public static func chinaDay(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+        let c = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+    }
+
+    /// Decides the lane of a just-accepted declaration, inside its lodging transaction.
+    func select(_ state: Declaration.State, cached: Cached, on db: any SQLDatabase) async throws -> Selection {
+        guard let draft = state.draft, let number = state.customsNumber?.rawValue else {
+            throw ClearanceError.notFound(kind: "declaration", id: state.id)
+        }
+        let now = environment.now()
+        let subject = try await subject(draft, number: number, at: now, cached: cached, on: db)
+        let day = Self.chinaDay(now)
+        let seed = try await RiskTables.seed(day: day, make: environment.makeSeed, at: now, on: db)
+        let roster = try await officerRoster(for: draft, cached: cached, on: db)
+        let draw = RandomSelection.draw(seed: seed, day: day, customsNumber: number,
+                                        rate: cached.randomRates.rate(subject.subject.creditTier), roster: roster.count)
+        let rules = try await RiskTables.rules(on: db)
+        return Selectivity.decide(subject.subject, rules: rules, at: now, random: draw,
+                                  randomKind: (cached.randomRates.kind, cached.randomRates.place),
+                                  officer: draw.officerIndex.map { roster[$0] }, reasons: subject.reasons)
+    }
+
+    /// The facts selectivity reads: credit tier, inspection history and the model's score.
+    func subject(_ draft: DeclarationDraft, number: String, at date: Date, cached: Cached, on db: any SQLDatabase)
+        async throws -> (subject: RiskSubject, reasons: [RiskModel.Reason])
+    {
+        let tier = try await PartyTable.find(id: draft.tradingParty.id, on: db)?.creditTier(at: date) ?? .normal
+        let prior = try await RiskTables.discrepancies(party: draft.tradingParty.id, on: db)
+        var score: Double?
+        var reasons: [RiskModel.Reason] = []
+        if let model = environment.riskModel {
+            let scored = RiskRecord.lines(of: draft, currencyExponents: cached.reference.currencies).map { model.score($0) }
+            if let riskiest = scored.max(by: { $0.probability < $1.probability }) {
+                score = riskiest.probability
+                reasons = riskiest.reasons
+            }
+        }
+        return (RiskSubject(draft: draft, customsNumber: number, creditTier: tier, priorDiscrepancies: prior, score: score,
+                            currencyExponents: cached.reference.currencies), reasons)
+    }
+
+    /// Customs officers who may be drawn to inspect a declaration: those of its offices, by username.
+    func officerRoster(for draft: DeclarationDraft, cached: Cached, on db: any SQLDatabase) async throws -> [String] {
+        let offices = cached.reference.offices
+        return try await UserTable.all(on: db).filter { user in
+            guard user.role == .customsOfficer, !user.disabled, let office = user.office else { return false }
+            return offices.isWithin(draft.entryExitOffice, office) || offices.isWithin(draft.declarationOffice, office)
+        }.map(\.username).sorted()
+    }
+
+    // MARK: - Rules
+
+    /// Publishes a rule; its version is one more than the rule's latest.
+    public func authorRule(_ rule: RiskRule, by principal: Principal) async throws -> RiskRule {
+        try await requireRiskOfficer(principal)
+        let reference = try await cached().reference
+        do { try RiskRule.validate(rule, reference: reference) } catch { throw ClearanceError.invalid(error) }
+        let now = environment.now()
+        return try await store.transaction { db in
+            var versioned = rule
+            versioned.version = (try await RiskTables.latestVersion(of: rule.id, on: db) ?? 0) + 1
+            try await RiskTables.insert(versioned, by: principal.username, at: now, on: db)
+            return versioned
+        }
+    }
+
+    /// Every version of every rule.
+    public func riskRules(by principal: Principal) async throws -> [RiskRule] {
+        try await requireRiskOfficer(principal)
+        return try await store.read { db in try await RiskTables.rules(on: db) }
+    }
+
+    /// How many of the last `last` declarations a rule would hit, without publishing it.
+    public func dryRun(_ rule: RiskRule, last: Int, by principal: Principal) async throws -> RuleDryRun {
+        try await requireRiskOfficer(principal)
+        let cached = try await cached()
+        var candidate = rule
+        candidate.version = max(candidate.version, 1)
+        do { try RiskRule.validate(candidate, reference: cached.reference) } catch { throw ClearanceError.invalid(error) }
+        guard (1...10_000).contains(last) else {
+            throw ClearanceError.invalid(ValidationFailure([FieldIssue("/last", "range", "a dry run looks at 1 to 10000 declarations")]))
+        }
+        let now = environment.now()
+        return try await store.read { db in
+            let recent = try await DeclarationTable.list(DeclarationQuery(limit: last), on: db).items
+            var hits: [String] = []
+            for state in recent {
+                guard let draft = state.draft, let number = state.customsNumber?.rawValue else { continue }
+                let subject = try await self.subject(draft, number: number, at: now, cached: cached, on: db).subject
+                if candidate.matches(subject) { hits.append(number) }
+            }
+            return RuleDryRun(evaluated: recent.count, hits: hits.count, hitCustomsNumbers: hits)
+        }
+    }
+
+    func requireRiskOfficer(_ principal: Principal) async throws {
+        guard try await cached().policy.allows(principal, .manageRiskRules) else {
+            throw ClearanceError.forbidden(reason: "only customs officers author and test risk rules")
+        }
+    }
+
+    /// A day's seed commitment, and the seed itself once the day is over in China.
+    public func publishedSeed(day: String) async throws -> PublishedSeed {
+        guard day.count == 10, Timestamp.parse(day + "T00:00:00+08:00") != nil else {
+            throw ClearanceError.invalid(ValidationFailure([FieldIssue("/day", "date", "'\(day)' is not a day YYYY-MM-DD")]))
+        }
+        let now = environment.now()
+        let today = Self.chinaDay(now)
+        // Today's seed is committed to before any draw asks for it; a past day without draws has none.
+        let record = day == today
+            ? try await store.transaction { db in
+                let seed = try await RiskTables.seed(day: day, make: self.environment.makeSeed, at: now, on: db)
+                return (seed: seed, commitment: RandomSelection.commitment(seed))
+            }
+            : try await store.read { db in try await RiskTables.seedRecord(day: day, on: db) }
+        guard let record else { throw ClearanceError.notFound(kind: "random-selection seed", id: day) }
+        let over = day < today
+        return PublishedSeed(day: day, commitment: record.commitment,
+                             seed: over ? record.seed.map { String(format: "%02x", $0) }.joined() : nil)
+    }
+
+    // MARK: - Inspection orders
+
+    /// Records the lane an officer decides (override of the system's until a result is recorded).
+    public func decideRisk(_ id: String, lane: Declaration.Lane, inspection: Selection.Requested? = nil,
+                           by principal: Principal) async throws -> Declaration.State {
+        try await change(id, by: principal, expectedVersion: nil, permission: { .decideClearance($0) }) { _ in
+            .decideRisk(.byOfficer(lane, inspection: inspection))
+        }
+    }
+
+    /// Orders an inspection of a declaration (customs of its offices).
+    public func orderInspection(_ id: String, _ requested: Selection.Requested, by principal: Principal) async throws
+        -> Declaration.State
+    {
+        try await change(id, by: principal, expectedVersion: nil, permission: { .decideClearance($0) }) { _ in
+            .orderInspection(requested)
+        }
+    }
+
+    /// Records an inspection's result; the result becomes a label for the risk model.
+    public func completeInspection(_ id: String, order: Int? = nil, outcome: InspectionOutcome, findings: String,
+                                   evidence: [String] = [], by principal: Principal) async throws -> Declaration.State
+    {
+        try requireReason(findings)
+        return try await change(id, by: principal, expectedVersion: nil, permission: { .decideClearance($0) }) { _ in
+            .completeInspection(order: order, outcome: outcome, findings: findings, evidence: evidence)
+        }
+    }
+
+    /// Labelled history for training: one record per goods line of every declaration with an inspection result.
+    public func riskHistory() async throws -> [RiskRecord] {
+        let currencies = try await cached().reference.currencies
+        return try await store.read { db in
+            var records: [RiskRecord] = []
+            for (id, hit) in try await RiskTables.labels(on: db) {
+                guard let draft = try await DeclarationTable.find(id, on: db)?.draft else { continue }
+                records += RiskRecord.lines(of: draft, currencyExponents: currencies).map {
+                    RiskRecord(fields: $0.fields, discrepancy: hit)
+                }
+            }
+            return records
+        }
+    }
+}

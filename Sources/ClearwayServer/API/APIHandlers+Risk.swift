@@ -1,0 +1,60 @@
+import ClearwayAPI
+import ClearwayApp
+import ClearwayCore
+import Foundation
+import OpenAPIRuntime
+
+extension APIHandlers {
+    func orderInspection(_ input: Operations.OrderInspection.Input) async throws -> Operations.OrderInspection.Output {
+        guard case .json(let body) = input.body else { throw ClearanceError.unauthenticated(reason: "no body") }
+        let state = try await clearway.orderInspection(
+            input.path.declarationId, Selection.Requested(body), by: try RequestPrincipal.required())
+        return .ok(.init(body: .json(try await declaration(state))))
+    }
+
+    func listRiskRules(_ input: Operations.ListRiskRules.Input) async throws -> Operations.ListRiskRules.Output {
+        let rules = try await clearway.riskRules(by: try RequestPrincipal.required())
+        return .ok(.init(body: .json(try rules.map { try transcode($0, to: Schemas.RiskRule.self) })))
+    }
+
+    func authorRiskRule(_ input: Operations.AuthorRiskRule.Input) async throws -> Operations.AuthorRiskRule.Output {
+        guard case .json(let body) = input.body else { throw ClearanceError.unauthenticated(reason: "no body") }
+        let rule = try await clearway.authorRule(try riskRule(body), by: try RequestPrincipal.required())
+        return .created(.init(body: .json(try transcode(rule, to: Schemas.RiskRule.self))))
+    }
+
+    func dryRunRiskRule(_ input: Operations.DryRunRiskRule.Input) async throws -> Operations.DryRunRiskRule.Output {
+        guard case .json(let body) = input.body else { throw ClearanceError.unauthenticated(reason: "no body") }
+        let run = try await clearway.dryRun(try riskRule(body), last: input.query.last ?? 1000, by: try RequestPrincipal.required())
+        return .ok(.init(body: .json(.init(
+            evaluated: run.evaluated, hits: run.hits, hitRate: run.evaluated == 0 ? 0 : Double(run.hits) / Double(run.evaluated),
+            hitCustomsNumbers: run.hitCustomsNumbers))))
+    }
+
+    func getRandomSeed(_ input: Operations.GetRandomSeed.Input) async throws -> Operations.GetRandomSeed.Output {
+        let seed = try await clearway.publishedSeed(day: input.path.day)
+        return .ok(.init(body: .json(.init(day: seed.day, commitment: seed.commitment, seed: seed.seed))))
+    }
+
+    /// The rule as authored; the body's schema and the core type share one JSON shape, so it passes through JSON.
+    func riskRule(_ input: Schemas.RiskRuleInput) throws -> RiskRule {
+        struct Authored: Encodable {
+            var input: Schemas.RiskRuleInput
+            func encode(to encoder: any Encoder) throws {
+                try input.encode(to: encoder)
+                enum Key: String, CodingKey { case version }
+                var container = encoder.container(keyedBy: Key.self)
+                try container.encode(1, forKey: .version)
+            }
+        }
+        return try transcode(Authored(input: input), to: RiskRule.self)
+    }
+
+    func transcode<A: Encodable, B: Decodable>(_ value: A, to: B.Type) throws -> B {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(B.self, from: try encoder.encode(value))
+    }
+}

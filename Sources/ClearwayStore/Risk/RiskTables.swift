@@ -1,0 +1,117 @@
+import ClearwayCore
+import Foundation
+import SQLKit
+
+/// Targeting rules by version, the daily random-selection seeds, and inspection results (the model's labels).
+public enum RiskTables {
+    public static func insert(_ rule: RiskRule, by author: String, at date: Date, on db: any SQLDatabase) async throws {
+        let json = String(decoding: try CanonicalJSON.encoder().encode(rule), as: UTF8.self)
+        do {
+            try await db.raw(
+                """
+                INSERT INTO risk_rules (id, version, name, rule, effective_from, effective_until, authored_by, authored_at)
+                VALUES (\(bind: rule.id), \(bind: rule.version), \(bind: rule.name), \(bind: json),
+                    \(bind: rule.effectiveFrom.timestamp), \(bind: rule.effectiveUntil?.timestamp), \(bind: author),
+                    \(bind: date.timestamp))
+                """
+            ).run()
+        } catch where Dialect.isUniqueViolation(error) {
+            throw StoreError.duplicate("risk rule \(rule.id) version \(rule.version)")
+        }
+    }
+
+    /// Every version of every rule, oldest version first.
+    public static func rules(on db: any SQLDatabase) async throws -> [RiskRule] {
+        let decoder = CanonicalJSON.decoder()
+        return try await db.raw("SELECT rule FROM risk_rules ORDER BY id, version").all().map {
+            try decoder.decode(RiskRule.self, from: Data(try $0.decode(column: "rule", as: String.self).utf8))
+        }
+    }
+
+    public static func latestVersion(of id: String, on db: any SQLDatabase) async throws -> Int? {
+        try await db.raw("SELECT MAX(version) AS v FROM risk_rules WHERE id = \(bind: id)").first()?
+            .decode(column: "v", as: Int?.self)
+    }
+
+    /// The day's seed, made by `make` and stored on first use; concurrent first uses agree on one.
+    public static func seed(day: String, make: () -> Data, at date: Date, on db: any SQLDatabase) async throws -> Data {
+        let fresh = make()
+        let hex = fresh.map { String(format: "%02x", $0) }.joined()
+        try await db.raw(
+            """
+            INSERT INTO random_seeds (day, seed, commitment, created_at)
+            VALUES (\(bind: day), \(bind: hex), \(bind: RandomSelection.commitment(fresh)), \(bind: date.timestamp))
+            ON CONFLICT (day) DO NOTHING
+            """
+        ).run()
+        let stored = try await db.raw("SELECT seed FROM random_seeds WHERE day = \(bind: day)").first()!
+            .decode(column: "seed", as: String.self)
+        return Data(hexString: stored)
+    }
+
+    /// A day's seed record: its commitment always, the seed itself for the caller to reveal or not.
+    public static func seedRecord(day: String, on db: any SQLDatabase) async throws -> (seed: Data, commitment: String)? {
+        guard let row = try await db.raw("SELECT seed, commitment FROM random_seeds WHERE day = \(bind: day)").first() else {
+            return nil
+        }
+        return (Data(hexString: try row.decode(column: "seed", as: String.self)), try row.decode(column: "commitment", as: String.self))
+    }
+
+    /// Writes the completed inspections of a declaration, in the transaction that recorded them.
+    public static func record(_ state: Declaration.State, on db: any SQLDatabase) async throws {
+        guard let party = state.draft?.tradingParty.id else { return }
+        for order in state.clearance.inspections {
+            guard let outcome = order.outcome, let completedAt = order.completedAt else { continue }
+            try await db.raw(
+                """
+                INSERT INTO inspection_results (declaration_id, order_no, party_id, kind, place, officer, outcome, completed_at)
+                VALUES (\(bind: state.id), \(bind: order.number), \(bind: party), \(bind: order.kind.rawValue),
+                    \(bind: order.place.rawValue), \(bind: order.officer), \(bind: outcome.rawValue), \(bind: completedAt.timestamp))
+                ON CONFLICT (declaration_id, order_no) DO NOTHING
+                """
+            ).run()
+        }
+    }
+
+    /// How many of a party's declarations had an inspection that found a discrepancy.
+    public static func discrepancies(party: String, on db: any SQLDatabase) async throws -> Int {
+        try await db.raw(
+            """
+            SELECT COUNT(DISTINCT declaration_id) AS n FROM inspection_results
+            WHERE party_id = \(bind: party) AND outcome <> \(bind: InspectionOutcome.noDiscrepancy.rawValue)
+            """
+        ).first()!.decode(column: "n", as: Int.self)
+    }
+
+    /// The ids of declarations with a recorded inspection result, and whether any found a discrepancy.
+    public static func labels(on db: any SQLDatabase) async throws -> [(declarationID: String, discrepancy: Bool)] {
+        try await db.raw(
+            """
+            SELECT declaration_id, MAX(CASE WHEN outcome <> \(bind: InspectionOutcome.noDiscrepancy.rawValue) THEN 1 ELSE 0 END) AS hit
+            FROM inspection_results GROUP BY declaration_id ORDER BY declaration_id
+            """
+        ).all().map { (try $0.decode(column: "declaration_id", as: String.self), try $0.decode(column: "hit", as: Int.self) == 1) }
+    }
+}
+
+extension Data {
+    /// Bytes from a string of hex digit pairs; stops at the first pair that is not hex.
+    init(hexString: String) {
+        var bytes: [UInt8] = []
+        var iterator = hexString.utf8.makeIterator()
+        while let high = iterator.next(), let low = iterator.next(),
+              let h = Self.nibble(high), let l = Self.nibble(low) {
+            bytes.append(h << 4 | l)
+        }
+        self.init(bytes)
+    }
+
+    private static func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 48...57: c - 48
+        case 97...102: c - 87
+        case 65...70: c - 55
+        default: nil
+        }
+    }
+}
