@@ -479,7 +479,7 @@ struct AuthorizationMatrixTests {
                 if let path { operations.insert("\(method.uppercased()) \(path)") }
             }
         }
-        #expect(operations.count == 61)
+        #expect(operations.count == 66)
         #expect(operations == Set(Self.endpoints.map(\.operation)))
     }
 }

@@ -80,6 +80,9 @@ extension Clearway {
         }.map(\.username).sorted()
     }
 
+    /// The random-selection rates per credit tier in force, from reference data.
+    public func randomSelectionRates() async throws -> RandomSelection.Rates { try await cached().randomRates }
+
     // MARK: - Rules
 
     /// Publishes a rule; its version is one more than the rule's latest.
