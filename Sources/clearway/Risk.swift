@@ -1,13 +1,15 @@
 import ArgumentParser
+import ClearwayApp
 import ClearwayCore
 import ClearwayInterop
+import ClearwayStore
 import Foundation
 
 /// `clearway risk train|eval`: learn the risk model from labelled inspection history and measure it.
 struct Risk: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The learned risk model: train it from labelled history, evaluate it on data it never saw.",
-        subcommands: [Train.self, Eval.self])
+        subcommands: [Train.self, Eval.self, History.self])
 
     struct Train: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -78,6 +80,43 @@ struct Risk: AsyncParsableCommand {
             let evaluation = RiskEvaluation(scores: scores, labels: history.records.map { $0.discrepancy == true },
                                             revenue: history.revenue)
             for line in evaluation.lines { print(line) }
+        }
+    }
+}
+
+extension Risk {
+    struct History: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the ledger's inspection results as labelled history (one row per goods line) for training.")
+
+        @OptionGroup var options: DatabaseOptions
+
+        @Option(help: "Where to write the CSV.")
+        var out: String
+
+        func run() async throws {
+            let clearway = try await options.openMigrated(logger: options.logger())
+            let records: [RiskRecord]
+            do { records = try await clearway.riskHistory() } catch {
+                await clearway.store.close()
+                throw error
+            }
+            await clearway.store.close()
+            let fields = [RiskField.office, RiskField.supervisionMode, RiskField.transportMode, RiskField.declarant,
+                          RiskField.importer, RiskField.seller, RiskField.commodity, RiskField.originCountry,
+                          RiskField.netMass, RiskField.itemPrice]
+            var lines = [(fields + ["discrepancy"]).joined(separator: ",")]
+            for record in records {
+                let values = fields.map { field in
+                    let value = record.fields[field] ?? ""
+                    return value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+                        ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
+                }
+                lines.append((values + [record.discrepancy == true ? "1" : "0"]).joined(separator: ","))
+            }
+            try (lines.joined(separator: "\n") + "\n").write(toFile: out, atomically: true, encoding: .utf8)
+            print("records: \(records.count)")
+            print("history: \(out)")
         }
     }
 }

@@ -31,17 +31,26 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .long, help: "Load the demo enterprises and users and print their logins.")
     var demo = false
 
+    @Option(name: .long, help: "A risk model from `clearway risk train` to score lodgements with (env CLEARWAY_RISK_MODEL).")
+    var riskModel: String?
+
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
         let logger = options.logger()
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let cost = bcryptCost ?? env["CLEARWAY_BCRYPT_COST"].flatMap(UInt8.init) ?? 12
-        let clearway = try await options.openMigrated(
-            environment: .init(
-                bcryptCost: cost, issuerKey: env["CLEARWAY_ISSUER_KEY"],
-                publicURL: env["CLEARWAY_PUBLIC_URL"] ?? "http://\(host ?? env["CLEARWAY_HOST"] ?? "127.0.0.1"):\(port ?? env["CLEARWAY_PORT"].flatMap(Int.init) ?? 8080)"),
-            logger: logger)
+        var environment = Clearway.Environment(
+            bcryptCost: cost, issuerKey: env["CLEARWAY_ISSUER_KEY"],
+            publicURL: env["CLEARWAY_PUBLIC_URL"] ?? "http://\(host ?? env["CLEARWAY_HOST"] ?? "127.0.0.1"):\(port ?? env["CLEARWAY_PORT"].flatMap(Int.init) ?? 8080)")
+        if let path = riskModel ?? env["CLEARWAY_RISK_MODEL"] {
+            let bytes: Data
+            do { bytes = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+                throw ValidationError("cannot read risk model \(path): \(error.localizedDescription)")
+            }
+            do { environment.riskModel = try RiskModel.decode(bytes) } catch { throw ValidationError("\(path): \(error)") }
+        }
+        let clearway = try await options.openMigrated(environment: environment, logger: logger)
         let logins = demo ? try await clearway.seedDemo(from: options.dataDirectory) : []
         let settings = ServerSettings(
             host: host ?? env["CLEARWAY_HOST"] ?? "127.0.0.1",

@@ -55,7 +55,25 @@ extension Clearway {
             logins.append(DemoLogin(username: username, password: password, role: role, token: token))
         }
         try await seedDemoFees(from: demo.appendingPathComponent("fee-catalogs.json"))
+        try await seedDemoRiskRules(from: demo.appendingPathComponent("risk-rules.json"))
         return logins
+    }
+
+    /// Publishes the demo targeting rules that are not published yet.
+    func seedDemoRiskRules(from file: URL) async throws {
+        let rules = try CanonicalJSON.decoder().decode([RiskRule].self, from: Data(contentsOf: file))
+        let reference = try await cached().reference
+        let now = environment.now()
+        try await store.transaction { db in
+            let published = Set(try await RiskTables.rules(on: db).map(\.id))
+            for rule in rules where !published.contains(rule.id) {
+                do throws(ValidationFailure) { try RiskRule.validate(rule, reference: reference) } catch {
+                    throw ReferenceDataError(file: "demo/risk-rules.json", line: 0,
+                                             reason: "rule \(rule.id): " + error.issues.map { "\($0.pointer) \($0.detail)" }.joined(separator: "; "))
+                }
+                try await RiskTables.insert(rule, by: "demo", at: now, on: db)
+            }
+        }
     }
 
     /// Publishes the demo fee lists unless that port's and party's versions exist already.
