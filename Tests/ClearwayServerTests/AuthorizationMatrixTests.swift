@@ -169,6 +169,14 @@ struct AuthorizationMatrixTests {
     static let riskOfficers: Set<Role> = [.customsOfficer, .admin]
     static let ruleJSON = #"{"id":"frozen-meat-origin","name":"Frozen meat from a watched origin","effectiveFrom":"2026-01-01T00:00:00Z","when":{"commodityPrefixes":["0202"],"originCountries":["BR"]},"then":{"lane":"inspection","inspection":"sampling","place":"port"}}"#
 
+    /// A fresh declaration with a factory inspection pending.
+    static func factoryDeclaration(_ clearway: Clearway) async throws -> String {
+        let id = try await freshDeclaration(clearway)
+        _ = try await clearway.decideRisk(id, lane: .inspection, inspection: .init(kind: .physical, place: .factory),
+                                          by: try await Demo.principal("officer", in: clearway))
+        return id
+    }
+
     static func riskEndpoints() -> [Endpoint] {
         [
             Endpoint(operation: "GET /api/v1/risk/rules", allowed: riskOfficers, success: .ok, denied: .forbidden) { _, role in
@@ -179,6 +187,21 @@ struct AuthorizationMatrixTests {
             },
             Endpoint(operation: "POST /api/v1/risk/rules/dry-run", allowed: riskOfficers, success: .ok, denied: .forbidden) {
                 _, role in Call(method: .post, path: "/api/v1/risk/rules/dry-run?last=50", token: token(role), json: ruleJSON)
+            },
+            Endpoint(operation: "POST /api/v1/declarations/{declarationId}/transfer", allowed: [.customsOfficer], success: .ok,
+                denied: .notFound, seenBy: watchers) { clearway, role in
+                let id = try await factoryDeclaration(clearway)
+                return Call(method: .post, path: "/api/v1/declarations/\(id)/transfer", token: token(role),
+                    json: #"{"vehicle":"V-\#(id.prefix(8))","seal":"EL-1","due":"2099-01-01T00:00:00Z"}"#)
+            },
+            Endpoint(operation: "POST /api/v1/custody-checkpoints", allowed: [.logisticsFirm, .admin], success: .ok,
+                denied: .forbidden) { clearway, role in
+                let id = try await factoryDeclaration(clearway)
+                let vehicle = "V-\(id.prefix(8))"
+                _ = try await clearway.startTransfer(id, vehicle: vehicle, seal: "EL-1", corridor: [], due: Date().addingTimeInterval(365 * 86_400),
+                                                     by: try await Demo.principal("officer", in: clearway))
+                return Call(method: .post, path: "/api/v1/custody-checkpoints", token: token(role),
+                    json: #"{"vehicle":"\#(vehicle)","seal":"EL-1","position":"GATE","at":"2026-05-28T22:00:00Z","sealIntact":true}"#)
             },
             Endpoint(operation: "GET /api/v1/risk/random-seeds/{day}", allowed: everyone, success: .ok, denied: .ok,
                 isPublic: true) { clearway, role in
@@ -479,7 +502,7 @@ struct AuthorizationMatrixTests {
                 if let path { operations.insert("\(method.uppercased()) \(path)") }
             }
         }
-        #expect(operations.count == 66)
+        #expect(operations.count == 68)
         #expect(operations == Set(Self.endpoints.map(\.operation)))
     }
 }

@@ -161,4 +161,54 @@ struct RiskHTTPTests {
             #expect(reasons.contains { ["commodity", "origin country", "heading", "chapter"].contains($0["feature"] as? String ?? "") })
         }
     }
+
+    @Test("port to factory: released at the port, sealed onto a truck, a broken seal holds it, the destination office inspects at the factory", arguments: TestBackend.available)
+    func portToFactory(backend: TestBackend) async throws {
+        let clock = TestClock()
+        try await withApp(backend, clock: clock, configure: Self.automatic) { _, client in
+            // The demo rule sends used machinery under processing trade to a conformity check at the factory.
+            let body = declarationJSON(commodityCode: "8479899990", extra: #""procedure":"direct-pickup","destinationOffice":"3100","#)
+                .replacingOccurrences(of: #""supervisionMode":"0110""#, with: #""supervisionMode":"0615""#)
+            let lodged = try await client.send(Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: body))
+            #expect(lodged.status == .created, "\(lodged.text)")
+            let id = try #require(try lodged.json()["id"] as? String)
+            let clearance = try lodged.json()["clearance"] as? [String: Any] ?? [:]
+            #expect((clearance["inspections"] as? [[String: Any]])?.map { $0["place"] as? String } == ["factory"])
+            #expect(clearance["portInspection"] as? String == "not-required")
+            #expect(clearance["destinationInspection"] as? String == "pending")
+            let paid = try await client.send(Call(method: .post, path: "/api/v1/declarations/\(id)/duties", token: "demo-token-trader",
+                                                  json: #"{"settlement":"paid"}"#))
+            #expect(try paid.json()["status"] as? String == "released")
+
+            let sealed = try await client.send(Call(
+                method: .post, path: "/api/v1/declarations/\(id)/transfer", token: "demo-token-officer",
+                json: #"{"vehicle":"SH-A12345","seal":"EL-2048","corridor":["YANGSHAN-GATE","DONGHAI-BRIDGE","NINGBO-FACTORY"],"due":"2026-05-29T08:00:00Z"}"#))
+            #expect(sealed.status == .ok, "\(sealed.text)")
+            func report(_ position: String, intact: Bool = true, arrived: Bool = false, vehicle: String = "SH-A12345") async throws -> TestResponse {
+                try await client.send(Call(
+                    method: .post, path: "/api/v1/custody-checkpoints", token: "demo-token-logistics",
+                    json: #"{"vehicle":"\#(vehicle)","seal":"EL-2048","position":"\#(position)","at":"2026-05-28T22:00:00Z","sealIntact":\#(intact),"arrived":\#(arrived)}"#))
+            }
+            let intact = try await report("DONGHAI-BRIDGE")
+            #expect(intact.status == .ok, "\(intact.text)")
+            #expect((try intact.json()["alerts"] as? [Any])?.isEmpty == true)
+            let broken = try await report("DONGHAI-BRIDGE", intact: false)
+            #expect((try broken.json()["alerts"] as? [[String: Any]])?.map { $0["kind"] as? String } == ["seal-broken"])
+            #expect(try await report("NOWHERE", vehicle: "UNKNOWN-1").status == .notFound)
+
+            let held = try await client.send(Call(method: .get, path: "/api/v1/declarations/\(id)", token: "demo-token-ningbo-officer"))
+            #expect(held.status == .ok)
+            let heldReason = (try held.json()["clearance"] as? [String: Any])?["holdReason"] as? String
+            #expect(heldReason?.hasPrefix("custody alert: seal-broken") == true)
+            let tooEarly = try await client.send(Call(method: .post, path: "/api/v1/declarations/\(id)/inspection", token: "demo-token-ningbo-officer",
+                                                      json: #"{"outcome":"no-discrepancy","findings":"conforms"}"#))
+            #expect(tooEarly.status == .conflict)
+            _ = try await client.send(Call(method: .delete, path: "/api/v1/declarations/\(id)/hold", token: "demo-token-officer"))
+            _ = try await report("NINGBO-FACTORY", arrived: true)
+            let inspected = try await client.send(Call(method: .post, path: "/api/v1/declarations/\(id)/inspection", token: "demo-token-ningbo-officer",
+                                                       json: #"{"outcome":"no-discrepancy","findings":"machines conform to the contract"}"#))
+            #expect(inspected.status == .ok, "\(inspected.text)")
+            #expect((try inspected.json()["clearance"] as? [String: Any])?["destinationInspection"] as? String == "done")
+        }
+    }
 }

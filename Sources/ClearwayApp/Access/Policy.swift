@@ -30,6 +30,8 @@ public struct Policy: Sendable {
         case setCreditTier
         /// Author, list and dry-run targeting rules.
         case manageRiskRules
+        /// Report custody checkpoints of supervised transfers (the carrier's or seal operator's system).
+        case reportCustody
         case manageUsers
         case useOwnTokens
         case revokeToken(ownerUserID: String)
@@ -80,6 +82,8 @@ public struct Policy: Sendable {
             return principal.role == .admin
         case .readParty(let partyID):
             return principal.role == .admin || principal.role == .customsOfficer || principal.partyID == partyID
+        case .reportCustody:
+            return [.logisticsFirm, .admin].contains(principal.role)
         case .manageRiskRules:
             return principal.role == .customsOfficer || principal.role == .admin
         case .listParties, .setCreditTier:
@@ -104,5 +108,6 @@ public struct Policy: Sendable {
     private func isOfficerOf(_ principal: Principal, _ draft: DeclarationDraft) -> Bool {
         guard let office = principal.office else { return false }
         return offices.isWithin(draft.declarationOffice, office) || offices.isWithin(draft.entryExitOffice, office)
+            || draft.destinationOffice.map { offices.isWithin($0, office) } == true
     }
 }

@@ -3,9 +3,12 @@ import Foundation
 extension Declaration {
     /// The conditions of `movement` that do not hold now, in the procedure's order; empty means allowed.
     public static func unmetConditions(_ movement: Movement, container: String?, in state: State) -> [Condition] {
-        state.procedure.conditions(for: movement, direction: state.direction).filter {
-            !holds($0, container: container, in: state)
+        var conditions = state.procedure.conditions(for: movement, direction: state.direction)
+        // Phased access: goods awaiting a destination inspection leave the port only sealed onto a supervised vehicle.
+        if movement == .pickUp || movement == .pickUpAtShipSide, state.clearance.destinationInspection == .pending {
+            conditions.append(.sealedForTransfer)
         }
+        return conditions.filter { !holds($0, container: container, in: state) }
     }
 
     static func holds(_ condition: Condition, container: String?, in state: State) -> Bool {
@@ -16,8 +19,10 @@ extension Declaration {
         case .inspectionDone:
             guard let lane = clearance.lane else { return false }
             let portOrders = clearance.inspections.filter { !$0.place.isDestination }
-            if portOrders.isEmpty { return lane == .green || clearance.inspectionCompliant == true }
-            return clearance.inspectionCompliant == true
+            if !portOrders.isEmpty { return clearance.inspectionCompliant == true }
+            // Only destination inspections: they follow removal and do not hold the port release.
+            if !clearance.inspections.isEmpty { return true }
+            return lane == .green || clearance.inspectionCompliant == true
         case .dutiesSettled: return clearance.dutiesSettledAt != nil
         case .arrivalReported:
             if state.direction == .export {
@@ -33,6 +38,7 @@ extension Declaration {
         case .boxGatedIn: return container.flatMap { state.boxes[$0]?.gatedInAt } != nil
         case .notApplicable: return false
         case .declarationOpen: return state.status == .accepted || state.status == .released
+        case .sealedForTransfer: return clearance.transfer != nil
         }
     }
 

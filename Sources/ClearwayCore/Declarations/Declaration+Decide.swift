@@ -60,6 +60,35 @@ extension Declaration {
                 }
             }
             return [.riskDecided(.init(stamp: stamp, lane: selection.lane, selection: selection))]
+        case .startTransfer(let vehicle, let seal, let corridor, let due):
+            _ = try require(state, "seal for transfer", in: [.accepted, .released])
+            guard state.clearance.destinationInspection == .pending else {
+                throw .notAllowedInState(action: "start a supervised transfer of", state: "no destination inspection pending")
+            }
+            guard state.clearance.transfer == nil else {
+                throw .notAllowedInState(action: "start a supervised transfer of", state: "already under transfer")
+            }
+            var issues = IssueCollector()
+            if vehicle.trimmingCharacters(in: .whitespaces).isEmpty || vehicle.count > 20 {
+                issues.add("/vehicle", "text-length", "a vehicle plate has 1 to 20 characters")
+            }
+            if seal.trimmingCharacters(in: .whitespaces).isEmpty || seal.count > 35 {
+                issues.add("/seal", "text-length", "a seal number has 1 to 35 characters")
+            }
+            if due <= context.now { issues.add("/due", "date-future", "a transfer is due after it starts") }
+            do { try issues.finish() } catch { throw .invalid(error) }
+            return [.transferStarted(.init(stamp: stamp, vehicle: vehicle, seal: seal, corridor: corridor, due: due))]
+        case .recordCheckpoint(let checkpoint):
+            _ = try require(state, "record custody of", in: [.accepted, .released])
+            guard let transfer = state.clearance.transfer, transfer.arrivedAt == nil else {
+                throw .notAllowedInState(action: "record a custody checkpoint of", state: "not under supervised transfer")
+            }
+            return [.checkpointRecorded(.init(stamp: stamp, checkpoint: checkpoint, alerts: transfer.alerts(for: checkpoint)))]
+        case .checkCustody:
+            guard let transfer = state.clearance.transfer, transfer.arrivedAt == nil, context.now > transfer.due,
+                  !transfer.alerts.contains(where: { $0.kind == .deadlineMissed }) else { return [] }
+            return [.custodyAlerted(.init(stamp: stamp, alert: .init(
+                kind: .deadlineMissed, detail: "not arrived by \(Timestamp.format(transfer.due))", at: context.now)))]
         case .orderInspection(let requested):
             _ = try require(state, "order an inspection of", in: requested.place.isDestination ? [.accepted, .released] : [.accepted])
             guard state.clearance.riskDecidedAt != nil else {
@@ -96,6 +125,14 @@ extension Declaration {
                            "\(hash) is not a document attached to this declaration; attach the evidence first")
             }
             do { try issues.finish() } catch { throw .invalid(error) }
+            if let order, order.place.isDestination, let transfer = state.clearance.transfer {
+                guard transfer.arrivedAt != nil else {
+                    throw .notAllowedInState(action: "inspect at the destination", state: "goods not arrived under seal")
+                }
+                guard state.clearance.holdReason == nil else {
+                    throw .notAllowedInState(action: "inspect at the destination", state: "held: \(state.clearance.holdReason!)")
+                }
+            }
             if let order, !order.place.isDestination, state.status != .accepted {
                 throw .notAllowedInState(action: "complete a port inspection of", state: state.status!.rawValue)
             }

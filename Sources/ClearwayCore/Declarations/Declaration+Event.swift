@@ -11,6 +11,9 @@ extension Declaration {
         case riskDecided(RiskDecided)
         case inspectionCompleted(InspectionCompleted)
         case inspectionOrdered(InspectionOrdered)
+        case transferStarted(TransferStarted)
+        case checkpointRecorded(CheckpointRecorded)
+        case custodyAlerted(CustodyAlerted)
         case dutiesSettled(DutiesSettled)
         case released(Released)
         case held(Held)
@@ -72,6 +75,23 @@ extension Declaration {
         public struct InspectionOrdered: Sendable, Equatable, Codable {
             public var stamp: Stamp
             public var request: Selection.Requested
+        }
+        public struct TransferStarted: Sendable, Equatable, Codable {
+            public var stamp: Stamp
+            public var vehicle: String
+            public var seal: String
+            public var corridor: [String]
+            public var due: Date
+        }
+        public struct CheckpointRecorded: Sendable, Equatable, Codable {
+            public var stamp: Stamp
+            public var checkpoint: SupervisedTransfer.Checkpoint
+            /// What the report broke, decided when it was recorded.
+            public var alerts: [SupervisedTransfer.CustodyAlert]
+        }
+        public struct CustodyAlerted: Sendable, Equatable, Codable {
+            public var stamp: Stamp
+            public var alert: SupervisedTransfer.CustodyAlert
         }
         public struct DutiesSettled: Sendable, Equatable, Codable {
             public var stamp: Stamp
@@ -136,6 +156,9 @@ extension Declaration {
             case .riskDecided(let e): e.stamp
             case .inspectionCompleted(let e): e.stamp
             case .inspectionOrdered(let e): e.stamp
+            case .transferStarted(let e): e.stamp
+            case .checkpointRecorded(let e): e.stamp
+            case .custodyAlerted(let e): e.stamp
             case .dutiesSettled(let e): e.stamp
             case .released(let e): e.stamp
             case .held(let e): e.stamp
@@ -161,6 +184,9 @@ extension Declaration {
             case .riskDecided: "risk-decided"
             case .inspectionCompleted: "inspection-completed"
             case .inspectionOrdered: "inspection-ordered"
+            case .transferStarted: "transfer-started"
+            case .checkpointRecorded: "checkpoint-recorded"
+            case .custodyAlerted: "custody-alerted"
             case .dutiesSettled: "duties-settled"
             case .released: "released"
             case .held: "held"
@@ -192,6 +218,9 @@ extension Declaration {
             case .riskDecided(let e): try encoder.encode(e)
             case .inspectionCompleted(let e): try encoder.encode(e)
             case .inspectionOrdered(let e): try encoder.encode(e)
+            case .transferStarted(let e): try encoder.encode(e)
+            case .checkpointRecorded(let e): try encoder.encode(e)
+            case .custodyAlerted(let e): try encoder.encode(e)
             case .dutiesSettled(let e): try encoder.encode(e)
             case .released(let e): try encoder.encode(e)
             case .held(let e): try encoder.encode(e)
@@ -217,6 +246,9 @@ extension Declaration {
             case "risk-decided": self = .riskDecided(try decoder.decode(RiskDecided.self, from: payload))
             case "inspection-completed": self = .inspectionCompleted(try decoder.decode(InspectionCompleted.self, from: payload))
             case "inspection-ordered": self = .inspectionOrdered(try decoder.decode(InspectionOrdered.self, from: payload))
+            case "transfer-started": self = .transferStarted(try decoder.decode(TransferStarted.self, from: payload))
+            case "checkpoint-recorded": self = .checkpointRecorded(try decoder.decode(CheckpointRecorded.self, from: payload))
+            case "custody-alerted": self = .custodyAlerted(try decoder.decode(CustodyAlerted.self, from: payload))
             case "duties-settled": self = .dutiesSettled(try decoder.decode(DutiesSettled.self, from: payload))
             case "released": self = .released(try decoder.decode(Released.self, from: payload))
             case "held": self = .held(try decoder.decode(Held.self, from: payload))

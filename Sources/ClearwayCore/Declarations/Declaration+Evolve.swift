@@ -37,6 +37,15 @@ extension Declaration {
             next.clearance.inspections.removeAll(where: \.isOpen)
             for requested in selection.inspections { order(requested, at: at, in: &next) }
             settleInspections(at: at, in: &next)
+        case .transferStarted(let e):
+            next.clearance.transfer = SupervisedTransfer(vehicle: e.vehicle, seal: e.seal, corridor: e.corridor, due: e.due,
+                                                         startedAt: at)
+        case .checkpointRecorded(let e):
+            next.clearance.transfer?.checkpoints.append(e.checkpoint)
+            if e.checkpoint.arrived { next.clearance.transfer?.arrivedAt = e.checkpoint.at }
+            raise(e.alerts, in: &next)
+        case .custodyAlerted(let e):
+            raise([e.alert], in: &next)
         case .inspectionOrdered(let e):
             order(e.request, at: at, in: &next)
             if e.request.kind == .documentReview {
@@ -143,6 +152,16 @@ extension Declaration {
         } else if !port.isEmpty {
             state.clearance.inspectionCompletedAt = port.compactMap(\.completedAt).max() ?? at
             state.clearance.inspectionCompliant = port.allSatisfy { $0.outcome == .noDiscrepancy }
+        }
+    }
+
+    /// Custody alerts hold the goods: nothing moves and the destination cannot release until an officer lifts it.
+    private static func raise(_ alerts: [SupervisedTransfer.CustodyAlert], in state: inout State) {
+        guard let first = alerts.first else { return }
+        state.clearance.transfer?.alerts += alerts
+        if state.clearance.holdReason == nil {
+            state.clearance.holdReason = "custody alert: " + alerts.map { "\($0.kind.rawValue) (\($0.detail))" }.joined(separator: "; ")
+            state.clearance.heldSince = first.at
         }
     }
 }

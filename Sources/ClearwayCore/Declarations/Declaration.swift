@@ -59,6 +59,8 @@ public enum Declaration {
         public var selection: Selection?
         /// Inspection orders, numbered from 1; port ones block release, destination ones are done after it.
         public var inspections: [InspectionOrder] = []
+        /// The sealed move to the destination, when goods leave the port before a destination inspection.
+        public var transfer: SupervisedTransfer?
         public var inspectionCompletedAt: Date?
         public var inspectionCompliant: Bool?
         public var dutiesSettledAt: Date?
@@ -130,6 +132,12 @@ public enum Declaration {
         case rebook(means: String, voyage: String?)
         case recordException(container: String, description: String)
         case attachDocument(Attachment)
+        /// Seals the goods onto a supervised vehicle for the destination inspection (customs at the port).
+        case startTransfer(vehicle: String, seal: String, corridor: [String], due: Date)
+        /// A custody report from the electronic seal.
+        case recordCheckpoint(SupervisedTransfer.Checkpoint)
+        /// Raises the missed-deadline alert when a transfer has not arrived by its due time (run by a worker).
+        case checkCustody
     }
 
     /// The time, the principal and the rules every command is decided with.

@@ -14,6 +14,8 @@ public struct DeclarationDraft: Sendable, Equatable, Codable {
     public var incoterm: String
     public var containers: [Container]
     public var items: [GoodsItem]
+    /// The customs office at the destination that inspects at the factory, when it is not the port's.
+    public var destinationOffice: OfficeCode?
 
     /// The parties that may see and act on this declaration as traders.
     public var partyIDs: Set<String> { [declarant.id, tradingParty.id] }

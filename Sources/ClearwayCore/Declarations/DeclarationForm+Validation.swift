@@ -27,6 +27,7 @@ extension DeclarationForm {
         }
         let declarationOffice = office(declarationOffice, at: "/declarationOffice", reference, &issues)
         let entryExitOffice = office(entryExitOffice, at: "/entryExitOffice", reference, &issues)
+        let destination = destinationOffice.flatMap { office($0, at: "/destinationOffice", reference, &issues) }
         let transport = validatedTransport(reference, &issues)
         if let bill = billOfLading, !isReference(bill) {
             issues.add("/billOfLading", "bill-of-lading-format", "a bill of lading number has 1 to 35 letters, digits or '-'")
@@ -43,7 +44,8 @@ extension DeclarationForm {
         return DeclarationDraft(
             direction: direction!, procedure: procedure!, supervisionMode: supervisionMode, declarant: declarant!, tradingParty: trading!,
             overseasParty: overseasParty, declarationOffice: declarationOffice!, entryExitOffice: entryExitOffice!,
-            transport: transport, billOfLading: billOfLading, incoterm: incoterm, containers: containers, items: items)
+            transport: transport, billOfLading: billOfLading, incoterm: incoterm, containers: containers, items: items,
+            destinationOffice: destination)
     }
 
     private func checkProcedure(

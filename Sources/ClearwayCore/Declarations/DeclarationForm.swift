@@ -9,6 +9,8 @@ public struct DeclarationForm: Sendable, Equatable, Codable {
     public var overseasParty: String?
     public var declarationOffice: String
     public var entryExitOffice: String
+    /// The office at the consignee's location that inspects after removal (phased access, DOMAIN.md §5.1).
+    public var destinationOffice: String?
     public var transport: TransportForm
     public var billOfLading: String?
     public var incoterm: String
@@ -18,8 +20,9 @@ public struct DeclarationForm: Sendable, Equatable, Codable {
     public init(
         direction: String, procedure: String? = nil, supervisionMode: String, declarant: String, tradingParty: String, overseasParty: String?,
         declarationOffice: String, entryExitOffice: String, transport: TransportForm, billOfLading: String?,
-        incoterm: String, containers: [ContainerForm], items: [ItemForm]
+        incoterm: String, containers: [ContainerForm], items: [ItemForm], destinationOffice: String? = nil
     ) {
+        self.destinationOffice = destinationOffice
         self.direction = direction
         self.procedure = procedure
         self.supervisionMode = supervisionMode

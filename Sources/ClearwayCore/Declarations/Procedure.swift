@@ -70,6 +70,8 @@ public enum Condition: String, Sendable, Codable, CaseIterable {
     case notApplicable = "not-applicable"
     /// The declaration is neither closed, cancelled nor rejected.
     case declarationOpen = "declaration-open"
+    /// Goods awaiting a destination inspection are sealed onto a supervised vehicle.
+    case sealedForTransfer = "sealed-for-transfer"
 
     /// Who must act for the condition to become true.
     public var party: String {
@@ -81,6 +83,7 @@ public enum Condition: String, Sendable, Codable, CaseIterable {
         case .departureApproved: "declarant"
         case .notApplicable: "nobody"
         case .declarationOpen: "declarant"
+        case .sealedForTransfer: "customs"
         }
     }
 
@@ -100,6 +103,7 @@ public enum Condition: String, Sendable, Codable, CaseIterable {
         case .boxGatedIn: "box not gated in"
         case .notApplicable: "not part of this procedure"
         case .declarationOpen: "declaration closed, cancelled or rejected"
+        case .sealedForTransfer: "not sealed for supervised transfer"
         }
     }
 }

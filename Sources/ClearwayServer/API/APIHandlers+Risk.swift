@@ -58,3 +58,23 @@ extension APIHandlers {
         return try decoder.decode(B.self, from: try encoder.encode(value))
     }
 }
+
+extension APIHandlers {
+    func startTransfer(_ input: Operations.StartTransfer.Input) async throws -> Operations.StartTransfer.Output {
+        guard case .json(let body) = input.body else { throw ClearanceError.unauthenticated(reason: "no body") }
+        let state = try await clearway.startTransfer(
+            input.path.declarationId, vehicle: body.vehicle, seal: body.seal, corridor: body.corridor ?? [], due: body.due,
+            by: try RequestPrincipal.required())
+        return .ok(.init(body: .json(try await declaration(state))))
+    }
+
+    func recordCheckpoint(_ input: Operations.RecordCheckpoint.Input) async throws -> Operations.RecordCheckpoint.Output {
+        guard case .json(let body) = input.body else { throw ClearanceError.unauthenticated(reason: "no body") }
+        let raised = try await clearway.recordCheckpoint(
+            vehicle: body.vehicle,
+            SupervisedTransfer.Checkpoint(seal: body.seal, position: body.position, at: body.at, sealIntact: body.sealIntact,
+                                          arrived: body.arrived ?? false),
+            by: try RequestPrincipal.required())
+        return .ok(.init(body: .json(.init(alerts: raised.map(Schemas.CustodyAlert.init)))))
+    }
+}

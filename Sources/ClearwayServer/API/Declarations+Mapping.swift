@@ -21,7 +21,8 @@ extension DeclarationForm {
                 ItemForm(
                     commodityCode: $0.commodityCode, description: $0.description, quantity: $0.quantity, unit: $0.unit,
                     value: $0.value, currency: $0.currency, origin: $0.origin)
-            })
+            },
+            destinationOffice: input.destinationOffice)
     }
 }
 
@@ -41,6 +42,7 @@ extension Schemas.Declaration {
             direction: draft.direction.rawValue, supervisionMode: draft.supervisionMode,
             declarant: .init(draft.declarant), tradingParty: .init(draft.tradingParty), overseasParty: draft.overseasParty,
             declarationOffice: draft.declarationOffice.rawValue, entryExitOffice: draft.entryExitOffice.rawValue,
+            destinationOffice: draft.destinationOffice?.rawValue,
             transport: .init(mode: draft.transport.mode, means: draft.transport.means, voyage: draft.transport.voyage),
             billOfLading: draft.billOfLading, incoterm: draft.incoterm,
             containers: draft.containers.map { .init(sizeType: $0.sizeType, number: $0.number.rawValue, seals: $0.seals) },
@@ -78,6 +80,15 @@ extension Schemas.TimelineEvent {
             let random = e.selection?.random?.selected == true ? ["random selection"] : []
             reason = (hits + random).isEmpty ? nil : (hits + random).joined(separator: "; ")
             details = "risk decided: \(e.lane.rawValue) lane\(e.selection?.decidedBy == .officer ? " by an officer" : "")"
+        case .transferStarted(let e):
+            details = "sealed for transfer: vehicle \(e.vehicle), seal \(e.seal), due \(Timestamp.format(e.due))"
+        case .checkpointRecorded(let e):
+            reason = e.alerts.isEmpty ? nil : e.alerts.map(\.detail).joined(separator: "; ")
+            details = "custody \(e.checkpoint.arrived ? "arrived" : "checkpoint") at \(e.checkpoint.position)"
+                + (e.alerts.isEmpty ? "" : ": " + e.alerts.map(\.kind.rawValue).joined(separator: ", "))
+        case .custodyAlerted(let e):
+            reason = e.alert.detail
+            details = "custody alert: \(e.alert.kind.rawValue)"
         case .inspectionOrdered(let e):
             details = "inspection ordered: \(e.request.kind.rawValue) at \(e.request.place.rawValue)"
                 + (e.request.officer.map { " by \($0)" } ?? "")
@@ -143,7 +154,27 @@ extension Schemas.ClearanceSummary {
             conveyanceArrivedAt: state.conveyance.arrivedAt, conveyanceDepartedAt: state.conveyance.departedAt,
             tallyNormal: state.conveyance.tallyNormal,
             selection: c.selection.map(Schemas.Selection.init),
-            inspections: c.inspections.map(Schemas.InspectionOrder.init))
+            inspections: c.inspections.map(Schemas.InspectionOrder.init),
+            portInspection: .init(rawValue: c.portInspection.rawValue)!,
+            destinationInspection: .init(rawValue: c.destinationInspection.rawValue)!,
+            transfer: c.transfer.map(Schemas.SupervisedTransfer.init))
+    }
+}
+
+extension Schemas.SupervisedTransfer {
+    init(_ t: SupervisedTransfer) {
+        self.init(
+            vehicle: t.vehicle, seal: t.seal, corridor: t.corridor, due: t.due, startedAt: t.startedAt, arrivedAt: t.arrivedAt,
+            checkpoints: t.checkpoints.map {
+                .init(seal: $0.seal, position: $0.position, at: $0.at, sealIntact: $0.sealIntact, arrived: $0.arrived)
+            },
+            alerts: t.alerts.map(Schemas.CustodyAlert.init))
+    }
+}
+
+extension Schemas.CustodyAlert {
+    init(_ a: SupervisedTransfer.CustodyAlert) {
+        self.init(kind: .init(rawValue: a.kind.rawValue)!, detail: a.detail, at: a.at)
     }
 }
 

@@ -267,6 +267,7 @@ public enum Migrations {
                     PRIMARY KEY (declaration_id, order_no))
                 """,
                 "CREATE INDEX inspection_results_party ON inspection_results (party_id, outcome)",
+                "ALTER TABLE declarations ADD COLUMN destination_office TEXT",
             ]
         },
     ]

@@ -8,6 +8,8 @@ public enum DeclarationKeys {
         case container
         case billOfLading = "bill-of-lading"
         case conveyance
+        /// The plate of the supervised vehicle carrying the goods to the destination, while under way.
+        case transferVehicle = "transfer-vehicle"
     }
 
     /// The conveyance key of a means and voyage, spelled the same way on both sides.
@@ -24,6 +26,9 @@ public enum DeclarationKeys {
         if let bill = draft.billOfLading { keys.append((.billOfLading, bill)) }
         if let means = draft.transport.means {
             keys.append((.conveyance, conveyance(means: means, voyage: draft.transport.voyage)))
+        }
+        if let transfer = state.clearance.transfer, transfer.arrivedAt == nil {
+            keys.append((.transferVehicle, transfer.vehicle.uppercased()))
         }
         for (kind, value) in keys {
             try await db.raw(

@@ -62,13 +62,15 @@ public enum DeclarationTable {
         try await db.raw(
             """
             INSERT INTO declarations (id, customs_number, status, direction, supervision_mode, declarant_id,
-                trading_party_id, declaration_office, entry_exit_office, accepted_at, updated_at, version, state)
+                trading_party_id, declaration_office, entry_exit_office, destination_office, accepted_at, updated_at, version,
+                state)
             VALUES (\(bind: state.id), \(bind: number.rawValue), \(bind: status.rawValue), \(bind: draft.direction.rawValue),
                 \(bind: draft.supervisionMode), \(bind: draft.declarant.id), \(bind: draft.tradingParty.id),
                 \(bind: draft.declarationOffice.rawValue), \(bind: draft.entryExitOffice.rawValue),
-                \(bind: acceptedAt.timestamp), \(bind: updatedAt.timestamp), \(bind: state.version), \(bind: snapshot))
+                \(bind: draft.destinationOffice?.rawValue), \(bind: acceptedAt.timestamp), \(bind: updatedAt.timestamp), \(bind: state.version), \(bind: snapshot))
             ON CONFLICT (id) DO UPDATE SET status = excluded.status, supervision_mode = excluded.supervision_mode,
                 trading_party_id = excluded.trading_party_id, entry_exit_office = excluded.entry_exit_office,
+                destination_office = excluded.destination_office,
                 updated_at = excluded.updated_at, version = excluded.version, state = excluded.state
             """
         ).run()
@@ -94,7 +96,7 @@ public enum DeclarationTable {
         }
         if let offices = query.visibleToOffices {
             let list = inList(offices.map(\.rawValue).sorted())
-            sql += " AND (declaration_office IN \(list) OR entry_exit_office IN \(list))"
+            sql += " AND (declaration_office IN \(list) OR entry_exit_office IN \(list) OR destination_office IN \(list))"
         }
         if let status = query.status { sql += " AND status = \(bind: status.rawValue)" }
         if let office = query.office {
