@@ -203,6 +203,13 @@ struct AuthorizationMatrixTests {
                 return Call(method: .post, path: "/api/v1/custody-checkpoints", token: token(role),
                     json: #"{"vehicle":"\#(vehicle)","seal":"EL-1","position":"GATE","at":"2026-05-28T22:00:00Z","sealIntact":true}"#)
             },
+            Endpoint(operation: "GET /api/v1/inspection-orders", allowed: riskOfficers, success: .ok, denied: .forbidden) { _, role in
+                Call(method: .get, path: "/api/v1/inspection-orders", token: token(role))
+            },
+            Endpoint(operation: "GET /api/v1/reports/selectivity", allowed: [.customsOfficer, .admin, .portAuthority], success: .ok,
+                denied: .forbidden) { _, role in
+                Call(method: .get, path: "/api/v1/reports/selectivity", token: token(role))
+            },
             Endpoint(operation: "GET /api/v1/risk/random-seeds/{day}", allowed: everyone, success: .ok, denied: .ok,
                 isPublic: true) { clearway, role in
                 Call(method: .get, path: "/api/v1/risk/random-seeds/\(Clearway.chinaDay(clearway.environment.now()))",
@@ -502,7 +509,7 @@ struct AuthorizationMatrixTests {
                 if let path { operations.insert("\(method.uppercased()) \(path)") }
             }
         }
-        #expect(operations.count == 68)
+        #expect(operations.count == 70)
         #expect(operations == Set(Self.endpoints.map(\.operation)))
     }
 }

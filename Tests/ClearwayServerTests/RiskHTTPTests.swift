@@ -211,4 +211,30 @@ struct RiskHTTPTests {
             #expect((try inspected.json()["clearance"] as? [String: Any])?["destinationInspection"] as? String == "done")
         }
     }
+
+    @Test("a documentary hit waits in the review queue of its office, and the report gives the share decided automatically", arguments: TestBackend.available)
+    func queueAndReport(backend: TestBackend) async throws {
+        try await withApp(backend, configure: Self.automatic) { _, client in
+            _ = try await client.send(Call(method: .post, path: "/api/v1/risk/rules", token: "demo-token-officer",
+                                           json: Self.rule("au-docs", #"{"originCountries":["AU"]}"#, then: #"{"lane":"documentary"}"#)))
+            let first = try await Self.lodge(client)
+            let second = try await Self.lodge(client)
+            let secondID = try #require(second["id"] as? String)
+            _ = try await client.send(Call(method: .post, path: "/api/v1/declarations/\(secondID)/risk", token: "demo-token-officer",
+                                           json: #"{"lane":"green"}"#))
+            let queue = try await client.send(Call(method: .get, path: "/api/v1/inspection-orders?kind=document-review", token: "demo-token-yangshan-officer"))
+            let rows = try JSONSerialization.jsonObject(with: Data(queue.text.utf8)) as? [[String: Any]] ?? []
+            #expect(rows.map { $0["customsNumber"] as? String } == [first["customsNumber"] as? String])
+            let elsewhere = try await client.send(Call(method: .get, path: "/api/v1/inspection-orders", token: "demo-token-ningbo-officer"))
+            let elsewhereRows = try JSONSerialization.jsonObject(with: Data(elsewhere.text.utf8)) as? [Any]
+            #expect(elsewhereRows?.isEmpty == true)
+
+            let report = try await client.send(Call(method: .get, path: "/api/v1/reports/selectivity", token: "demo-token-officer"))
+            let figures = try report.json()
+            #expect(figures["decided"] as? Int == 2)
+            #expect(figures["decidedAutomatically"] as? Int == 1)
+            #expect(figures["automaticShare"] as? Double == 0.5)
+            #expect((figures["ruleHits"] as? [String: Any])?["au-docs"] as? Int == 1)
+        }
+    }
 }

@@ -198,3 +198,37 @@ extension Clearway {
         }
     }
 }
+
+extension Clearway {
+    /// How lanes were decided for declarations accepted in a range (customs, port authority, admin).
+    public func selectivityReport(from: Date?, to: Date?, by principal: Principal) async throws -> SelectivityReport {
+        guard try await cached().policy.allows(principal, .readTimeRelease) else {
+            throw ClearanceError.forbidden(reason: "a \(principal.role.rawValue) does not read selectivity reports")
+        }
+        return try await store.read { db in
+            var states: [Declaration.State] = []
+            var query = DeclarationQuery(acceptedFrom: from, acceptedBefore: to, limit: 500)
+            while true {
+                let page = try await DeclarationTable.list(query, on: db)
+                states += page.items
+                guard let next = page.next else { break }
+                query.after = next
+            }
+            return SelectivityReport(states)
+        }
+    }
+
+    /// Open inspection orders at the officer's offices, oldest first: the document review queue and the inspection
+    /// queues.
+    public func inspectionQueue(kind: InspectionKind?, by principal: Principal) async throws -> [RiskTables.QueuedOrder] {
+        let policy = try await cached().policy
+        guard principal.role == .customsOfficer || principal.role == .admin,
+              let scope = policy.declarationScope(of: principal) else {
+            throw ClearanceError.forbidden(reason: "inspection queues are for customs officers")
+        }
+        let orders = try await store.read { db in try await RiskTables.openOrders(kind: kind?.rawValue, limit: 5_000, on: db) }
+        guard let offices = scope.offices?.map(\.rawValue) else { return orders }
+        let visible = Set(offices)
+        return orders.filter { !visible.isDisjoint(with: $0.offices) }
+    }
+}

@@ -205,6 +205,14 @@ extension Declaration {
         public var at: Date { stamp.at }
         public var by: Principal { stamp.by }
 
+        /// True for events that add, replace or complete inspection orders.
+        public var changesInspections: Bool {
+            switch self {
+            case .riskDecided, .inspectionOrdered, .inspectionCompleted: true
+            default: false
+            }
+        }
+
         /// True for a refusal, which is recorded but changes nothing else.
         public var isRefusal: Bool { if case .movementRefused = self { true } else { false } }
 

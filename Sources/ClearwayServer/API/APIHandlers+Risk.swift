@@ -1,6 +1,7 @@
 import ClearwayAPI
 import ClearwayApp
 import ClearwayCore
+import ClearwayStore
 import Foundation
 import OpenAPIRuntime
 
@@ -76,5 +77,27 @@ extension APIHandlers {
                                           arrived: body.arrived ?? false),
             by: try RequestPrincipal.required())
         return .ok(.init(body: .json(.init(alerts: raised.map(Schemas.CustodyAlert.init)))))
+    }
+}
+
+extension APIHandlers {
+    func listInspectionQueue(_ input: Operations.ListInspectionQueue.Input) async throws -> Operations.ListInspectionQueue.Output {
+        let queue = try await clearway.inspectionQueue(
+            kind: input.query.kind.map { InspectionKind(rawValue: $0.rawValue)! }, by: try RequestPrincipal.required())
+        return .ok(.init(body: .json(queue.map {
+            .init(declarationId: $0.declarationID, customsNumber: $0.customsNumber, order: $0.number,
+                  kind: .init(rawValue: $0.kind)!, place: .init(rawValue: $0.place)!, officer: $0.officer, orderedAt: $0.orderedAt)
+        })))
+    }
+
+    func selectivityReport(_ input: Operations.SelectivityReport.Input) async throws -> Operations.SelectivityReport.Output {
+        let report = try await clearway.selectivityReport(from: input.query.from, to: input.query.to, by: try RequestPrincipal.required())
+        return .ok(.init(body: .json(.init(
+            declarations: report.declarations, decided: report.decided, decidedAutomatically: report.decidedAutomatically,
+            changedByOfficer: report.changedByOfficer, automaticShare: report.automaticShare,
+            lanes: .init(additionalProperties: Dictionary(uniqueKeysWithValues: report.lanes.map { ($0.key.rawValue, $0.value) })),
+            randomlySelected: report.randomlySelected,
+            ruleHits: .init(additionalProperties: report.ruleHits),
+            outcomes: .init(additionalProperties: Dictionary(uniqueKeysWithValues: report.outcomes.map { ($0.key.rawValue, $0.value) }))))))
     }
 }

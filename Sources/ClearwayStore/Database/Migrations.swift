@@ -262,11 +262,12 @@ public enum Migrations {
                 """,
                 "CREATE TABLE random_seeds (day TEXT PRIMARY KEY, seed TEXT NOT NULL, commitment TEXT NOT NULL, created_at TEXT NOT NULL)",
                 """
-                CREATE TABLE inspection_results (declaration_id TEXT NOT NULL, order_no BIGINT NOT NULL, party_id TEXT NOT NULL,
-                    kind TEXT NOT NULL, place TEXT NOT NULL, officer TEXT, outcome TEXT NOT NULL, completed_at TEXT NOT NULL,
-                    PRIMARY KEY (declaration_id, order_no))
+                CREATE TABLE inspection_orders (declaration_id TEXT NOT NULL, order_no BIGINT NOT NULL, party_id TEXT NOT NULL,
+                    customs_number TEXT NOT NULL, offices TEXT NOT NULL, kind TEXT NOT NULL, place TEXT NOT NULL, officer TEXT,
+                    ordered_at TEXT NOT NULL, outcome TEXT, completed_at TEXT, PRIMARY KEY (declaration_id, order_no))
                 """,
-                "CREATE INDEX inspection_results_party ON inspection_results (party_id, outcome)",
+                "CREATE INDEX inspection_orders_party ON inspection_orders (party_id, outcome)",
+                "CREATE INDEX inspection_orders_open ON inspection_orders (completed_at, ordered_at)",
                 "ALTER TABLE declarations ADD COLUMN destination_office TEXT",
             ]
         },

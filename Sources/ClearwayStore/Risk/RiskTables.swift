@@ -57,19 +57,56 @@ public enum RiskTables {
         return (Data(hexString: try row.decode(column: "seed", as: String.self)), try row.decode(column: "commitment", as: String.self))
     }
 
-    /// Writes the completed inspections of a declaration, in the transaction that recorded them.
+    /// Rewrites a declaration's inspection orders, in the transaction that changed them; orders a new decision
+    /// replaced are dropped, results stay.
     public static func record(_ state: Declaration.State, on db: any SQLDatabase) async throws {
-        guard let party = state.draft?.tradingParty.id else { return }
+        guard let draft = state.draft, let number = state.customsNumber?.rawValue else { return }
+        try await db.raw("DELETE FROM inspection_orders WHERE declaration_id = \(bind: state.id) AND outcome IS NULL").run()
+        let offices = Set([draft.declarationOffice, draft.entryExitOffice] + (draft.destinationOffice.map { [$0] } ?? []))
+            .map(\.rawValue).sorted().joined(separator: " ")
         for order in state.clearance.inspections {
-            guard let outcome = order.outcome, let completedAt = order.completedAt else { continue }
             try await db.raw(
                 """
-                INSERT INTO inspection_results (declaration_id, order_no, party_id, kind, place, officer, outcome, completed_at)
-                VALUES (\(bind: state.id), \(bind: order.number), \(bind: party), \(bind: order.kind.rawValue),
-                    \(bind: order.place.rawValue), \(bind: order.officer), \(bind: outcome.rawValue), \(bind: completedAt.timestamp))
-                ON CONFLICT (declaration_id, order_no) DO NOTHING
+                INSERT INTO inspection_orders (declaration_id, order_no, party_id, customs_number, offices, kind, place, officer,
+                    ordered_at, outcome, completed_at)
+                VALUES (\(bind: state.id), \(bind: order.number), \(bind: draft.tradingParty.id), \(bind: number), \(bind: offices),
+                    \(bind: order.kind.rawValue), \(bind: order.place.rawValue), \(bind: order.officer),
+                    \(bind: order.orderedAt.timestamp), \(bind: order.outcome?.rawValue), \(bind: order.completedAt?.timestamp))
+                ON CONFLICT (declaration_id, order_no) DO UPDATE SET outcome = excluded.outcome,
+                    completed_at = excluded.completed_at, officer = excluded.officer
                 """
             ).run()
+        }
+    }
+
+    /// An open inspection order as a queue shows it.
+    public struct QueuedOrder: Sendable, Equatable {
+        public var declarationID: String
+        public var customsNumber: String
+        public var number: Int
+        public var kind: String
+        public var place: String
+        public var officer: String?
+        public var orderedAt: Date
+        public var offices: [String]
+    }
+
+    /// Open orders, oldest first, optionally of one kind.
+    public static func openOrders(kind: String?, limit: Int, on db: any SQLDatabase) async throws -> [QueuedOrder] {
+        var sql = SQLQueryString(
+            "SELECT declaration_id, customs_number, order_no, kind, place, officer, ordered_at, offices FROM inspection_orders WHERE outcome IS NULL")
+        if let kind { sql += " AND kind = \(bind: kind)" }
+        sql += " ORDER BY ordered_at, declaration_id, order_no LIMIT \(bind: limit)"
+        return try await db.raw(sql).all().map { row in
+            QueuedOrder(
+                declarationID: try row.decode(column: "declaration_id", as: String.self),
+                customsNumber: try row.decode(column: "customs_number", as: String.self),
+                number: try row.decode(column: "order_no", as: Int.self),
+                kind: try row.decode(column: "kind", as: String.self),
+                place: try row.decode(column: "place", as: String.self),
+                officer: try row.decode(column: "officer", as: String?.self),
+                orderedAt: Timestamp.parse(try row.decode(column: "ordered_at", as: String.self)) ?? .distantPast,
+                offices: try row.decode(column: "offices", as: String.self).split(separator: " ").map(String.init))
         }
     }
 
@@ -77,8 +114,8 @@ public enum RiskTables {
     public static func discrepancies(party: String, on db: any SQLDatabase) async throws -> Int {
         try await db.raw(
             """
-            SELECT COUNT(DISTINCT declaration_id) AS n FROM inspection_results
-            WHERE party_id = \(bind: party) AND outcome <> \(bind: InspectionOutcome.noDiscrepancy.rawValue)
+            SELECT COUNT(DISTINCT declaration_id) AS n FROM inspection_orders
+            WHERE party_id = \(bind: party) AND outcome IS NOT NULL AND outcome <> \(bind: InspectionOutcome.noDiscrepancy.rawValue)
             """
         ).first()!.decode(column: "n", as: Int.self)
     }
@@ -88,7 +125,7 @@ public enum RiskTables {
         try await db.raw(
             """
             SELECT declaration_id, MAX(CASE WHEN outcome <> \(bind: InspectionOutcome.noDiscrepancy.rawValue) THEN 1 ELSE 0 END) AS hit
-            FROM inspection_results GROUP BY declaration_id ORDER BY declaration_id
+            FROM inspection_orders WHERE outcome IS NOT NULL GROUP BY declaration_id ORDER BY declaration_id
             """
         ).all().map { (try $0.decode(column: "declaration_id", as: String.self), try $0.decode(column: "hit", as: Int.self) == 1) }
     }
