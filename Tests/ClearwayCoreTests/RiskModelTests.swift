@@ -9,7 +9,7 @@ struct RiskModelTests {
     /// Synthetic history where the rule is known: goods from origin XX or YY, or priced far below their mass, are
     /// found with a discrepancy; everything else rarely is.
     static func history(_ count: Int, seed: UInt64) -> [RiskRecord] {
-        var generator = SplitMix(seed: seed)
+        var generator = SplitMix64(state: seed)
         let origins = ["CN", "DE", "US", "XX", "JP", "YY", "KR", "FR"]
         return (0..<count).map { _ in
             let origin = origins[Int(generator.next() % UInt64(origins.count))]
@@ -117,18 +117,5 @@ struct RiskModelTests {
         // The best published figure for this data is 0.762 (LightGBM); the floor guards against regressions.
         #expect(atFive >= 0.80)
         #expect(evaluation.auc >= 0.80)
-    }
-}
-
-/// A small deterministic generator, so synthetic histories are the same on every run.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
