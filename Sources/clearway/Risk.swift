@@ -67,14 +67,7 @@ struct Risk: AsyncParsableCommand {
         var data: String
 
         func run() async throws {
-            let bytes: Data
-            do { bytes = try Data(contentsOf: URL(fileURLWithPath: model)) } catch {
-                throw ValidationError("cannot read model \(model): \(error.localizedDescription)")
-            }
-            let loaded: RiskModel
-            do { loaded = try RiskModel.decode(bytes) } catch {
-                throw ValidationError("\(model): \(error)")
-            }
+            let loaded = try loadRiskModel(model)
             let history = try readHistory(data)
             let scores = history.records.map(loaded.probability)
             let evaluation = RiskEvaluation(scores: scores, labels: history.records.map { $0.discrepancy == true },
@@ -119,6 +112,15 @@ extension Risk {
             print("history: \(out)")
         }
     }
+}
+
+/// Reads a model file written by `clearway risk train`, or says what is wrong with it.
+func loadRiskModel(_ path: String) throws -> RiskModel {
+    let bytes: Data
+    do { bytes = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+        throw ValidationError("cannot read risk model \(path): \(error.localizedDescription)")
+    }
+    do { return try RiskModel.decode(bytes) } catch { throw ValidationError("\(path): \(error)") }
 }
 
 func readHistory(_ path: String) throws -> RiskHistoryCSV.History {

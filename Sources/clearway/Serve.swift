@@ -43,13 +43,7 @@ struct Serve: AsyncParsableCommand {
         var environment = Clearway.Environment(
             bcryptCost: cost, issuerKey: env["CLEARWAY_ISSUER_KEY"],
             publicURL: env["CLEARWAY_PUBLIC_URL"] ?? "http://\(host ?? env["CLEARWAY_HOST"] ?? "127.0.0.1"):\(port ?? env["CLEARWAY_PORT"].flatMap(Int.init) ?? 8080)")
-        if let path = riskModel ?? env["CLEARWAY_RISK_MODEL"] {
-            let bytes: Data
-            do { bytes = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-                throw ValidationError("cannot read risk model \(path): \(error.localizedDescription)")
-            }
-            do { environment.riskModel = try RiskModel.decode(bytes) } catch { throw ValidationError("\(path): \(error)") }
-        }
+        if let path = riskModel ?? env["CLEARWAY_RISK_MODEL"] { environment.riskModel = try loadRiskModel(path) }
         let clearway = try await options.openMigrated(environment: environment, logger: logger)
         let logins = demo ? try await clearway.seedDemo(from: options.dataDirectory) : []
         let settings = ServerSettings(
