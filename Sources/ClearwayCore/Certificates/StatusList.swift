@@ -43,7 +43,13 @@ public struct StatusList: Sendable, Equatable {
 /// GZIP (RFC 1952) around deflate stored blocks (RFC 1951 §3.2.4): a valid stream every inflater reads.
 enum GZip {
     static func compress(_ input: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = [0x1F, 0x8B, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0xFF]
+        [0x1F, 0x8B, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0xFF] + storedBlocks(input)
+            + littleEndian(crc32(input)) + littleEndian(UInt32(truncatingIfNeeded: input.count))
+    }
+
+    /// A deflate stream of stored blocks (no compression), as GZIP and PNG's zlib both carry.
+    static func storedBlocks(_ input: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
         var offset = 0
         repeat {
             let length = min(65_535, input.count - offset)
@@ -53,7 +59,6 @@ enum GZip {
             out += input[offset..<offset + length]
             offset += length
         } while offset < input.count
-        out += littleEndian(crc32(input)) + littleEndian(UInt32(truncatingIfNeeded: input.count))
         return out
     }
 
