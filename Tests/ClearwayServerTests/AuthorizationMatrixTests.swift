@@ -263,6 +263,24 @@ struct AuthorizationMatrixTests {
                 _, role in
                 Call(method: .post, path: "/api/v1/credentials/verify", token: token(role), json: #"{"type":["VerifiableCredential"]}"#)
             },
+            Endpoint(operation: "GET /verify", allowed: everyone, success: .ok, denied: .ok, isPublic: true) { _, role in
+                Call(method: .get, path: "/verify", token: token(role))
+            },
+            Endpoint(operation: "POST /verify", allowed: everyone, success: .ok, denied: .ok, isPublic: true) { _, role in
+                Call(method: .post, path: "/verify", token: token(role), raw: (Array("document=%7B%7D".utf8), "application/x-www-form-urlencoded"))
+            },
+            Endpoint(operation: "GET /verify/{credentialId}", allowed: everyone, success: .ok, denied: .ok, isPublic: true) {
+                clearway, role in
+                let issued = try await clearway.issueReleaseNote(
+                    try await releasedDeclaration(clearway), by: try await Demo.principal("officer", in: clearway))
+                return Call(method: .get, path: "/verify/\(issued.id)", token: token(role))
+            },
+            Endpoint(operation: "GET /credentials/{credentialId}/print", allowed: everyone, success: .ok, denied: .ok,
+                isPublic: true) { clearway, role in
+                let issued = try await clearway.issueReleaseNote(
+                    try await releasedDeclaration(clearway), by: try await Demo.principal("officer", in: clearway))
+                return Call(method: .get, path: "/credentials/\(issued.id)/print", token: token(role))
+            },
             Endpoint(operation: "GET /api/v1/credentials/{credentialId}", allowed: everyone, success: .ok, denied: .ok,
                 isPublic: true) { clearway, role in
                 let issued = try await clearway.issueReleaseNote(
@@ -509,7 +527,7 @@ struct AuthorizationMatrixTests {
                 if let path { operations.insert("\(method.uppercased()) \(path)") }
             }
         }
-        #expect(operations.count == 70)
+        #expect(operations.count == 74)
         #expect(operations == Set(Self.endpoints.map(\.operation)))
     }
 }

@@ -97,4 +97,41 @@ struct CredentialHTTPTests {
             }
         }
     }
+
+    @Test("the printable certificate carries a QR code of its verification link, which shows each check; a pasted forgery is caught", arguments: TestBackend.available)
+    func verificationPages(backend: TestBackend) async throws {
+        try await withApp(backend) { clearway, client in
+            let trader = try await Demo.principal("trader", in: clearway)
+            let officer = try await Demo.principal("officer", in: clearway)
+            var form = Demo.importForm()
+            form.procedure = "direct-pickup"
+            let declaration = try await clearway.lodge(form, by: trader)
+            _ = try await clearway.decideRisk(declaration.id, lane: .green, by: officer)
+            _ = try await clearway.settleDuties(declaration.id, .paid, by: trader)
+            let issued = try await clearway.issueReleaseNote(declaration.id, by: officer)
+
+            let printed = try await client.send(Call(method: .get, path: "/credentials/\(issued.id)/print"))
+            #expect(printed.status == .ok)
+            let link = "\(clearway.environment.publicURL)/verify/\(issued.id)"
+            #expect(printed.text.contains(try QRCode(text: link).svg(moduleSize: 3)))
+            #expect(printed.text.contains(declaration.customsNumber!.rawValue))
+
+            let page = try await client.send(Call(method: .get, path: "/verify/\(issued.id)"))
+            #expect(page.text.contains("有效"))
+            #expect(page.text.contains(#"class="pass""#))
+            #expect(!page.text.contains(#"class="fail""#))
+
+            let forged = String(decoding: issued.document, as: UTF8.self)
+                .replacingOccurrences(of: declaration.customsNumber!.rawValue, with: "224820261000000999")
+            let encoded = forged.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let checked = try await client.send(Call(method: .post, path: "/verify", raw: (Array("document=\(encoded)".utf8), "application/x-www-form-urlencoded")))
+            #expect(checked.status == .ok)
+            #expect(checked.text.contains("已被篡改"))
+            #expect(checked.text.contains(#"class="fail""#))
+
+            let missing = try await client.send(Call(method: .get, path: "/verify/no-such-credential"))
+            #expect(missing.status == .notFound)
+            #expect(missing.text.contains("no-such-credential"))
+        }
+    }
 }

@@ -18,6 +18,8 @@ struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
     static func isPublic(_ method: HTTPRequest.Method, _ path: String) -> Bool {
         publicPaths.contains(path) || (method == .get && path.hasPrefix("/api/v1/fee-catalogs"))
             || (method == .get && path.hasPrefix("/api/v1/risk/random-seeds/"))
+            || path == "/verify" || (method == .get && path.hasPrefix("/verify/"))
+            || (method == .get && path.hasPrefix("/credentials/") && path.hasSuffix("/print"))
             || (method == .post && path == "/api/v1/credentials/verify")
             || (method == .get && path.hasPrefix("/api/v1/credentials/") && !path.dropFirst("/api/v1/credentials/".count).contains("/"))
     }
