@@ -263,6 +263,11 @@ struct AuthorizationMatrixTests {
                 _, role in
                 Call(method: .post, path: "/api/v1/credentials/verify", token: token(role), json: #"{"type":["VerifiableCredential"]}"#)
             },
+            Endpoint(operation: "POST /api/v1/declarations/{declarationId}/credentials", allowed: [.customsOfficer],
+                success: .created, denied: .notFound, seenBy: [.trader, .quarantineOfficer, .admin]) { clearway, role in
+                Call(method: .post, path: "/api/v1/declarations/\(try await releasedDeclaration(clearway))/credentials",
+                    token: token(role), json: #"{"kind":"release-note"}"#)
+            },
             Endpoint(operation: "GET /verify", allowed: everyone, success: .ok, denied: .ok, isPublic: true) { _, role in
                 Call(method: .get, path: "/verify", token: token(role))
             },
@@ -527,7 +532,7 @@ struct AuthorizationMatrixTests {
                 if let path { operations.insert("\(method.uppercased()) \(path)") }
             }
         }
-        #expect(operations.count == 74)
+        #expect(operations.count == 75)
         #expect(operations == Set(Self.endpoints.map(\.operation)))
     }
 }

@@ -134,4 +134,30 @@ struct CredentialHTTPTests {
             #expect(missing.text.contains("no-such-credential"))
         }
     }
+
+    @Test("quarantine issues a phytosanitary certificate for exported apples and customs a certificate of origin; neither may issue the other's", arguments: TestBackend.available)
+    func exportCertificates(backend: TestBackend) async throws {
+        try await withApp(backend) { clearway, client in
+            let body = declarationJSON(commodityCode: "0808100000", extra: #""procedure":"departure-confirmation","#)
+                .replacingOccurrences(of: #""direction":"import""#, with: #""direction":"export""#)
+                .replacingOccurrences(of: #""origin":"AU""#, with: #""origin":"CN""#)
+            let lodged = try await client.send(Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: body))
+            #expect(lodged.status == .created, "\(lodged.text)")
+            let id = try #require(try lodged.json()["id"] as? String)
+            _ = try await client.send(Call(method: .post, path: "/api/v1/declarations/\(id)/risk", token: "demo-token-officer", json: #"{"lane":"green"}"#))
+            func issue(_ kind: String, _ token: String) async throws -> TestResponse {
+                try await client.send(Call(method: .post, path: "/api/v1/declarations/\(id)/credentials", token: token, json: #"{"kind":"\#(kind)"}"#))
+            }
+            let phyto = try await issue("phytosanitary", "demo-token-quarantine")
+            #expect(phyto.status == .created, "\(phyto.text)")
+            #expect((try phyto.json()["verdict"] as? [String: Any])?["status"] as? String == "valid")
+            #expect(try await issue("phytosanitary", "demo-token-officer").status == .forbidden)
+            let origin = try await issue("certificate-of-origin", "demo-token-officer")
+            #expect(origin.status == .created, "\(origin.text)")
+            #expect(try await issue("certificate-of-origin", "demo-token-quarantine").status == .forbidden)
+            let health = try await issue("health", "demo-token-quarantine")
+            #expect(health.status == .unprocessableContent)
+            #expect(health.text.contains("outside-certificate-scope"))
+        }
+    }
 }

@@ -30,6 +30,8 @@ public struct Policy: Sendable {
         case setCreditTier
         /// Author, list and dry-run targeting rules.
         case manageRiskRules
+        /// Issue a certificate of this kind for the declaration.
+        case issueCredential(CredentialKind, DeclarationDraft)
         /// Report custody checkpoints of supervised transfers (the carrier's or seal operator's system).
         case reportCustody
         case manageUsers
@@ -82,6 +84,8 @@ public struct Policy: Sendable {
             return principal.role == .admin
         case .readParty(let partyID):
             return principal.role == .admin || principal.role == .customsOfficer || principal.partyID == partyID
+        case .issueCredential(let kind, let draft):
+            return principal.role == (kind.byQuarantine ? .quarantineOfficer : .customsOfficer) && isOfficerOf(principal, draft)
         case .reportCustody:
             return [.logisticsFirm, .admin].contains(principal.role)
         case .manageRiskRules:

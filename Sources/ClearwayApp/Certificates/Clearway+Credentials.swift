@@ -33,20 +33,34 @@ extension Clearway {
 
     /// Issues a signed release note for a released declaration (customs of its office).
     public func issueReleaseNote(_ idOrNumber: String, by principal: Principal) async throws -> (id: String, document: Data) {
+        try await issueCredential(.releaseNote, for: idOrNumber, by: principal)
+    }
+
+    /// Issues a signed certificate of `kind` for a declaration: customs issue release notes, inspection results and
+    /// certificates of origin, quarantine officers phytosanitary and health certificates, each of their offices.
+    public func issueCredential(_ kind: CredentialKind, for idOrNumber: String, order: Int? = nil, by principal: Principal)
+        async throws -> (id: String, document: Data)
+    {
         let cached = try await cached()
         let state = try await declaration(idOrNumber, by: principal)
-        guard let draft = state.draft, cached.policy.allows(principal, .decideClearance(draft)) else {
-            throw ClearanceError.forbidden(reason: "release notes are issued by customs of the declaration's office")
+        guard let draft = state.draft, cached.policy.allows(principal, .issueCredential(kind, draft)) else {
+            throw ClearanceError.forbidden(reason: kind.byQuarantine
+                ? "\(kind.rawValue) certificates are issued by quarantine officers of the declaration's offices"
+                : "\(kind.rawValue) credentials are issued by customs of the declaration's offices")
         }
+        let scopes = try await store.read { db in try await ReferenceTables.codes("certificate-scopes", on: db) }
+        let scopeTable = Dictionary(scopes.compactMap { code in
+            CredentialKind(rawValue: code.code).map { ($0, code.extra.split(separator: " ").map(String.init)) }
+        }, uniquingKeysWith: { a, _ in a })
         let key = try await issuerKey()
         let did = DIDKey(publicKey: key.publicKey).did
         let now = environment.now()
         let id = environment.makeID()
         let office = cached.reference.offices.offices[draft.declarationOffice]
-        guard let unsigned = Credentials.releaseNote(
-            state, id: id, issuer: did, officeName: "\(office?.nameZh ?? "") \(office?.name ?? draft.declarationOffice.rawValue)",
-            issuedAt: now)
-        else { throw ClearanceError.notAllowedInState(action: "issue a release note for", state: state.status?.rawValue ?? "") }
+        let unsigned = try Credentials.unsigned(
+            kind, state, order: order, scopes: scopeTable,
+            .init(id: id, issuer: did, issuerName: "\(office?.nameZh ?? "") \(office?.name ?? draft.declarationOffice.rawValue)",
+                  issuedAt: now))
         let revocationURL = statusListURL(.revocation), suspensionURL = statusListURL(.suspension)
         let signed = try await store.transaction { db in
             // Each credential gets the next bit of the status lists, numbered gaplessly like customs numbers.
@@ -57,7 +71,7 @@ extension Clearway {
             ]))
             let signed = JCS.canonicalize(try DataIntegrity.sign(withStatus, key: key, created: now))
             try await CredentialTables.insert(
-                id: id, declarationID: state.id, kind: "release-note", issuer: did, document: signed, statusIndex: index,
+                id: id, declarationID: state.id, kind: kind.rawValue, issuer: did, document: signed, statusIndex: index,
                 at: now, on: db)
             return signed
         }

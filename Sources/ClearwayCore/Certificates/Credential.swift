@@ -60,32 +60,4 @@ public enum Credentials {
         let status: Status = revoked ? .revoked : suspended ? .suspended : .valid
         return Verdict(status: status, checks: checks, issuer: issuer, credentialID: id)
     }
-
-    /// A release note (放行通知) for a released declaration, unsigned.
-    public static func releaseNote(
-        _ state: Declaration.State, id: String, issuer: String, officeName: String, issuedAt: Date
-    ) -> JSONValue? {
-        guard let draft = state.draft, let released = state.clearance.releasedAt, let number = state.customsNumber else {
-            return nil
-        }
-        let containers = JSONValue.array(draft.containers.map { .string($0.number.rawValue) })
-        return .object([
-            ("@context", .array([.string("https://www.w3.org/ns/credentials/v2")])),
-            ("id", .string("urn:uuid:\(id)")),
-            ("type", .array([.string("VerifiableCredential"), .string("CustomsReleaseCredential")])),
-            ("name", .string("Customs release note 海关放行通知")),
-            ("issuer", .object([("id", .string(issuer)), ("name", .string(officeName))])),
-            ("validFrom", .string(DataIntegrity.created(issuedAt))),
-            ("credentialSubject", .object([
-                ("customsNumber", .string(number.rawValue)),
-                ("direction", .string(draft.direction.rawValue)),
-                ("declarant", .string(draft.declarant.creditCode.rawValue)),
-                ("tradingParty", .string(draft.tradingParty.creditCode.rawValue)),
-                ("declarationOffice", .string(draft.declarationOffice.rawValue)),
-                ("releasedAt", .string(DataIntegrity.created(released))),
-                ("containers", containers),
-                ("goodsItems", .number(Double(draft.items.count))),
-            ])),
-        ])
-    }
 }

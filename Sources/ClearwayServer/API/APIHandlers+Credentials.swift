@@ -76,3 +76,14 @@ extension Components.Schemas.IssuedCredential {
             verdict: .init(verdict))
     }
 }
+
+extension APIHandlers {
+    func issueCredential(_ input: Operations.IssueCredential.Input) async throws -> Operations.IssueCredential.Output {
+        guard case .json(let body) = input.body else { throw ClearanceError.unauthenticated(reason: "no body") }
+        let issued = try await clearway.issueCredential(
+            CredentialKind(rawValue: body.kind.rawValue)!, for: input.path.declarationId, order: body.order,
+            by: try RequestPrincipal.required())
+        let verdict = try await clearway.verifyCredential(issued.document)
+        return .created(.init(body: .json(try .init(id: issued.id, document: issued.document, verdict: verdict))))
+    }
+}
