@@ -3,7 +3,12 @@ import Foundation
 /// Base58 with the Bitcoin alphabet, and the multibase `z` prefix that marks it (W3C Controlled Identifiers).
 public enum Base58 {
     static let alphabet = Array("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz".utf8)
-    static let index: [UInt8: Int] = Dictionary(uniqueKeysWithValues: alphabet.enumerated().map { ($1, $0) })
+    /// Digit value per byte, -1 for bytes outside the alphabet.
+    static let index: [Int8] = {
+        var table = [Int8](repeating: -1, count: 256)
+        for (value, char) in alphabet.enumerated() { table[Int(char)] = Int8(value) }
+        return table
+    }()
 
     public static func encode(_ bytes: [UInt8]) -> String {
         let zeros = bytes.prefix { $0 == 0 }.count
@@ -26,20 +31,27 @@ public enum Base58 {
     public static func decode(_ text: String) -> [UInt8]? {
         let chars = Array(text.utf8)
         let zeros = chars.prefix { $0 == UInt8(ascii: "1") }.count
-        var bytes: [Int] = []
+        // The number in 32-bit limbs, least significant first: each digit multiplies by 58 and adds.
+        var limbs: [UInt32] = []
+        limbs.reserveCapacity(chars.count / 5 + 1)
         for char in chars {
-            guard var carry = index[char] else { return nil }
-            for i in 0..<bytes.count {
-                carry += bytes[i] * 58
-                bytes[i] = carry & 0xFF
-                carry >>= 8
+            let digit = index[Int(char)]
+            guard digit >= 0 else { return nil }
+            var carry = UInt64(digit)
+            for i in 0..<limbs.count {
+                let t = UInt64(limbs[i]) * 58 + carry
+                limbs[i] = UInt32(truncatingIfNeeded: t)
+                carry = t >> 32
             }
-            while carry > 0 {
-                bytes.append(carry & 0xFF)
-                carry >>= 8
-            }
+            if carry > 0 { limbs.append(UInt32(carry)) }
         }
-        return Array(repeating: 0, count: zeros) + bytes.reversed().map(UInt8.init)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(limbs.count * 4 + zeros)
+        for limb in limbs.reversed() {
+            bytes += [UInt8(limb >> 24), UInt8((limb >> 16) & 0xFF), UInt8((limb >> 8) & 0xFF), UInt8(limb & 0xFF)]
+        }
+        let significant = bytes.drop { $0 == 0 }
+        return Array(repeating: 0, count: zeros) + significant
     }
 
     /// `z` + base58btc, the multibase form of a key or signature.

@@ -47,7 +47,8 @@ public enum Credentials {
         if checks.contains(where: { !$0.passed }) {
             return Verdict(status: .tampered, checks: checks, issuer: issuer, credentialID: id)
         }
-        let signer = document["proof"]?["verificationMethod"]?.string.flatMap(DIDKey.init(verificationMethod:))?.did
+        // The proof check above decoded the method as a did:key; its DID is the part before the fragment.
+        let signer = document["proof"]?["verificationMethod"]?.string.map { String(Substring($0.utf8.prefix { $0 != UInt8(ascii: "#") })) }
         // The signing key must be trusted, and the named issuer must be that key or trusted as well.
         let trusted = signer.map { trustedIssuers.contains($0) && (issuer == $0 || trustedIssuers.contains(issuer!)) } ?? false
         checks.append(DataIntegrity.Check(

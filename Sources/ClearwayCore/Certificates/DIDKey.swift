@@ -21,7 +21,8 @@ public struct DIDKey: Sendable, Equatable {
     /// Reads `did:key:z6Mk…` or `did:key:z6Mk…#z6Mk…`.
     public init?(verificationMethod: String) {
         guard verificationMethod.hasPrefix("did:key:") else { return nil }
-        let key = verificationMethod.dropFirst("did:key:".count).split(separator: "#").first.map(String.init) ?? ""
+        let rest = verificationMethod.utf8.dropFirst("did:key:".count)
+        let key = String(Substring(rest.prefix { $0 != UInt8(ascii: "#") }))
         guard let bytes = Base58.decodeMultibase(key), bytes.count == 34, Array(bytes.prefix(2)) == Self.ed25519Public,
             let publicKey = try? Curve25519.Signing.PublicKey(rawRepresentation: bytes.dropFirst(2))
         else { return nil }

@@ -72,7 +72,12 @@ extension JSONValue {
         func error(_ reason: String) -> JSONParseError { JSONParseError(offset: index, reason: reason) }
 
         mutating func skipSpace() {
-            while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+            while index < bytes.count {
+                switch bytes[index] {
+                case 0x20, 0x09, 0x0A, 0x0D: index += 1
+                default: return
+                }
+            }
         }
 
         mutating func expect(_ literal: String, _ value: JSONValue) throws(JSONParseError) -> JSONValue {
@@ -101,6 +106,7 @@ extension JSONValue {
         mutating func object(depth: Int) throws(JSONParseError) -> JSONValue {
             index += 1
             var members: [(key: String, value: JSONValue)] = []
+            // Small objects check duplicates by scanning; large ones by a set.
             var keys: Set<String> = []
             skipSpace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
@@ -111,7 +117,14 @@ extension JSONValue {
                 skipSpace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
                 let key = try string()
-                guard keys.insert(key).inserted else { throw error("duplicate member name \"\(key)\"") }
+                let duplicate: Bool
+                if members.count < 16 {
+                    duplicate = members.contains { $0.key == key }
+                } else {
+                    if keys.isEmpty { keys = Set(members.map(\.key)) }
+                    duplicate = !keys.insert(key).inserted
+                }
+                guard !duplicate else { throw error("duplicate member name \"\(key)\"") }
                 skipSpace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
                 index += 1
@@ -161,6 +174,18 @@ extension JSONValue {
 
         mutating func string() throws(JSONParseError) -> String {
             index += 1
+            // Most strings have no escape: take their bytes in one piece.
+            var end = index
+            while end < bytes.count {
+                let byte = bytes[end]
+                if byte == UInt8(ascii: "\"") {
+                    let text = String(decoding: bytes[index..<end], as: UTF8.self)
+                    index = end + 1
+                    return text
+                }
+                if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                end += 1
+            }
             var units: [UInt16] = []
             var raw: [UInt8] = []
             func flushRaw() { units += String(decoding: raw, as: UTF8.self).utf16; raw.removeAll() }
