@@ -268,6 +268,12 @@ struct AuthorizationMatrixTests {
                 Call(method: .post, path: "/api/v1/declarations/\(try await releasedDeclaration(clearway))/credentials",
                     token: token(role), json: #"{"kind":"release-note"}"#)
             },
+            Endpoint(operation: "POST /api/v1/declarations/{declarationId}/ephyto",
+                allowed: [.trader, .customsOfficer, .quarantineOfficer], success: .ok, denied: .notFound, seenBy: [.admin]) { clearway, role in
+                let xml = #"<rsm:SPSCertificate xmlns:rsm="urn:un:unece:uncefact:data:standard:SPSCertificate:17"><rsm:SPSExchangedDocument><rsm:ID>X1</rsm:ID><rsm:TypeCode>851</rsm:TypeCode></rsm:SPSExchangedDocument></rsm:SPSCertificate>"#
+                return Call(method: .post, path: "/api/v1/declarations/\(try await freshDeclaration(clearway))/ephyto",
+                    token: token(role), raw: (Array(xml.utf8), "application/xml"))
+            },
             Endpoint(operation: "GET /verify", allowed: everyone, success: .ok, denied: .ok, isPublic: true) { _, role in
                 Call(method: .get, path: "/verify", token: token(role))
             },
@@ -532,7 +538,7 @@ struct AuthorizationMatrixTests {
                 if let path { operations.insert("\(method.uppercased()) \(path)") }
             }
         }
-        #expect(operations.count == 75)
+        #expect(operations.count == 76)
         #expect(operations == Set(Self.endpoints.map(\.operation)))
     }
 }

@@ -160,4 +160,40 @@ struct CredentialHTTPTests {
             #expect(health.text.contains("outside-certificate-scope"))
         }
     }
+
+    @Test("an ePhyto attached to a declaration is checked against it: the IPPC sample is for Ecuador, so it fails here until it names China", arguments: TestBackend.available)
+    func ephytoCheck(backend: TestBackend) async throws {
+        guard let sample = SharedData.directory?.appendingPathComponent("ephyto/mattilsynet-ephyto-api/SPSCertificateContent.xml") else {
+            print("skipped: ../shared/data is absent in this clone")
+            return
+        }
+        let xml = try Data(contentsOf: sample)
+        try await withApp(backend) { _, client in
+            let body = declarationJSON(commodityCode: "0602909000")
+                .replacingOccurrences(of: #""origin":"AU""#, with: #""origin":"AR""#)
+                .replacingOccurrences(of: #""quantity":"1200""#, with: #""quantity":"10""#)
+            let lodged = try await client.send(Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: body))
+            let id = try #require(try lodged.json()["id"] as? String)
+            func attach(_ bytes: Data, token: String = "demo-token-trader") async throws -> TestResponse {
+                try await client.send(Call(method: .post, path: "/api/v1/declarations/\(id)/ephyto", token: token,
+                                           raw: (Array(bytes), "application/xml")))
+            }
+            let asIs = try await attach(xml)
+            #expect(asIs.status == .ok, "\(asIs.text)")
+            #expect(try asIs.json()["passed"] as? Bool == false)
+            #expect((try asIs.json()["findings"] as? [String]) == ["issued for import into EC, not CN"])
+
+            let forChina = String(decoding: xml, as: UTF8.self).replacingOccurrences(
+                of: "<ns1:ImportSPSCountry>\n            <ns1:ID>EC</ns1:ID>", with: "<ns1:ImportSPSCountry>\n            <ns1:ID>CN</ns1:ID>")
+            let checked = try await attach(Data(forChina.utf8), token: "demo-token-quarantine")
+            #expect(try checked.json()["passed"] as? Bool == true, "\(checked.text)")
+            let declaration = try await client.send(Call(method: .get, path: "/api/v1/declarations/\(id)", token: "demo-token-quarantine"))
+            let recorded = (try declaration.json()["clearance"] as? [String: Any])?["phytosanitary"] as? [String: Any]
+            #expect(recorded?["certificateId"] as? String == "123ABC")
+            #expect(recorded?["passed"] as? Bool == true)
+
+            let broken = try await attach(Data("<not-sps/>".utf8))
+            #expect(broken.status == .unprocessableContent)
+        }
+    }
 }

@@ -157,6 +157,17 @@ extension Clearway {
         alsoInTransaction: (@Sendable (any SQLDatabase, Declaration.State) async throws -> Void)? = nil,
         command: @escaping @Sendable (Declaration.State) -> Declaration.Command
     ) async throws -> Declaration.State {
+        try await change(idOrNumber, by: principal, expectedVersion: expectedVersion, permission: permission,
+                         alsoInTransaction: alsoInTransaction, commands: { [command($0)] })
+    }
+
+    /// The same pipeline for several commands decided in turn, each on the state the previous one left, saved together.
+    func change(
+        _ idOrNumber: String, by principal: Principal, expectedVersion: Int?,
+        permission: @escaping @Sendable (DeclarationDraft) -> Policy.Action,
+        alsoInTransaction: (@Sendable (any SQLDatabase, Declaration.State) async throws -> Void)? = nil,
+        commands: @escaping @Sendable (Declaration.State) -> [Declaration.Command]
+    ) async throws -> Declaration.State {
         let cached = try await cached()
         let policy = cached.policy
         let id = try await store.read { db in try await DeclarationTable.find(idOrNumber, on: db)?.id } ?? idOrNumber
@@ -172,8 +183,15 @@ extension Clearway {
             if let expectedVersion, expectedVersion != state.version {
                 throw ClearanceError.conflict(stream: id, expectedVersion: expectedVersion)
             }
-            let events = try Declaration.decide(
-                command(state), state, .init(now: self.environment.now(), principal: principal, rules: cached.rules))
+            let context = Declaration.Context(now: self.environment.now(), principal: principal, rules: cached.rules)
+            var events: [Declaration.Event] = []
+            var next = state
+            for command in commands(state) {
+                let decided = try Declaration.decide(command, next, context)
+                events += decided
+                next = decided.reduce(next, Declaration.evolve)
+                if decided.contains(where: \.isRefusal) { break }
+            }
             let saved = try await self.save(events, to: state, on: db)
             try await alsoInTransaction?(db, saved)
             return (saved, events.contains(where: \.isRefusal))

@@ -84,6 +84,13 @@ extension Declaration {
                 throw .notAllowedInState(action: "record a custody checkpoint of", state: "not under supervised transfer")
             }
             return [.checkpointRecorded(.init(stamp: stamp, checkpoint: checkpoint, alerts: transfer.alerts(for: checkpoint)))]
+        case .checkPhytosanitary(let certificate, let document):
+            let draft = try require(state, "check a phytosanitary certificate of", in: [.accepted, .released])
+            guard state.documents.contains(where: { $0.hash == document }) else {
+                throw .invalid(ValidationFailure([FieldIssue("/document", "evidence-not-attached",
+                                                             "attach the certificate to the declaration first")]))
+            }
+            return [.phytosanitaryChecked(.init(stamp: stamp, check: PhytosanitaryCheck(certificate, document: document, against: draft)))]
         case .checkCustody:
             guard let transfer = state.clearance.transfer, transfer.arrivedAt == nil, context.now > transfer.due,
                   !transfer.alerts.contains(where: { $0.kind == .deadlineMissed }) else { return [] }

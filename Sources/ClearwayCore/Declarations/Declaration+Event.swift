@@ -14,6 +14,7 @@ extension Declaration {
         case transferStarted(TransferStarted)
         case checkpointRecorded(CheckpointRecorded)
         case custodyAlerted(CustodyAlerted)
+        case phytosanitaryChecked(PhytosanitaryChecked)
         case dutiesSettled(DutiesSettled)
         case released(Released)
         case held(Held)
@@ -89,6 +90,10 @@ extension Declaration {
             /// What the report broke, decided when it was recorded.
             public var alerts: [SupervisedTransfer.CustodyAlert]
         }
+        public struct PhytosanitaryChecked: Sendable, Equatable, Codable {
+            public var stamp: Stamp
+            public var check: PhytosanitaryCheck
+        }
         public struct CustodyAlerted: Sendable, Equatable, Codable {
             public var stamp: Stamp
             public var alert: SupervisedTransfer.CustodyAlert
@@ -159,6 +164,7 @@ extension Declaration {
             case .transferStarted(let e): e.stamp
             case .checkpointRecorded(let e): e.stamp
             case .custodyAlerted(let e): e.stamp
+            case .phytosanitaryChecked(let e): e.stamp
             case .dutiesSettled(let e): e.stamp
             case .released(let e): e.stamp
             case .held(let e): e.stamp
@@ -187,6 +193,7 @@ extension Declaration {
             case .transferStarted: "transfer-started"
             case .checkpointRecorded: "checkpoint-recorded"
             case .custodyAlerted: "custody-alerted"
+            case .phytosanitaryChecked: "phytosanitary-checked"
             case .dutiesSettled: "duties-settled"
             case .released: "released"
             case .held: "held"
@@ -229,6 +236,7 @@ extension Declaration {
             case .transferStarted(let e): try encoder.encode(e)
             case .checkpointRecorded(let e): try encoder.encode(e)
             case .custodyAlerted(let e): try encoder.encode(e)
+            case .phytosanitaryChecked(let e): try encoder.encode(e)
             case .dutiesSettled(let e): try encoder.encode(e)
             case .released(let e): try encoder.encode(e)
             case .held(let e): try encoder.encode(e)
@@ -257,6 +265,7 @@ extension Declaration {
             case "transfer-started": self = .transferStarted(try decoder.decode(TransferStarted.self, from: payload))
             case "checkpoint-recorded": self = .checkpointRecorded(try decoder.decode(CheckpointRecorded.self, from: payload))
             case "custody-alerted": self = .custodyAlerted(try decoder.decode(CustodyAlerted.self, from: payload))
+            case "phytosanitary-checked": self = .phytosanitaryChecked(try decoder.decode(PhytosanitaryChecked.self, from: payload))
             case "duties-settled": self = .dutiesSettled(try decoder.decode(DutiesSettled.self, from: payload))
             case "released": self = .released(try decoder.decode(Released.self, from: payload))
             case "held": self = .held(try decoder.decode(Held.self, from: payload))

@@ -44,6 +44,8 @@ extension Declaration {
             next.clearance.transfer?.checkpoints.append(e.checkpoint)
             if e.checkpoint.arrived { next.clearance.transfer?.arrivedAt = e.checkpoint.at }
             raise(e.alerts, in: &next)
+        case .phytosanitaryChecked(let e):
+            next.clearance.phytosanitary = e.check
         case .custodyAlerted(let e):
             raise([e.alert], in: &next)
         case .inspectionOrdered(let e):

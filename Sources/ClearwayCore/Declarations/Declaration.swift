@@ -59,6 +59,8 @@ public enum Declaration {
         public var selection: Selection?
         /// Inspection orders, numbered from 1; port ones block release, destination ones are done after it.
         public var inspections: [InspectionOrder] = []
+        /// The last phytosanitary certificate checked against the declaration, with what did not match.
+        public var phytosanitary: PhytosanitaryCheck?
         /// The sealed move to the destination, when goods leave the port before a destination inspection.
         public var transfer: SupervisedTransfer?
         public var inspectionCompletedAt: Date?
@@ -136,6 +138,8 @@ public enum Declaration {
         case startTransfer(vehicle: String, seal: String, corridor: [String], due: Date)
         /// A custody report from the electronic seal.
         case recordCheckpoint(SupervisedTransfer.Checkpoint)
+        /// Records the check of an attached phytosanitary certificate against the declaration.
+        case checkPhytosanitary(PlantHealthCertificate, document: String)
         /// Raises the missed-deadline alert when a transfer has not arrived by its due time (run by a worker).
         case checkCustody
     }

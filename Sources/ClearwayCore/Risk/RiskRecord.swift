@@ -50,7 +50,7 @@ public enum RiskField {
 
 extension RiskRecord {
     /// Kilograms as China's unit code (计量单位 035) or UN/ECE Recommendation 20 (KGM): the units a net mass is read from.
-    static let kilograms: Set<String> = ["035", "KGM"]
+    public static let kilograms: Set<String> = ["035", "KGM"]
 
     /// One record per goods line of a declaration, in the risk model's field names.
     public static func lines(of draft: DeclarationDraft, currencyExponents: [String: Int]) -> [RiskRecord] {

@@ -87,3 +87,13 @@ extension APIHandlers {
         return .created(.init(body: .json(try .init(id: issued.id, document: issued.document, verdict: verdict))))
     }
 }
+
+extension APIHandlers {
+    func attachEphyto(_ input: Operations.AttachEphyto.Input) async throws -> Operations.AttachEphyto.Output {
+        guard case .xml(let body) = input.body else { throw ClearanceError.unauthenticated(reason: "no body") }
+        let bytes = try await Data(collecting: body, upTo: Clearway.maxDocumentBytes + 1)
+        let check = try await clearway.attachPhytosanitaryCertificate(
+            input.path.declarationId, xml: bytes, by: try RequestPrincipal.required())
+        return .ok(.init(body: .json(.init(check))))
+    }
+}

@@ -86,6 +86,9 @@ extension Schemas.TimelineEvent {
             reason = e.alerts.isEmpty ? nil : e.alerts.map(\.detail).joined(separator: "; ")
             details = "custody \(e.checkpoint.arrived ? "arrived" : "checkpoint") at \(e.checkpoint.position)"
                 + (e.alerts.isEmpty ? "" : ": " + e.alerts.map(\.kind.rawValue).joined(separator: ", "))
+        case .phytosanitaryChecked(let e):
+            reason = e.check.findings.isEmpty ? nil : e.check.findings.joined(separator: "; ")
+            details = "phytosanitary certificate \(e.check.certificateID) checked: " + (e.check.passed ? "matches" : "\(e.check.findings.count) finding(s)")
         case .custodyAlerted(let e):
             reason = e.alert.detail
             details = "custody alert: \(e.alert.kind.rawValue)"
@@ -157,7 +160,14 @@ extension Schemas.ClearanceSummary {
             inspections: c.inspections.map(Schemas.InspectionOrder.init),
             portInspection: .init(rawValue: c.portInspection.rawValue)!,
             destinationInspection: .init(rawValue: c.destinationInspection.rawValue)!,
-            transfer: c.transfer.map(Schemas.SupervisedTransfer.init))
+            transfer: c.transfer.map(Schemas.SupervisedTransfer.init),
+            phytosanitary: c.phytosanitary.map(Schemas.PhytosanitaryCheck.init))
+    }
+}
+
+extension Schemas.PhytosanitaryCheck {
+    init(_ check: PhytosanitaryCheck) {
+        self.init(certificateId: check.certificateID, document: check.document, passed: check.passed, findings: check.findings)
     }
 }
 
