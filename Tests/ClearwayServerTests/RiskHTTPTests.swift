@@ -55,6 +55,8 @@ struct RiskHTTPTests {
             #expect(selection["creditTier"] as? String == "advanced-certified")
             let orders = clearance["inspections"] as? [[String: Any]] ?? []
             #expect(orders.map { $0["kind"] as? String } == ["sampling"])
+            // Double random: the inspecting officer is drawn from the officers of the declaration's offices.
+            #expect(["officer", "yangshan-officer"].contains(orders.first?["officer"] as? String ?? ""))
 
             let events = try await client.send(Call(method: .get, path: "/api/v1/declarations/\(id)/events", token: "demo-token-officer"))
             #expect(events.text.contains("au-food watch"))

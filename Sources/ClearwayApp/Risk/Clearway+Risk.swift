@@ -47,9 +47,15 @@ extension Clearway {
         let draw = RandomSelection.draw(seed: seed, day: day, customsNumber: number,
                                         rate: cached.randomRates.rate(subject.subject.creditTier), roster: roster.count)
         let rules = try await RiskTables.rules(on: db)
-        return Selectivity.decide(subject.subject, rules: rules, at: now, random: draw,
-                                  randomKind: (cached.randomRates.kind, cached.randomRates.place),
-                                  officer: draw.officerIndex.map { roster[$0] }, reasons: subject.reasons)
+        var selection = Selectivity.decide(subject.subject, rules: rules, at: now, random: draw,
+                                           randomKind: (cached.randomRates.kind, cached.randomRates.place),
+                                           officer: draw.officerIndex.map { roster[$0] }, reasons: subject.reasons)
+        // Port inspections a rule asked for get an officer drawn too; destination offices assign their own.
+        for (k, requested) in selection.inspections.enumerated() where requested.officer == nil && !requested.place.isDestination {
+            selection.inspections[k].officer = RandomSelection.officer(
+                seed: seed, customsNumber: number, order: k + 1, roster: roster.count).map { roster[$0] }
+        }
+        return selection
     }
 
     /// The facts selectivity reads: credit tier, inspection history and the model's score.

@@ -48,6 +48,14 @@ public enum RandomSelection {
         return Draw(day: day, value: value, rate: rate, selected: selected, officerIndex: officer)
     }
 
+    /// The officer, of a roster of `roster`, drawn for inspection order `order` (double random: the officer as well
+    /// as the object), recomputable from the same seed.
+    public static func officer(seed: Data, customsNumber: String, order: Int, roster: Int) -> Int? {
+        guard roster > 0 else { return nil }
+        let bytes = digest(seed: seed, customsNumber: "\(customsNumber)/officer/\(order)")
+        return min(Int(uniform(bytes[0..<8]) * Double(roster)), roster - 1)
+    }
+
     /// The public commitment to a seed: its SHA-256, hex.
     public static func commitment(_ seed: Data) -> String {
         SHA256.hash(data: seed).map { String(format: "%02x", $0) }.joined()
