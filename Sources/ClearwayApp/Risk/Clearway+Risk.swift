@@ -79,11 +79,12 @@ extension Clearway {
 
     /// Customs officers who may be drawn to inspect a declaration: those of its offices, by username.
     func officerRoster(for draft: DeclarationDraft, cached: Cached, on db: any SQLDatabase) async throws -> [String] {
-        let offices = cached.reference.offices
-        return try await UserTable.all(on: db).filter { user in
-            guard user.role == .customsOfficer, !user.disabled, let office = user.office else { return false }
-            return offices.isWithin(draft.entryExitOffice, office) || offices.isWithin(draft.declarationOffice, office)
-        }.map(\.username).sorted()
+        // An officer bound to an office or any office above it (a district covers its subordinate offices).
+        let tree = cached.reference.offices
+        let ancestors = Set(tree.offices.keys.filter {
+            tree.isWithin(draft.entryExitOffice, $0) || tree.isWithin(draft.declarationOffice, $0)
+        }.map(\.rawValue))
+        return try await UserTable.active(role: .customsOfficer, offices: ancestors.sorted(), on: db).map(\.username)
     }
 
     /// The random-selection rates per credit tier in force, from reference data.

@@ -66,6 +66,17 @@ public enum UserTable {
             .map(decodeUser)
     }
 
+    /// The enabled users of one role bound to one of `offices`, by username.
+    public static func active(role: Role, offices: [String], on db: any SQLDatabase) async throws -> [UserRecord] {
+        guard !offices.isEmpty else { return [] }
+        var list = SQLQueryString("(")
+        for (i, office) in offices.enumerated() { list += i == 0 ? "\(bind: office)" : ", \(bind: office)" }
+        list += ")"
+        return try await db.raw(
+            "SELECT \(unsafeRaw: userColumns) FROM users WHERE role = \(bind: role.rawValue) AND disabled_at IS NULL AND office IN \(list) ORDER BY username"
+        ).all().map(decodeUser)
+    }
+
     public static func all(on db: any SQLDatabase) async throws -> [UserRecord] {
         try await db.raw("SELECT \(unsafeRaw: userColumns) FROM users ORDER BY username").all().map(decodeUser)
     }
