@@ -64,6 +64,8 @@ struct TreeGrower {
     var hessians: [Double]
     private var order: [Int32]
     private var scratch: [Int32]
+    /// Histogram buffers of finished trees, reused so a tree allocates none after the first.
+    private var pool: [Histogram] = []
 
     init(bins: [[UInt8]], binCounts: [Int], categorical: [Bool], parameters: BoostedTrees.Parameters) {
         self.bins = bins
@@ -108,13 +110,15 @@ struct TreeGrower {
         var g = 0.0, h = 0.0
         for i in 0..<n { g += gradients[i]; h += hessians[i] }
         var nodes = [BoostedTrees.Node.leaf(leafValue(g, h))]
-        var root = Leaf(node: 0, start: 0, count: n, g: g, h: h, depth: 0, histogram: histogram(start: 0, count: n), split: nil)
+        let rootHistogram = histogram(start: 0, count: n)
+        var root = Leaf(node: 0, start: 0, count: n, g: g, h: h, depth: 0, histogram: rootHistogram, split: nil)
         root.split = bestSplit(root)
         var leaves = [root]
         while leaves.count < parameters.leaves {
             guard let best = leaves.indices.filter({ leaves[$0].split != nil })
                 .max(by: { leaves[$0].split!.gain < leaves[$1].split!.gain }) else { break }
-            let parent = leaves[best]
+            var parent = leaves[best]
+            leaves[best].histogram = []
             let split = parent.split!
             let leftCount = partition(parent, split)
             let leftNode = nodes.count
@@ -130,19 +134,24 @@ struct TreeGrower {
                             depth: parent.depth + 1, histogram: [], split: nil)
             var right = Leaf(node: leftNode + 1, start: parent.start + leftCount, count: parent.count - leftCount,
                              g: split.right.g, h: split.right.h, depth: parent.depth + 1, histogram: [], split: nil)
+            // The smaller child is counted; the larger is the parent's histogram minus it, in the parent's buffer.
             if left.count <= right.count {
                 left.histogram = histogram(start: left.start, count: left.count)
-                right.histogram = subtract(parent.histogram, left.histogram)
+                Self.subtract(&parent.histogram, left.histogram)
+                right.histogram = parent.histogram
             } else {
                 right.histogram = histogram(start: right.start, count: right.count)
-                left.histogram = subtract(parent.histogram, right.histogram)
+                Self.subtract(&parent.histogram, right.histogram)
+                left.histogram = parent.histogram
             }
+            parent.histogram = []
             left.split = bestSplit(left)
             right.split = bestSplit(right)
             leaves[best] = left
             leaves.append(right)
         }
         let rows = leaves.map { ($0.node, order[$0.start..<($0.start + $0.count)]) }
+        for leaf in leaves where !leaf.histogram.isEmpty { pool.append(leaf.histogram) }
         return (BoostedTrees.Tree(nodes: nodes), rows)
     }
 
@@ -150,8 +159,14 @@ struct TreeGrower {
         -g / (h + parameters.l2) * parameters.learningRate
     }
 
-    func histogram(start: Int, count: Int) -> Histogram {
-        var hist = Histogram(repeating: 0, count: bins.count * Self.stride)
+    mutating func histogram(start: Int, count: Int) -> Histogram {
+        var hist: Histogram
+        if var reused = pool.popLast() {
+            reused.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+            hist = reused
+        } else {
+            hist = Histogram(repeating: 0, count: bins.count * Self.stride)
+        }
         hist.withUnsafeMutableBufferPointer { out in
             order.withUnsafeBufferPointer { rows in
                 gradients.withUnsafeBufferPointer { g in
@@ -175,14 +190,12 @@ struct TreeGrower {
         return hist
     }
 
-    func subtract(_ parent: Histogram, _ child: Histogram) -> Histogram {
-        var result = parent
-        result.withUnsafeMutableBufferPointer { r in
+    static func subtract(_ parent: inout Histogram, _ child: Histogram) {
+        parent.withUnsafeMutableBufferPointer { r in
             child.withUnsafeBufferPointer { c in
                 for i in 0..<r.count { r[i] -= c[i] }
             }
         }
-        return result
     }
 
     /// Moves the leaf's rows that go left to the front of its range; returns how many went left.
