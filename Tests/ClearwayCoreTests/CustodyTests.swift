@@ -47,7 +47,10 @@ struct CustodyTests {
         #expect(first.alerts.isEmpty)
         #expect(flow.state.clearance.holdReason == nil)
 
-        let broken = try flow.run(.recordCheckpoint(Self.checkpoint("DONGHAI-BRIDGE", intact: false, at: flow)), by: .system)
+        let report = Self.checkpoint("DONGHAI-BRIDGE", intact: false, at: flow)
+        let broken = try flow.run(.recordCheckpoint(report), by: .system)
+        // The same report sent again (a retry) records nothing more.
+        #expect(try flow.run(.recordCheckpoint(report), by: .system, after: 0).isEmpty)
         guard case .checkpointRecorded(let second) = broken.first else { Issue.record("no checkpoint"); return }
         #expect(second.alerts.map(\.kind) == [.sealBroken])
         #expect(flow.state.clearance.holdReason?.hasPrefix("custody alert: seal-broken") == true)

@@ -80,6 +80,8 @@ extension Declaration {
             return [.transferStarted(.init(stamp: stamp, vehicle: vehicle, seal: seal, corridor: corridor, due: due))]
         case .recordCheckpoint(let checkpoint):
             _ = try require(state, "record custody of", in: [.accepted, .released])
+            // A seal operator retrying a report it already made changes nothing.
+            if state.clearance.transfer?.checkpoints.contains(checkpoint) == true { return [] }
             guard let transfer = state.clearance.transfer, transfer.arrivedAt == nil else {
                 throw .notAllowedInState(action: "record a custody checkpoint of", state: "not under supervised transfer")
             }
