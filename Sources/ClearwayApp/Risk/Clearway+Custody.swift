@@ -23,11 +23,20 @@ extension Clearway {
         }
         let now = environment.now()
         return try await store.transaction { db in
-            guard let id = try await DeclarationKeys.declarations(.transferVehicle, vehicle.uppercased(), on: db).first else {
-                throw ClearanceError.notFound(kind: "supervised transfer of vehicle", id: vehicle)
+            // A vehicle makes many trips: the report belongs to the transfer under way, or to the one that already
+            // has it (a retry after arrival).
+            var found: Declaration.State?
+            for id in try await DeclarationKeys.declarations(.transferVehicle, vehicle.uppercased(), on: db) {
+                let stored = try await EventStore.load(stream: id, on: db)
+                let state = Declaration.replay(id: id, try stored.map { try $0.decode(as: Declaration.Event.self) })
+                guard let transfer = state.clearance.transfer else { continue }
+                if transfer.arrivedAt == nil || transfer.checkpoints.contains(checkpoint) {
+                    found = state
+                    break
+                }
             }
-            let stored = try await EventStore.load(stream: id, on: db)
-            let state = Declaration.replay(id: id, try stored.map { try $0.decode(as: Declaration.Event.self) })
+            guard let state = found else { throw ClearanceError.notFound(kind: "supervised transfer of vehicle", id: vehicle) }
+            let id = state.id
             let events = try Declaration.decide(
                 .recordCheckpoint(checkpoint), state, .init(now: now, principal: principal, rules: cached.rules))
             _ = try await self.save(events, to: state, on: db)

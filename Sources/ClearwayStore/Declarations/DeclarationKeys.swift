@@ -8,7 +8,7 @@ public enum DeclarationKeys {
         case container
         case billOfLading = "bill-of-lading"
         case conveyance
-        /// The plate of the supervised vehicle carrying the goods to the destination, while under way.
+        /// The plate of the supervised vehicle carrying the goods to the destination.
         case transferVehicle = "transfer-vehicle"
     }
 
@@ -27,9 +27,7 @@ public enum DeclarationKeys {
         if let means = draft.transport.means {
             keys.append((.conveyance, conveyance(means: means, voyage: draft.transport.voyage)))
         }
-        if let transfer = state.clearance.transfer, transfer.arrivedAt == nil {
-            keys.append((.transferVehicle, transfer.vehicle.uppercased()))
-        }
+        if let transfer = state.clearance.transfer { keys.append((.transferVehicle, transfer.vehicle.uppercased())) }
         for (kind, value) in keys {
             try await db.raw(
                 """
