@@ -58,6 +58,7 @@ public final class Clearway: Sendable {
         var ports: [BorderPort]
         var dcsaRules: DCSAEvents.Rules
         var randomRates: RandomSelection.Rates
+        var edifactRules: EDIFACTPortEvents.Rules
         var rules: Declaration.Rules { .init(completionDays: reference.completionDays) }
     }
 
@@ -71,12 +72,13 @@ public final class Clearway: Sendable {
     func cached() async throws -> Cached {
         if let cached = cache.withLock({ $0 }) { return cached }
         let edition = environment.hsEdition
-        let (reference, ports, classifiers, documents, rates) = try await store.read { db in
+        let (reference, ports, classifiers, documents, rates, edifact) = try await store.read { db in
             (
                 try await ReferenceTables.referenceData(hsEdition: edition, on: db), try await ReferenceTables.ports(on: db),
                 try await ReferenceTables.codes("dcsa-equipment-classifiers", on: db),
                 try await ReferenceTables.codes("dcsa-shipment-documents", on: db),
-                try await ReferenceTables.codes("inspection-rates", on: db)
+                try await ReferenceTables.codes("inspection-rates", on: db),
+                try await ReferenceTables.codes("edifact-port-events", on: db)
             )
         }
         func table(_ codes: [ReferenceTables.Code]) -> [String: Set<String>] {
@@ -87,6 +89,9 @@ public final class Clearway: Sendable {
             dcsaRules: DCSAEvents.Rules(equipmentClassifiers: table(classifiers), shipmentDocuments: table(documents)),
             randomRates: RandomSelection.Rates(byTier: Dictionary(rates.compactMap { code in
                 CreditTier(rawValue: code.code).flatMap { tier in Double(code.extra).map { (tier, $0) } }
+            }, uniquingKeysWith: { a, _ in a })),
+            edifactRules: EDIFACTPortEvents.Rules(kinds: Dictionary(edifact.compactMap { code in
+                PortEvent.Kind(rawValue: code.extra).map { (code.code, $0) }
             }, uniquingKeysWith: { a, _ in a })))
         cache.withLock { $0 = fresh }
         return fresh

@@ -1,3 +1,4 @@
+import ClearwayCore
 import ClearwayInterop
 import ClearwayTestSupport
 import Foundation
@@ -89,5 +90,42 @@ struct EDIFACTTests {
             #expect(again.segments == original.segments, "\(name)")
             #expect(again.failures.isEmpty, "\(name): \(again.failures)")
         }
+    }
+
+    static let rules = EDIFACTPortEvents.Rules(
+        kinds: ["COARRI:44": .discharged, "COARRI:46": .loaded, "CODECO:34": .gatedIn, "CODECO:36": .gatedOut],
+        timeZone: TimeZone(identifier: "Europe/Rome")!)
+
+    @Test("the COARRI sample's discharge and loading reports become one port event per container at its own time")
+    func coarriEvents() throws {
+        guard let coarri = try Self.read("D95BCOARRI.edi") else {
+            print("skipped: ../shared/data is absent in this clone")
+            return
+        }
+        let (events, failures) = EDIFACTPortEvents.events(coarri, rules: Self.rules)
+        #expect(failures.isEmpty, "\(failures)")
+        #expect(events.first?.kind == .discharged)
+        #expect(events.first?.container?.rawValue == "FCIU9908030")
+        #expect(events.first?.voyage == "031W")
+        #expect(events.first?.means == "COSCO AFRICA")
+        #expect(events.first?.source == "edifact")
+        // 2016-02-03 09:13 in Genoa (UTC+1) is 08:13 UTC.
+        #expect(events.first?.at == Date(timeIntervalSince1970: 1_454_487_180))
+        #expect(Set(events.map(\.kind)) == [.discharged, .loaded])
+    }
+
+    @Test("a gate-in report with a bad container number or an unknown document code is refused by segment and element")
+    func codecoRefusals() {
+        let good = "UNB+UNOA:2+TERM+CW+260528:0800+7'UNH+1+CODECO:D:95B:UN'BGM+34+G1+9'EQD+CN+CSQU3054383+22G1'DTM+7:202605280800:203'UNT+5+1'UNZ+1+7'"
+        let (events, failures) = EDIFACTPortEvents.events(EDIFACTInterchange.read(Data(good.utf8)), rules: Self.rules)
+        #expect(failures.isEmpty)
+        #expect(events.map(\.kind) == [.gatedIn])
+        let bad = good.replacingOccurrences(of: "CSQU3054383", with: "CSQU3054384").replacingOccurrences(of: "BGM+34", with: "BGM+99")
+        let refused = EDIFACTPortEvents.events(EDIFACTInterchange.read(Data(bad.utf8)), rules: Self.rules).failures
+        #expect(refused.map(\.description) == ["segment 3 element 1: document code 99 of CODECO is not a movement this platform records"])
+        let badBox = good.replacingOccurrences(of: "CSQU3054383", with: "CSQU3054384")
+        let boxFailures = EDIFACTPortEvents.events(EDIFACTInterchange.read(Data(badBox.utf8)), rules: Self.rules).failures
+        #expect(boxFailures.map(\.segment) == [4])
+        #expect(boxFailures.map(\.position) == [2])
     }
 }

@@ -131,6 +131,11 @@ struct AuthorizationMatrixTests {
                 denied: .notFound) { clearway, role in
                 Call(method: .get, path: path(try await freshDeclaration(clearway), "waiting"), token: token(role))
             },
+            Endpoint(operation: "POST /api/v1/edi", allowed: [.terminalOperator, .logisticsFirm, .admin],
+                success: .accepted, denied: .forbidden) { _, role in
+                let text = "UNB+UNOA:2+T+C+260528:0800+1'UNH+1+CODECO:D:95B:UN'BGM+34+G1+9'EQD+CN+TGHU1234567'DTM+7:202605280800:203'UNT+5+1'UNZ+1+1'"
+                return Call(method: .post, path: "/api/v1/edi", token: token(role), raw: (Array(text.utf8), "application/edifact"))
+            },
             Endpoint(operation: "POST /api/v1/port-events", allowed: [.terminalOperator, .logisticsFirm, .admin],
                 success: .accepted, denied: .forbidden) { _, role in
                 Call(method: .post, path: "/api/v1/port-events", token: token(role),
@@ -538,7 +543,7 @@ struct AuthorizationMatrixTests {
                 if let path { operations.insert("\(method.uppercased()) \(path)") }
             }
         }
-        #expect(operations.count == 76)
+        #expect(operations.count == 77)
         #expect(operations == Set(Self.endpoints.map(\.operation)))
     }
 }

@@ -114,4 +114,38 @@ struct PortFlowTests {
             #expect((try dcsa.json()["errors"] as? [[String: Any]])?.first?["pointer"] as? String == "/0/eventID")
         }
     }
+
+    @Test("a terminal's EDIFACT discharge report matches the declaration's box; a gate-out before release is refused; a bad interchange changes nothing", arguments: TestBackend.available)
+    func edifactInterchange(backend: TestBackend) async throws {
+        try await withApp(backend) { _, client in
+            let lodged = try await client.send(Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader",
+                                                    json: declarationJSON(extra: #""procedure":"direct-pickup","#)))
+            let id = try #require(try lodged.json()["id"] as? String)
+            func interchange(_ message: String, _ code: String, _ box: String = "CSQU3054383") -> String {
+                "UNA:+.? 'UNB+UNOC:3+YANGSHAN+CLEARWAY+260528:0800+42'UNH+1+\(message):D:95B:UN'BGM+\(code)+R1+9'"
+                    + "TDT+20+045E+1++COS:172:20+++9783:103::COSCO SHIPPING ARIES'EQD+CN+\(box)+22G1'DTM+203:202605280830:203'"
+                    + "UNT+6+1'UNZ+1+42'"
+            }
+            func send(_ text: String) async throws -> TestResponse {
+                try await client.send(Call(method: .post, path: "/api/v1/edi", token: "demo-token-terminal",
+                                           raw: (Array(text.utf8), "application/edifact")))
+            }
+            let discharged = try await send(interchange("COARRI", "44"))
+            #expect(discharged.status == .accepted, "\(discharged.text)")
+            let outcomes = try JSONSerialization.jsonObject(with: Data(discharged.text.utf8)) as? [[String: Any]] ?? []
+            #expect(outcomes.first?["applied"] as? [String] == [id])
+            let gateOut = try await send(interchange("CODECO", "36"))
+            let refused = (try JSONSerialization.jsonObject(with: Data(gateOut.text.utf8)) as? [[String: Any]])?.first
+            let refusal = (refused?["refused"] as? [[String: Any]])?.first
+            #expect(refusal?["declarationId"] as? String == id)
+            #expect(refusal?["reason"] as? String == "hold: not released")
+
+            let bad = try await send(interchange("COARRI", "44", "CSQU3054384"))
+            #expect(bad.status == .unprocessableContent)
+            #expect(bad.text.contains("/segments/5/elements/2"))
+            let events = try await client.send(Call(method: .get, path: "/api/v1/declarations/\(id)/events", token: "demo-token-trader"))
+            let names = (try JSONSerialization.jsonObject(with: Data(events.text.utf8)) as? [[String: Any]])?.compactMap { $0["name"] as? String }
+            #expect(names == ["accepted", "port-event-recorded", "movement-refused"])
+        }
+    }
 }

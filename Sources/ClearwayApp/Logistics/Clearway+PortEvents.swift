@@ -1,4 +1,5 @@
 import ClearwayCore
+import ClearwayInterop
 import ClearwayStore
 import Foundation
 import SQLKit
@@ -81,5 +82,27 @@ extension Clearway {
             current = try await save(events, to: current, on: db)
         }
         return current
+    }
+}
+
+extension Clearway {
+    /// A UN/EDIFACT interchange of terminal messages (COARRI, CODECO): checked whole, refused whole with every
+    /// problem by segment and element, else each container movement recorded as a port event.
+    public func importInterchange(_ data: Data, by principal: Principal) async throws -> [PortEventOutcome] {
+        let cached = try await cached()
+        guard cached.policy.allows(principal, .reportPortEvent) else {
+            throw ClearanceError.forbidden(reason: "only terminals and carriers report port events")
+        }
+        let interchange = EDIFACTInterchange.read(data)
+        let (events, failures) = EDIFACTPortEvents.events(interchange, rules: cached.edifactRules)
+        guard failures.isEmpty else {
+            throw ClearanceError.invalid(ValidationFailure(failures.map {
+                FieldIssue($0.segment == 0 ? "" : "/segments/\($0.segment)\($0.position > 0 ? "/elements/\($0.position)" : "")",
+                           "edifact-invalid", $0.description)
+            }))
+        }
+        var outcomes: [PortEventOutcome] = []
+        for event in events { outcomes.append(try await recordPortEvent(event, by: principal)) }
+        return outcomes
     }
 }

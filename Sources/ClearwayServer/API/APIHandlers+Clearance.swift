@@ -192,3 +192,16 @@ extension APIHandlers {
 struct PortEventRefused: Error {
     var outcome: PortEventOutcome
 }
+
+extension APIHandlers {
+    func receiveInterchange(_ input: Operations.ReceiveInterchange.Input) async throws -> Operations.ReceiveInterchange.Output {
+        let body: HTTPBody
+        switch input.body {
+        case .applicationEdifact(let b): body = b
+        case .plainText(let b): body = b
+        }
+        let data = try await Data(collecting: body, upTo: 1 << 20)
+        let outcomes = try await clearway.importInterchange(data, by: try RequestPrincipal.required())
+        return .accepted(.init(body: .json(outcomes.map(Components.Schemas.PortEventOutcome.init))))
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import ClearwayApp
+import ClearwayCore
+import ClearwayStore
+import Foundation
+
+/// `clearway import FILE…`: interchange files into the ledger, each taken whole or refused whole.
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import interchange files (UN/EDIFACT COARRI and CODECO); exit 1 when any file is refused.")
+
+    @OptionGroup var options: DatabaseOptions
+
+    @Argument(help: "Files to import.")
+    var files: [String]
+
+    func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("name at least one file") }
+    }
+
+    func run() async throws {
+        let clearway = try await options.openMigrated(logger: options.logger())
+        let bar = ProgressBar(total: files.count, label: "importing")
+        var refused = 0
+        var events = 0
+        for (index, path) in files.enumerated() {
+            defer { bar.update(index + 1) }
+            let data: Data
+            do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+                refused += 1
+                FileHandle.standardError.write(Data("\(path): cannot read: \(error.localizedDescription)\n".utf8))
+                continue
+            }
+            guard Self.isEDIFACT(data) else {
+                refused += 1
+                FileHandle.standardError.write(Data("\(path): not a UN/EDIFACT interchange (UNA or UNB first)\n".utf8))
+                continue
+            }
+            do {
+                let outcomes = try await clearway.importInterchange(data, by: .system)
+                events += outcomes.count
+                let refusedMoves = outcomes.filter { !$0.refused.isEmpty }.count
+                print("\(path): \(outcomes.count) movement(s), \(outcomes.filter { !$0.applied.isEmpty }.count) matched to declarations"
+                    + (refusedMoves > 0 ? ", \(refusedMoves) refused by customs holds" : ""))
+            } catch let ClearanceError.invalid(failure) {
+                refused += 1
+                for issue in failure.issues { FileHandle.standardError.write(Data("\(path): \(issue.detail)\n".utf8)) }
+            } catch {
+                refused += 1
+                FileHandle.standardError.write(Data("\(path): \(error)\n".utf8))
+            }
+        }
+        bar.finish()
+        await clearway.store.close()
+        print("files: \(files.count), refused: \(refused), movements: \(events)")
+        if refused > 0 { throw ExitCode(1) }
+    }
+
+    static func isEDIFACT(_ data: Data) -> Bool {
+        let head = data.prefix(16).drop { $0 == 0xEF || $0 == 0xBB || $0 == 0xBF || $0 == 0x20 || $0 == 0x0A || $0 == 0x0D }
+        let tag = String(decoding: head.prefix(3), as: UTF8.self)
+        return tag == "UNA" || tag == "UNB"
+    }
+}
