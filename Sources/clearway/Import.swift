@@ -7,9 +7,12 @@ import Foundation
 /// `clearway import FILE…`: interchange files into the ledger, each taken whole or refused whole.
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Import interchange files (UN/EDIFACT COARRI and CODECO); exit 1 when any file is refused.")
+        abstract: "Import UN/EDIFACT interchanges (COARRI and CODECO as port events, CUSDEC as declarations answered with CUSRES); exit 1 when any is refused.")
 
     @OptionGroup var options: DatabaseOptions
+
+    @Option(name: .customLong("as"), help: "Act as this user (a declarant for CUSDEC, a terminal for COARRI/CODECO); default the system.")
+    var user: String?
 
     @Argument(help: "Files to import.")
     var files: [String]
@@ -20,6 +23,16 @@ struct Import: AsyncParsableCommand {
 
     func run() async throws {
         let clearway = try await options.openMigrated(logger: options.logger())
+        let principal: Principal
+        if let user {
+            guard let found = try await clearway.principal(username: user) else {
+                await clearway.store.close()
+                throw ValidationError("no user \(user)")
+            }
+            principal = found
+        } else {
+            principal = .system
+        }
         let bar = ProgressBar(total: files.count, label: "importing")
         var refused = 0
         var events = 0
@@ -37,11 +50,18 @@ struct Import: AsyncParsableCommand {
                 continue
             }
             do {
-                let outcomes = try await clearway.importInterchange(data, by: .system)
-                events += outcomes.count
-                let refusedMoves = outcomes.filter { !$0.refused.isEmpty }.count
-                print("\(path): \(outcomes.count) movement(s), \(outcomes.filter { !$0.applied.isEmpty }.count) matched to declarations"
-                    + (refusedMoves > 0 ? ", \(refusedMoves) refused by customs holds" : ""))
+                switch try await clearway.receiveInterchange(data, by: principal) {
+                case .portEvents(let outcomes):
+                    events += outcomes.count
+                    let refusedMoves = outcomes.filter { !$0.refused.isEmpty }.count
+                    print("\(path): \(outcomes.count) movement(s), \(outcomes.filter { !$0.applied.isEmpty }.count) matched to declarations"
+                        + (refusedMoves > 0 ? ", \(refusedMoves) refused by customs holds" : ""))
+                case .responses(let text, let accepted, let declined):
+                    let out = path + ".cusres.edi"
+                    try text.write(toFile: out, atomically: true, encoding: .utf8)
+                    print("\(path): \(accepted) declaration(s) accepted, \(declined) refused; CUSRES in \(out)")
+                    if declined > 0 { refused += 1 }
+                }
             } catch let ClearanceError.invalid(failure) {
                 refused += 1
                 for issue in failure.issues { FileHandle.standardError.write(Data("\(path): \(issue.detail)\n".utf8)) }

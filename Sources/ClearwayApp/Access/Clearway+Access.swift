@@ -79,6 +79,13 @@ extension Clearway {
         return (found.user.principal, found.tokenID)
     }
 
+    /// The principal of an enabled user, for commands run on the operator's own authority (`clearway import --as`).
+    public func principal(username: String) async throws -> Principal? {
+        guard let user = try await store.read({ db in try await UserTable.find(username: username, on: db) }), !user.disabled
+        else { return nil }
+        return user.principal
+    }
+
     public func tokens(by principal: Principal) async throws -> [TokenRecord] {
         try await store.read { db in try await UserTable.tokens(userID: principal.userID, on: db) }
     }

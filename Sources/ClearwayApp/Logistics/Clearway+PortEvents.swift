@@ -85,24 +85,81 @@ extension Clearway {
     }
 }
 
+/// What an EDIFACT interchange became: port events, or customs responses (CUSRES) to the declarations it carried.
+public enum InterchangeResult: Sendable {
+    case portEvents([PortEventOutcome])
+    /// A CUSRES interchange answering each CUSDEC: accepted with its customs number, or refused with errors by segment.
+    case responses(String, accepted: Int, refused: Int)
+}
+
 extension Clearway {
-    /// A UN/EDIFACT interchange of terminal messages (COARRI, CODECO): checked whole, refused whole with every
-    /// problem by segment and element, else each container movement recorded as a port event.
-    public func importInterchange(_ data: Data, by principal: Principal) async throws -> [PortEventOutcome] {
+    /// A UN/EDIFACT interchange: terminal messages (COARRI, CODECO) become port events; declarations (CUSDEC) are
+    /// lodged and answered with CUSRES. An envelope or terminal message in error refuses the whole interchange,
+    /// with every problem by segment and element.
+    public func receiveInterchange(_ data: Data, by principal: Principal) async throws -> InterchangeResult {
         let cached = try await cached()
-        guard cached.policy.allows(principal, .reportPortEvent) else {
-            throw ClearanceError.forbidden(reason: "only terminals and carriers report port events")
-        }
         let interchange = EDIFACTInterchange.read(data)
-        let (events, failures) = EDIFACTPortEvents.events(interchange, rules: cached.edifactRules)
-        guard failures.isEmpty else {
-            throw ClearanceError.invalid(ValidationFailure(failures.map {
+        func refuse(_ failures: [EDIFACT.Failure]) -> ClearanceError {
+            .invalid(ValidationFailure(failures.map {
                 FieldIssue($0.segment == 0 ? "" : "/segments/\($0.segment)\($0.position > 0 ? "/elements/\($0.position)" : "")",
                            "edifact-invalid", $0.description)
             }))
         }
+        guard interchange.failures.isEmpty else { throw refuse(interchange.failures) }
+        let declarations = interchange.messages.filter { $0.type == "CUSDEC" }
+        if !declarations.isEmpty {
+            guard declarations.count == interchange.messages.count else {
+                throw refuse([.init(segment: 0, position: 0, reason: "an interchange carries declarations or terminal messages, not both")])
+            }
+            return try await lodge(declarations, of: interchange, by: principal)
+        }
+        guard cached.policy.allows(principal, .reportPortEvent) else {
+            throw ClearanceError.forbidden(reason: "only terminals and carriers report port events")
+        }
+        let (events, failures) = EDIFACTPortEvents.events(interchange, rules: cached.edifactRules)
+        guard failures.isEmpty else { throw refuse(failures) }
         var outcomes: [PortEventOutcome] = []
         for event in events { outcomes.append(try await recordPortEvent(event, by: principal)) }
-        return outcomes
+        return .portEvents(outcomes)
+    }
+
+    /// Lodges each CUSDEC (idempotently: a resent interchange gets the same answers) and writes the CUSRES.
+    func lodge(_ messages: [EDIFACTInterchange.Message], of interchange: EDIFACTInterchange, by principal: Principal)
+        async throws -> InterchangeResult
+    {
+        var responses: [[EDIFACT.Segment]] = []
+        var accepted = 0
+        for (index, message) in messages.enumerated() {
+            let reading = CUSDEC.read(message)
+            let header = message.segments.first?.number ?? 0
+            let outcome: CUSRES.Outcome
+            do {
+                let state = try await lodge(
+                    reading.form, by: principal,
+                    idempotencyKey: "edi:\(interchange.sender):\(interchange.controlReference):\(message.reference)")
+                let number = state.customsNumber?.rawValue ?? ""
+                accepted += 1
+                if state.status == .released {
+                    outcome = .released(customsNumber: number)
+                } else if state.clearance.lane == .inspection {
+                    outcome = .selectedForInspection(
+                        customsNumber: number, inspections: state.clearance.inspections.map { "\($0.kind.rawValue) at \($0.place.rawValue)" })
+                } else {
+                    outcome = .accepted(customsNumber: number)
+                }
+            } catch ClearanceError.invalid(let failure) {
+                outcome = .refused(failure.issues.map { issue in
+                    let (segment, position) = reading.source(of: issue.pointer, header: header)
+                    return CUSRES.Error(segment: segment, position: position, code: issue.code, detail: "\(issue.pointer): \(issue.detail)")
+                })
+            } catch ClearanceError.forbidden(let reason) {
+                outcome = .refused([CUSRES.Error(segment: header, position: 0, code: "forbidden", detail: reason)])
+            }
+            responses.append(CUSRES.message(reference: reading.reference, messageReference: "\(index + 1)", outcome: outcome,
+                                            at: environment.now()))
+        }
+        let text = CUSRES.interchange(sender: "CLEARWAY", recipient: interchange.sender,
+                                      controlReference: interchange.controlReference, messages: responses, at: environment.now())
+        return .responses(text, accepted: accepted, refused: messages.count - accepted)
     }
 }

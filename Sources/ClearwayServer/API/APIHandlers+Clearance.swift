@@ -201,7 +201,11 @@ extension APIHandlers {
         case .plainText(let b): body = b
         }
         let data = try await Data(collecting: body, upTo: 1 << 20)
-        let outcomes = try await clearway.importInterchange(data, by: try RequestPrincipal.required())
-        return .accepted(.init(body: .json(outcomes.map(Components.Schemas.PortEventOutcome.init))))
+        switch try await clearway.receiveInterchange(data, by: try RequestPrincipal.required()) {
+        case .portEvents(let outcomes):
+            return .accepted(.init(body: .json(outcomes.map(Components.Schemas.PortEventOutcome.init))))
+        case .responses(let text, _, _):
+            return .ok(.init(body: .applicationEdifact(HTTPBody(text))))
+        }
     }
 }

@@ -1,0 +1,171 @@
+import ClearwayCore
+import Foundation
+
+/// CUSDEC (customs declaration, D96B and later) read into a declaration form, and CUSRES (customs response) written.
+///
+/// The segments read, as this platform's message guide states them:
+/// `BGM+929|830+<reference>` (import or export), `LOC+41+<office of declaration>`, `LOC+22+<office of entry/exit>`,
+/// `LOC+42+<destination office>`, `GIS+<supervision mode>`, `FTX+PRC+++<procedure>`, `NAD+DT+<declarant credit code>`,
+/// `NAD+IM|EX+<trading party credit code>`, `NAD+CN|CZ+++<overseas party>`, `TDT+20+<voyage>+<mode>+++++:::<vessel>`,
+/// `RFF+BM:<bill of lading>`, `TOD+++<Incoterm>`, `EQD+CN+<container>+<size type>` with `SEL+<seal>`; after `UNS+D`,
+/// per goods item `CST+<item>+<commodity code>`, `FTX+AAA+++<description>`, `QTY+<qualifier>:<quantity>:<unit>`,
+/// `MOA+<qualifier>:<amount>:<currency>`, `LOC+27+<origin>`.
+public enum CUSDEC {
+    /// A form read from a CUSDEC, with where each field came from, so validation problems can name their segment.
+    public struct Reading: Sendable {
+        public var reference: String
+        public var form: DeclarationForm
+        /// Form JSON pointer → (segment number, data element position).
+        public var sources: [String: (segment: Int, position: Int)]
+
+        /// Where in the interchange a form pointer came from; the closest recorded parent, else the message header.
+        public func source(of pointer: String, header: Int) -> (segment: Int, position: Int) {
+            var path = pointer
+            while !path.isEmpty {
+                if let found = sources[path] { return found }
+                path = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+            }
+            return (header, 0)
+        }
+    }
+
+    public static func read(_ message: EDIFACTInterchange.Message) -> Reading {
+        var sources: [String: (segment: Int, position: Int)] = [:]
+        var direction = "", procedure: String?, supervisionMode = "", declarant = "", trading = "", overseas: String?
+        var declarationOffice = "", entryExitOffice = "", destinationOffice: String?
+        var transport = TransportForm(mode: "", means: nil, voyage: nil)
+        var bill: String?, incoterm = "", reference = ""
+        var containers: [ContainerForm] = []
+        var items: [ItemForm] = []
+        var detail = false
+        func mark(_ pointer: String, _ segment: EDIFACT.Segment, _ position: Int) { sources[pointer] = (segment.number, position) }
+        for segment in message.body {
+            let item = items.count - 1
+            switch (segment.tag, segment[0] ?? "") {
+            case ("BGM", let code):
+                direction = code == "929" ? "import" : code == "830" ? "export" : code
+                reference = segment[1] ?? ""
+                mark("/direction", segment, 1)
+            case ("LOC", "41"): declarationOffice = segment[1] ?? ""; mark("/declarationOffice", segment, 2)
+            case ("LOC", "22"): entryExitOffice = segment[1] ?? ""; mark("/entryExitOffice", segment, 2)
+            case ("LOC", "42"): destinationOffice = segment[1]; mark("/destinationOffice", segment, 2)
+            case ("LOC", "27") where detail && item >= 0:
+                items[item].origin = segment[1] ?? ""
+                mark("/items/\(item)/origin", segment, 2)
+            case ("GIS", let mode): supervisionMode = mode; mark("/supervisionMode", segment, 1)
+            case ("FTX", "PRC"): procedure = segment[3]; mark("/procedure", segment, 4)
+            case ("FTX", "AAA") where detail && item >= 0:
+                items[item].description = segment[3] ?? ""
+                mark("/items/\(item)/description", segment, 4)
+            case ("NAD", "DT"): declarant = segment[1] ?? ""; mark("/declarant", segment, 2)
+            case ("NAD", "IM"), ("NAD", "EX"): trading = segment[1] ?? ""; mark("/tradingParty", segment, 2)
+            case ("NAD", "CN"), ("NAD", "CZ"): overseas = segment[3] ?? segment[1]; mark("/overseasParty", segment, 4)
+            case ("TDT", "20"):
+                transport = TransportForm(mode: segment[2] ?? "", means: segment[7, 3] ?? segment[7, 0], voyage: segment[1])
+                mark("/transport", segment, 3)
+            case ("RFF", "BM"): bill = segment[0, 1]; mark("/billOfLading", segment, 1)
+            case ("TOD", _): incoterm = segment[2] ?? ""; mark("/incoterm", segment, 3)
+            case ("EQD", "CN"):
+                mark("/containers/\(containers.count)", segment, 2)
+                containers.append(ContainerForm(number: segment[1] ?? "", seals: [], sizeType: segment[2]))
+            case ("SEL", _) where !containers.isEmpty:
+                containers[containers.count - 1].seals.append(segment[0] ?? "")
+            case ("UNS", "D"): detail = true
+            case ("UNS", "S"): detail = false
+            case ("CST", _) where detail:
+                mark("/items/\(items.count)", segment, 1)
+                mark("/items/\(items.count)/commodityCode", segment, 2)
+                items.append(ItemForm(commodityCode: segment[1, 0] ?? "", description: "", quantity: "", unit: "", value: "",
+                                      currency: "", origin: ""))
+            case ("QTY", _) where detail && item >= 0:
+                items[item].quantity = segment[0, 1] ?? ""
+                items[item].unit = segment[0, 2] ?? ""
+                mark("/items/\(item)/quantity", segment, 1)
+            case ("MOA", _) where detail && item >= 0:
+                items[item].value = segment[0, 1] ?? ""
+                items[item].currency = segment[0, 2] ?? ""
+                mark("/items/\(item)/value", segment, 1)
+                mark("/items/\(item)/currency", segment, 1)
+            default:
+                break
+            }
+        }
+        let form = DeclarationForm(
+            direction: direction, procedure: procedure, supervisionMode: supervisionMode, declarant: declarant,
+            tradingParty: trading, overseasParty: overseas, declarationOffice: declarationOffice,
+            entryExitOffice: entryExitOffice, transport: transport, billOfLading: bill, incoterm: incoterm,
+            containers: containers, items: items, destinationOffice: destinationOffice)
+        return Reading(reference: reference, form: form, sources: sources)
+    }
+}
+
+/// CUSRES, the customs response: accepted with the customs number, or refused with each error by segment.
+public enum CUSRES {
+    /// One error, placed at a segment and data element of the CUSDEC it answers.
+    public struct Error: Sendable, Equatable {
+        public var segment: Int
+        public var position: Int
+        public var code: String
+        public var detail: String
+        public init(segment: Int, position: Int, code: String, detail: String) {
+            self.segment = segment
+            self.position = position
+            self.code = code
+            self.detail = detail
+        }
+    }
+
+    /// What a response says.
+    public enum Outcome: Sendable, Equatable {
+        case accepted(customsNumber: String)
+        case refused([Error])
+        case released(customsNumber: String)
+        case selectedForInspection(customsNumber: String, inspections: [String])
+    }
+
+    /// One CUSRES message answering the declaration `reference` (the declarant's LRN from BGM).
+    public static func message(reference: String, messageReference: String, outcome: Outcome, at date: Date) -> [EDIFACT.Segment] {
+        var segments: [EDIFACT.Segment] = [EDIFACT.Segment("UNH", [[messageReference], ["CUSRES", "D", "96B", "UN"]])]
+        let stamp = timestamp(date)
+        switch outcome {
+        case .accepted(let number):
+            segments += [EDIFACT.Segment("BGM", [["962"], [reference], ["29"]]), EDIFACT.Segment("DTM", [["9", stamp, "203"]]),
+                         EDIFACT.Segment("RFF", [["ABT", number]])]
+        case .refused(let errors):
+            segments += [EDIFACT.Segment("BGM", [["962"], [reference], ["27"]]), EDIFACT.Segment("DTM", [["9", stamp, "203"]])]
+            for error in errors {
+                segments += [
+                    EDIFACT.Segment("ERP", [["1"], ["\(error.segment)", "\(error.position)"]]),
+                    EDIFACT.Segment("ERC", [[error.code]]),
+                    EDIFACT.Segment("FTX", [["AAO"], [], [], [String(error.detail.prefix(512))]]),
+                ]
+            }
+        case .released(let number):
+            segments += [EDIFACT.Segment("BGM", [["962"], [reference], ["29"]]), EDIFACT.Segment("DTM", [["9", stamp, "203"]]),
+                         EDIFACT.Segment("RFF", [["ABT", number]]), EDIFACT.Segment("GIS", [["RELEASED"]])]
+        case .selectedForInspection(let number, let inspections):
+            segments += [EDIFACT.Segment("BGM", [["962"], [reference], ["29"]]), EDIFACT.Segment("DTM", [["9", stamp, "203"]]),
+                         EDIFACT.Segment("RFF", [["ABT", number]]), EDIFACT.Segment("GIS", [["INSPECTION"]])]
+            segments += inspections.map { EDIFACT.Segment("FTX", [["AAO"], [], [], [$0]]) }
+        }
+        segments.append(EDIFACT.Segment("UNT", [["\(segments.count + 1)"], [messageReference]]))
+        return segments
+    }
+
+    /// A whole interchange of responses, from `sender` to `recipient`.
+    public static func interchange(sender: String, recipient: String, controlReference: String, messages: [[EDIFACT.Segment]],
+                                   at date: Date) -> String {
+        let stamp = timestamp(date)
+        let header = EDIFACT.Segment("UNB", [["UNOC", "3"], [sender], [recipient],
+                                             [String(stamp.dropFirst(2).prefix(6)), String(stamp.suffix(4))], [controlReference]])
+        let trailer = EDIFACT.Segment("UNZ", [["\(messages.count)"], [controlReference]])
+        return EDIFACT.write([header] + messages.flatMap { $0 } + [trailer], una: true)
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%04d%02d%02d%02d%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
+    }
+}
