@@ -8,6 +8,16 @@ import Testing
 
 @Suite("Credentials over HTTP")
 struct CredentialHTTPTests {
+    /// A direct pick-up import by East Ocean, green-laned by the officer and released on its duties.
+    static func releasedImport(_ clearway: Clearway) async throws -> Declaration.State {
+        let trader = try await Demo.principal("trader", in: clearway)
+        var form = Demo.importForm()
+        form.procedure = "direct-pickup"
+        let declaration = try await clearway.lodge(form, by: trader)
+        _ = try await clearway.decideRisk(declaration.id, lane: .green, by: try await Demo.principal("officer", in: clearway))
+        return try await clearway.settleDuties(declaration.id, .paid, by: trader)
+    }
+
     @Test("a release note is issued for a released declaration, verifies, is caught when changed, and reports revoked", arguments: TestBackend.available)
     func releaseNote(backend: TestBackend) async throws {
         try await withApp(backend) { clearway, client in
@@ -101,14 +111,8 @@ struct CredentialHTTPTests {
     @Test("the printable certificate carries a QR code of its verification link, which shows each check; a pasted forgery is caught", arguments: TestBackend.available)
     func verificationPages(backend: TestBackend) async throws {
         try await withApp(backend) { clearway, client in
-            let trader = try await Demo.principal("trader", in: clearway)
-            let officer = try await Demo.principal("officer", in: clearway)
-            var form = Demo.importForm()
-            form.procedure = "direct-pickup"
-            let declaration = try await clearway.lodge(form, by: trader)
-            _ = try await clearway.decideRisk(declaration.id, lane: .green, by: officer)
-            _ = try await clearway.settleDuties(declaration.id, .paid, by: trader)
-            let issued = try await clearway.issueReleaseNote(declaration.id, by: officer)
+            let declaration = try await Self.releasedImport(clearway)
+            let issued = try await clearway.issueReleaseNote(declaration.id, by: try await Demo.principal("officer", in: clearway))
 
             let printed = try await client.send(Call(method: .get, path: "/credentials/\(issued.id)/print"))
             #expect(printed.status == .ok)
