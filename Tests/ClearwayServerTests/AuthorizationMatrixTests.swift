@@ -160,7 +160,7 @@ struct AuthorizationMatrixTests {
     static func token(_ role: Role?) -> String? { role.map { "demo-token-\(users[$0]!)" } }
 
     static let endpoints: [Endpoint] = baseEndpoints + clearanceEndpoints() + feeEndpoints() + credentialEndpoints()
-        + riskEndpoints()
+        + riskEndpoints() + approvalEndpoints()
 
     /// A fresh released declaration under direct pick-up, with a release note issued by the officer.
     static func releasedDeclaration(_ clearway: Clearway) async throws -> String {
@@ -180,6 +180,50 @@ struct AuthorizationMatrixTests {
         _ = try await clearway.decideRisk(id, lane: .inspection, inspection: .init(kind: .physical, place: .factory),
                                           by: try await Demo.principal("officer", in: clearway))
         return id
+    }
+
+    static let approvalJSON = #"{"commodityCode":"0808100000","product":"Fresh apples","originCountry":"CL","producerRegistration":"CL-9999-999","quantityKg":1000,"portOfEntry":"CNSHA"}"#
+    static let approvalReaders: Set<Role> = [.trader, .quarantineOfficer, .customsOfficer, .admin]
+
+    /// A referred application of East Ocean's (its producer is not registered).
+    static func referredApplication(_ clearway: Clearway) async throws -> String {
+        try await clearway.submitQuarantineApplication(
+            QuarantineApplicationForm(commodityCode: "0808100000", product: "Fresh apples", originCountry: "CL",
+                                      producerRegistration: "CL-9999-999", quantityKg: 1000, portOfEntry: "CNSHA", documents: [:]),
+            by: try await Demo.principal("trader", in: clearway)).id
+    }
+
+    static func approvalEndpoints() -> [Endpoint] {
+        [
+            Endpoint(operation: "POST /api/v1/quarantine-approvals", allowed: declarers, success: .created, denied: .forbidden) { _, role in
+                Call(method: .post, path: "/api/v1/quarantine-approvals", token: token(role), json: approvalJSON)
+            },
+            Endpoint(operation: "GET /api/v1/quarantine-approvals", allowed: declarers.union([.quarantineOfficer, .customsOfficer, .admin]),
+                success: .ok, denied: .forbidden) { _, role in
+                Call(method: .get, path: "/api/v1/quarantine-approvals", token: token(role))
+            },
+            Endpoint(operation: "GET /api/v1/quarantine-approvals/{approvalId}", allowed: approvalReaders, success: .ok,
+                denied: .notFound) { clearway, role in
+                Call(method: .get, path: "/api/v1/quarantine-approvals/\(try await referredApplication(clearway))", token: token(role))
+            },
+            Endpoint(operation: "POST /api/v1/quarantine-approvals/{approvalId}/decision", allowed: [.quarantineOfficer], success: .ok,
+                denied: .notFound, seenBy: [.trader, .customsOfficer, .admin]) { clearway, role in
+                Call(method: .post, path: "/api/v1/quarantine-approvals/\(try await referredApplication(clearway))/decision",
+                    token: token(role), json: #"{"approve":true,"note":"checked"}"#)
+            },
+            Endpoint(operation: "POST /api/v1/quarantine-approvals/{approvalId}/write-offs", allowed: [.trader, .quarantineOfficer],
+                success: .ok, denied: .notFound, seenBy: [.customsOfficer, .admin]) { clearway, role in
+                let id = try await referredApplication(clearway)
+                _ = try await clearway.decideQuarantineApplication(id, approve: true, note: "checked",
+                                                                   by: try await Demo.principal("quarantine", in: clearway))
+                return Call(method: .post, path: "/api/v1/quarantine-approvals/\(id)/write-offs", token: token(role),
+                    json: #"{"declaration":"d-1","quantityKg":10}"#)
+            },
+            Endpoint(operation: "GET /api/v1/reports/quarantine-approvals",
+                allowed: [.quarantineOfficer, .customsOfficer, .admin, .portAuthority], success: .ok, denied: .forbidden) { _, role in
+                Call(method: .get, path: "/api/v1/reports/quarantine-approvals", token: token(role))
+            },
+        ]
     }
 
     static func riskEndpoints() -> [Endpoint] {
@@ -543,7 +587,7 @@ struct AuthorizationMatrixTests {
                 if let path { operations.insert("\(method.uppercased()) \(path)") }
             }
         }
-        #expect(operations.count == 77)
+        #expect(operations.count == 83)
         #expect(operations == Set(Self.endpoints.map(\.operation)))
     }
 }

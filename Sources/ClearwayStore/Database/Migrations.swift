@@ -271,6 +271,15 @@ public enum Migrations {
                 "ALTER TABLE declarations ADD COLUMN destination_office TEXT",
             ]
         },
+        Migration(id: "0012-quarantine-approvals") { _ in
+            [
+                """
+                CREATE TABLE quarantine_approvals (id TEXT PRIMARY KEY, applicant_id TEXT NOT NULL, status TEXT NOT NULL,
+                    submitted_at TEXT NOT NULL, state TEXT NOT NULL)
+                """,
+                "CREATE INDEX quarantine_approvals_status ON quarantine_approvals (status, submitted_at)",
+            ]
+        },
     ]
 
     /// Applies every migration not yet recorded; returns the ids it applied. Safe to run from several nodes at once.
