@@ -241,4 +241,24 @@ struct RiskHTTPTests {
             #expect((figures["ruleHits"] as? [String: Any])?["au-docs"] as? Int == 1)
         }
     }
+
+    @Test("fresh fruit on the green channel is inspected before older ordinary goods", arguments: TestBackend.available)
+    func greenChannelFirst(backend: TestBackend) async throws {
+        let clock = TestClock()
+        try await withApp(backend, clock: clock, configure: Self.automatic) { _, client in
+            _ = try await client.send(Call(method: .post, path: "/api/v1/risk/rules", token: "demo-token-officer",
+                                           json: Self.rule("au-docs", #"{"originCountries":["AU"]}"#, then: #"{"lane":"documentary"}"#)))
+            let ordinary = try await Self.lodge(client)
+            clock.advance(3600)
+            let fruitBody = declarationJSON(commodityCode: "0808100000", extra: #""procedure":"direct-pickup","#)
+            let fruit = try await client.send(Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: fruitBody))
+            let selection = (try fruit.json()["clearance"] as? [String: Any])?["selection"] as? [String: Any]
+            #expect(selection?["greenChannel"] as? Bool == true)
+            #expect(((ordinary["clearance"] as? [String: Any])?["selection"] as? [String: Any])?["greenChannel"] as? Bool == false)
+            let queue = try await client.send(Call(method: .get, path: "/api/v1/inspection-orders", token: "demo-token-officer"))
+            let rows = try JSONSerialization.jsonObject(with: Data(queue.text.utf8)) as? [[String: Any]] ?? []
+            #expect(rows.map { $0["customsNumber"] as? String } == [try fruit.json()["customsNumber"] as? String, ordinary["customsNumber"] as? String])
+            #expect(rows.first?["greenChannel"] as? Bool == true)
+        }
+    }
 }

@@ -9,7 +9,7 @@ extension Clearway {
     /// The code tables loaded from `Data/reference/<table>.csv` (columns code, name, extra).
     static let codeTables = [
         "supervision-modes", "transport-modes", "incoterms", "currencies", "countries", "declaration-limits",
-        "dcsa-equipment-classifiers", "dcsa-shipment-documents", "inspection-rates", "certificate-scopes", "edifact-port-events", "quarantine-access", "overseas-producers",
+        "dcsa-equipment-classifiers", "dcsa-shipment-documents", "inspection-rates", "certificate-scopes", "edifact-port-events", "quarantine-access", "overseas-producers", "green-channel",
     ]
 
     /// Loads every reference data file whose content changed since it was last loaded; returns the names loaded.

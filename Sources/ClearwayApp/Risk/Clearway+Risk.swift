@@ -50,6 +50,10 @@ extension Clearway {
         var selection = Selectivity.decide(subject.subject, rules: rules, at: now, random: draw,
                                            randomKind: (cached.randomRates.kind, cached.randomRates.place),
                                            officer: draw.officerIndex.map { roster[$0] }, reasons: subject.reasons)
+        let fresh = try await ReferenceTables.codes("green-channel", on: db).compactMap { code in
+            Timestamp.parse(code.extra + "T00:00:00+08:00").map { GreenChannel.Entry(prefix: code.code, effectiveFrom: $0) }
+        }
+        selection.greenChannel = GreenChannel(entries: fresh).covers(draft, at: now)
         // Port inspections a rule asked for get an officer drawn too; destination offices assign their own.
         for (k, requested) in selection.inspections.enumerated() where requested.officer == nil && !requested.place.isDestination {
             selection.inspections[k].officer = RandomSelection.officer(

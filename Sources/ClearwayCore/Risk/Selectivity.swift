@@ -34,6 +34,8 @@ public struct Selection: Sendable, Equatable, Codable {
     /// The inspections asked for; empty for green.
     public var inspections: [Requested]
     public var creditTier: CreditTier?
+    /// Fresh products of the green channel: their inspections go first.
+    public var greenChannel: Bool?
 
     public enum Source: String, Sendable, Codable {
         case system

@@ -86,7 +86,8 @@ extension APIHandlers {
             kind: input.query.kind.map { InspectionKind(rawValue: $0.rawValue)! }, by: try RequestPrincipal.required())
         return .ok(.init(body: .json(queue.map {
             .init(declarationId: $0.declarationID, customsNumber: $0.customsNumber, order: $0.number,
-                  kind: .init(rawValue: $0.kind)!, place: .init(rawValue: $0.place)!, officer: $0.officer, orderedAt: $0.orderedAt)
+                  kind: .init(rawValue: $0.kind)!, place: .init(rawValue: $0.place)!, officer: $0.officer, orderedAt: $0.orderedAt,
+                  greenChannel: $0.greenChannel)
         })))
     }
 

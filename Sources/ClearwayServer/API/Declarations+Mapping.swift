@@ -195,6 +195,7 @@ extension Schemas.Selection {
             ruleHits: s.ruleHits.map { .init(rule: $0.rule, version: $0.version, name: $0.name, lane: $0.lane.rawValue) },
             random: s.random.map { .init(day: $0.day, value: $0.value, rate: $0.rate, selected: $0.selected) },
             score: s.score,
+            greenChannel: s.greenChannel,
             reasons: s.reasons.map { .init(feature: $0.feature, value: $0.value, contribution: $0.contribution) })
     }
 }

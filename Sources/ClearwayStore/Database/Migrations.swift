@@ -264,7 +264,8 @@ public enum Migrations {
                 """
                 CREATE TABLE inspection_orders (declaration_id TEXT NOT NULL, order_no BIGINT NOT NULL, party_id TEXT NOT NULL,
                     customs_number TEXT NOT NULL, offices TEXT NOT NULL, kind TEXT NOT NULL, place TEXT NOT NULL, officer TEXT,
-                    ordered_at TEXT NOT NULL, outcome TEXT, completed_at TEXT, PRIMARY KEY (declaration_id, order_no))
+                    ordered_at TEXT NOT NULL, outcome TEXT, completed_at TEXT, green_channel BIGINT NOT NULL DEFAULT 0,
+                    PRIMARY KEY (declaration_id, order_no))
                 """,
                 "CREATE INDEX inspection_orders_party ON inspection_orders (party_id, outcome)",
                 "CREATE INDEX inspection_orders_open ON inspection_orders (completed_at, ordered_at)",

@@ -68,10 +68,11 @@ public enum RiskTables {
             try await db.raw(
                 """
                 INSERT INTO inspection_orders (declaration_id, order_no, party_id, customs_number, offices, kind, place, officer,
-                    ordered_at, outcome, completed_at)
+                    ordered_at, outcome, completed_at, green_channel)
                 VALUES (\(bind: state.id), \(bind: order.number), \(bind: draft.tradingParty.id), \(bind: number), \(bind: offices),
                     \(bind: order.kind.rawValue), \(bind: order.place.rawValue), \(bind: order.officer),
-                    \(bind: order.orderedAt.timestamp), \(bind: order.outcome?.rawValue), \(bind: order.completedAt?.timestamp))
+                    \(bind: order.orderedAt.timestamp), \(bind: order.outcome?.rawValue), \(bind: order.completedAt?.timestamp),
+                    \(bind: state.clearance.selection?.greenChannel == true ? 1 : 0))
                 ON CONFLICT (declaration_id, order_no) DO UPDATE SET outcome = excluded.outcome,
                     completed_at = excluded.completed_at, officer = excluded.officer
                 """
@@ -89,14 +90,16 @@ public enum RiskTables {
         public var officer: String?
         public var orderedAt: Date
         public var offices: [String]
+        public var greenChannel: Bool
     }
 
     /// Open orders, oldest first, optionally of one kind.
     public static func openOrders(kind: String?, limit: Int, on db: any SQLDatabase) async throws -> [QueuedOrder] {
         var sql = SQLQueryString(
-            "SELECT declaration_id, customs_number, order_no, kind, place, officer, ordered_at, offices FROM inspection_orders WHERE outcome IS NULL")
+            "SELECT declaration_id, customs_number, order_no, kind, place, officer, ordered_at, offices, green_channel FROM inspection_orders WHERE outcome IS NULL")
         if let kind { sql += " AND kind = \(bind: kind)" }
-        sql += " ORDER BY ordered_at, declaration_id, order_no LIMIT \(bind: limit)"
+        // Green-channel goods (fresh produce) go first, then oldest first.
+        sql += " ORDER BY green_channel DESC, ordered_at, declaration_id, order_no LIMIT \(bind: limit)"
         return try await db.raw(sql).all().map { row in
             QueuedOrder(
                 declarationID: try row.decode(column: "declaration_id", as: String.self),
@@ -106,7 +109,8 @@ public enum RiskTables {
                 place: try row.decode(column: "place", as: String.self),
                 officer: try row.decode(column: "officer", as: String?.self),
                 orderedAt: Timestamp.parse(try row.decode(column: "ordered_at", as: String.self)) ?? .distantPast,
-                offices: try row.decode(column: "offices", as: String.self).split(separator: " ").map(String.init))
+                offices: try row.decode(column: "offices", as: String.self).split(separator: " ").map(String.init),
+                greenChannel: try row.decode(column: "green_channel", as: Int.self) == 1)
         }
     }
 
