@@ -26,6 +26,9 @@ public final class Clearway: Sendable {
         public var issuerKey: String?
         /// Where the platform is reachable from outside, for links in credentials (status lists, QR codes).
         public var publicURL: String
+        /// Failed logins allowed per username within `loginWindow` before further attempts are refused (429).
+        public var loginAttempts = 5
+        public var loginWindow: TimeInterval = 15 * 60
         /// Whether lodgement decides the lane by itself (rules, random draw, model) or leaves it to an officer.
         public var selectivity: SelectivityMode = .automatic
         /// The learned risk model lodgements are scored with, when one is loaded.

@@ -130,6 +130,29 @@ struct HTTPBehaviourTests {
         }
     }
 
+    @Test("after five failed logins in fifteen minutes a username is refused with 429, even with the right password, until the window passes")
+    func loginThrottling() async throws {
+        let clock = TestClock()
+        try await withApp(backend, clock: clock) { _, client in
+            func login(_ password: String) async throws -> TestResponse {
+                try await client.send(Call(method: .post, path: "/api/v1/auth/login",
+                                           json: #"{"username":"trader","password":"\#(password)"}"#))
+            }
+            for _ in 0..<5 {
+                #expect(try await login("guess").status == .unauthorized)
+                clock.advance(60)
+            }
+            let locked = try await login("clearway-demo")
+            #expect(locked.status == .tooManyRequests)
+            #expect(try locked.json()["type"] as? String == "https://clearway.dev/problems/too-many-attempts")
+            // Another user is not affected.
+            #expect(try await client.send(Call(method: .post, path: "/api/v1/auth/login",
+                                               json: #"{"username":"officer","password":"clearway-demo"}"#)).status == .ok)
+            clock.advance(15 * 60)
+            #expect(try await login("clearway-demo").status == .ok)
+        }
+    }
+
     @Test("a bad or revoked bearer token is a 401; someone else's declaration is a 404")
     func authentication() async throws {
         try await withApp(backend) { _, client in

@@ -33,13 +33,27 @@ public struct UserForm: Sendable, Equatable, Codable {
 extension Clearway {
     /// Checks a username and password and issues a session token.
     public func login(username: String, password: String) async throws -> IssuedToken {
+        guard (1...100).contains(username.count) else {
+            throw ClearanceError.unauthenticated(reason: "unknown username or wrong password")
+        }
+        let now = environment.now()
+        let window = environment.loginWindow
+        // Throttled per username, stored so every node counts the same attempts; unknown names count too.
+        let recent = try await store.read { db in
+            try await UserTable.loginFailures(username: username, since: now.addingTimeInterval(-window), on: db)
+        }
+        if recent.count >= environment.loginAttempts, let oldest = recent.first {
+            throw ClearanceError.tooManyAttempts(retryAfter: Int(oldest.addingTimeInterval(window).timeIntervalSince(now).rounded(.up)))
+        }
         let user = try await store.read { db in try await UserTable.find(username: username, on: db) }
         // Verify against a fixed hash when the user is unknown, so timing does not tell which usernames exist.
         let hash = user?.passwordHash ?? Self.unknownUserHash
         let verified = Bcrypt.verify(password, hash: hash)
         guard let user, verified, !user.disabled else {
+            try await store.transaction { db in try await UserTable.recordLoginFailure(username: username, at: now, on: db) }
             throw ClearanceError.unauthenticated(reason: "unknown username or wrong password")
         }
+        if !recent.isEmpty { try await store.transaction { db in try await UserTable.clearLoginFailures(username: username, on: db) } }
         return try await issueToken(for: user, kind: "session", label: "login",
             expiresAt: environment.now().addingTimeInterval(environment.sessionLifetime))
     }

@@ -7,6 +7,8 @@ public enum ClearanceError: Error, Sendable, Equatable {
     case notAllowedInState(action: String, state: String)
     case idempotencyKeyReused(key: String)
     case unauthenticated(reason: String)
+    /// Too many failed attempts; try again after the given seconds.
+    case tooManyAttempts(retryAfter: Int)
 
     public var code: String {
         switch self {
@@ -17,6 +19,7 @@ public enum ClearanceError: Error, Sendable, Equatable {
         case .notAllowedInState: "not-allowed-in-state"
         case .idempotencyKeyReused: "idempotency-key-reused"
         case .unauthenticated: "unauthenticated"
+        case .tooManyAttempts: "too-many-attempts"
         }
     }
 
@@ -30,6 +33,7 @@ public enum ClearanceError: Error, Sendable, Equatable {
         case .notAllowedInState(let action, let state): "cannot \(action) a declaration that is \(state)"
         case .idempotencyKeyReused(let key): "Idempotency-Key \(key) was already used with a different request"
         case .unauthenticated(let reason): reason
+        case .tooManyAttempts(let seconds): "too many failed logins; try again in \(max(1, seconds / 60)) minute(s)"
         }
     }
 }

@@ -76,6 +76,8 @@ struct Problem: Encodable, Sendable {
             Problem(code: error.code, title: "Idempotency-Key reused", status: .unprocessableContent, detail: error.detail)
         case .unauthenticated:
             Problem(code: error.code, title: "Authentication required", status: .unauthorized, detail: error.detail)
+        case .tooManyAttempts:
+            Problem(code: error.code, title: "Too many attempts", status: .tooManyRequests, detail: error.detail)
         }
     }
 

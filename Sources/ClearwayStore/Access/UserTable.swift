@@ -77,6 +77,22 @@ public enum UserTable {
         ).all().map(decodeUser)
     }
 
+    /// Records a failed login for a username (known or not), for throttling.
+    public static func recordLoginFailure(username: String, at date: Date, on db: any SQLDatabase) async throws {
+        try await db.raw("INSERT INTO login_failures (username, failed_at) VALUES (\(bind: username), \(bind: date.timestamp))").run()
+    }
+
+    /// The failed logins of a username since `date`, oldest first.
+    public static func loginFailures(username: String, since date: Date, on db: any SQLDatabase) async throws -> [Date] {
+        try await db.raw(
+            "SELECT failed_at FROM login_failures WHERE username = \(bind: username) AND failed_at >= \(bind: date.timestamp) ORDER BY failed_at"
+        ).all().compactMap { Timestamp.parse(try $0.decode(column: "failed_at", as: String.self)) }
+    }
+
+    public static func clearLoginFailures(username: String, on db: any SQLDatabase) async throws {
+        try await db.raw("DELETE FROM login_failures WHERE username = \(bind: username)").run()
+    }
+
     public static func all(on db: any SQLDatabase) async throws -> [UserRecord] {
         try await db.raw("SELECT \(unsafeRaw: userColumns) FROM users ORDER BY username").all().map(decodeUser)
     }

@@ -279,6 +279,8 @@ public enum Migrations {
                     submitted_at TEXT NOT NULL, state TEXT NOT NULL)
                 """,
                 "CREATE INDEX quarantine_approvals_status ON quarantine_approvals (status, submitted_at)",
+                "CREATE TABLE login_failures (username TEXT NOT NULL, failed_at TEXT NOT NULL)",
+                "CREATE INDEX login_failures_user ON login_failures (username, failed_at)",
             ]
         },
     ]
