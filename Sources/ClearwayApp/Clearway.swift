@@ -62,6 +62,10 @@ public final class Clearway: Sendable {
         var dcsaRules: DCSAEvents.Rules
         var randomRates: RandomSelection.Rates
         var edifactRules: EDIFACTPortEvents.Rules
+        var greenChannel: GreenChannel
+        var quarantineAccess: QuarantineAccess
+        /// HS chapter prefixes each quarantine certificate covers.
+        var certificateScopes: [CredentialKind: [String]]
         var rules: Declaration.Rules { .init(completionDays: reference.completionDays) }
     }
 
@@ -75,13 +79,17 @@ public final class Clearway: Sendable {
     func cached() async throws -> Cached {
         if let cached = cache.withLock({ $0 }) { return cached }
         let edition = environment.hsEdition
-        let (reference, ports, classifiers, documents, rates, edifact) = try await store.read { db in
+        let (reference, ports, classifiers, documents, rates, edifact, lists) = try await store.read { db in
             (
                 try await ReferenceTables.referenceData(hsEdition: edition, on: db), try await ReferenceTables.ports(on: db),
                 try await ReferenceTables.codes("dcsa-equipment-classifiers", on: db),
                 try await ReferenceTables.codes("dcsa-shipment-documents", on: db),
                 try await ReferenceTables.codes("inspection-rates", on: db),
-                try await ReferenceTables.codes("edifact-port-events", on: db)
+                try await ReferenceTables.codes("edifact-port-events", on: db),
+                (green: try await ReferenceTables.codes("green-channel", on: db),
+                 access: try await ReferenceTables.codes("quarantine-access", on: db),
+                 producers: try await ReferenceTables.codes("overseas-producers", on: db),
+                 scopes: try await ReferenceTables.codes("certificate-scopes", on: db))
             )
         }
         func table(_ codes: [ReferenceTables.Code]) -> [String: Set<String>] {
@@ -95,7 +103,30 @@ public final class Clearway: Sendable {
             }, uniquingKeysWith: { a, _ in a })),
             edifactRules: EDIFACTPortEvents.Rules(kinds: Dictionary(edifact.compactMap { code in
                 PortEvent.Kind(rawValue: code.extra).map { (code.code, $0) }
-            }, uniquingKeysWith: { a, _ in a })))
+            }, uniquingKeysWith: { a, _ in a })),
+            greenChannel: GreenChannel(entries: lists.green.compactMap { code in
+                Timestamp.parse(code.extra + "T00:00:00+08:00").map { GreenChannel.Entry(prefix: code.code, effectiveFrom: $0) }
+            }),
+            quarantineAccess: QuarantineAccess(
+                // Access list rows: code "<HS prefix>|<country>", extra "<validity days> <required document kinds…>".
+                entries: lists.access.compactMap { code in
+                    let key = code.code.split(separator: "|").map(String.init)
+                    let terms = code.extra.split(separator: " ").map(String.init)
+                    guard key.count == 2 else { return nil }
+                    return QuarantineAccess.Entry(
+                        commodityPrefix: key[0], country: key[1],
+                        validityDays: terms.first.flatMap(Int.init) ?? QuarantineAccess.defaultValidityDays,
+                        requiredDocuments: Array(terms.dropFirst()))
+                },
+                // Producer rows: code = registration, extra "<country> <HS prefix>".
+                producers: lists.producers.compactMap { code in
+                    let scope = code.extra.split(separator: " ").map(String.init)
+                    guard scope.count == 2 else { return nil }
+                    return QuarantineAccess.Producer(registration: code.code, country: scope[0], commodityPrefix: scope[1])
+                }),
+            certificateScopes: Dictionary(lists.scopes.compactMap { code in
+                CredentialKind(rawValue: code.code).map { ($0, code.extra.split(separator: " ").map(String.init)) }
+            }, uniquingKeysWith: { a, _ in a }))
         cache.withLock { $0 = fresh }
         return fresh
     }

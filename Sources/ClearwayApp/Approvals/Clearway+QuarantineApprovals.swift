@@ -60,27 +60,13 @@ extension Clearway {
         do { try issues.finish() } catch { throw ClearanceError.invalid(error) }
         let now = environment.now()
         let id = environment.makeID()
-        let (access, producers) = try await store.read { db in
-            (try await ReferenceTables.codes("quarantine-access", on: db), try await ReferenceTables.codes("overseas-producers", on: db))
-        }
         let party = try await store.read { db in try await PartyTable.find(id: partyID, on: db) }
         guard let party else { throw ClearanceError.notFound(kind: "party", id: partyID) }
-        let entry = access.filter { form.commodityCode.hasPrefix($0.code.split(separator: "|").first.map(String.init) ?? "~")
-            && $0.code.hasSuffix("|\(form.originCountry)") }.max { $0.code.count < $1.code.count }
-        let terms = entry?.extra.split(separator: " ").map(String.init) ?? []
-        let required = Array(terms.dropFirst())
-        let registered = producers.contains { producer in
-            let scope = producer.extra.split(separator: " ").map(String.init)
-            return producer.code == form.producerRegistration && scope.count == 2 && scope[0] == form.originCountry
-                && form.commodityCode.hasPrefix(scope[1])
-        }
-        let facts = QuarantineApproval.Facts(
-            onAccessList: entry != nil, producerRegistered: registered, applicantTier: party.creditTier(at: now),
-            missingDocuments: required.filter { form.documents[$0] == nil }, validityDays: terms.first.flatMap(Int.init) ?? 180)
         let application = QuarantineApproval.Application(
             applicant: PartyRef(id: party.id, creditCode: party.creditCode, name: party.name), commodityCode: code!,
             product: form.product, originCountry: form.originCountry, producerRegistration: form.producerRegistration,
             quantityKg: form.quantityKg, portOfEntry: port!, documents: form.documents)
+        let facts = cached.quarantineAccess.facts(application, applicantTier: party.creditTier(at: now))
         let empty = QuarantineApproval.State(id: id)
         let events = try QuarantineApproval.decide(.submit(application, facts), empty, .init(now: now, principal: principal, rules: cached.rules))
         return try await store.transaction { db in try await self.saveQuarantine(events, to: empty, on: db) }
@@ -127,13 +113,11 @@ extension Clearway {
         -> QuarantineApproval.State
     {
         try requireReason(note)
-        let access = try await store.read { db in try await ReferenceTables.codes("quarantine-access", on: db) }
+        let access = try await cached().quarantineAccess
         return try await changeQuarantine(id, by: principal, officerOnly: true) { state in
-            let code = state.application.map { "\($0.commodityCode.rawValue)|\($0.originCountry)" } ?? ""
-            let days = access.filter { entry in
-                let parts = entry.code.split(separator: "|")
-                return parts.count == 2 && code.hasPrefix(parts[0]) && code.hasSuffix("|\(parts[1])")
-            }.first.flatMap { Int($0.extra.split(separator: " ").first ?? "") } ?? 180
+            let days = state.application.map {
+                access.validityDays(commodity: $0.commodityCode.rawValue, country: $0.originCountry)
+            } ?? QuarantineAccess.defaultValidityDays
             return .decide(approve: approve, note: note, validityDays: days)
         }
     }

@@ -48,17 +48,13 @@ extension Clearway {
                 ? "\(kind.rawValue) certificates are issued by quarantine officers of the declaration's offices"
                 : "\(kind.rawValue) credentials are issued by customs of the declaration's offices")
         }
-        let scopes = try await store.read { db in try await ReferenceTables.codes("certificate-scopes", on: db) }
-        let scopeTable = Dictionary(scopes.compactMap { code in
-            CredentialKind(rawValue: code.code).map { ($0, code.extra.split(separator: " ").map(String.init)) }
-        }, uniquingKeysWith: { a, _ in a })
         let key = try await issuerKey()
         let did = DIDKey(publicKey: key.publicKey).did
         let now = environment.now()
         let id = environment.makeID()
         let office = cached.reference.offices.offices[draft.declarationOffice]
         let unsigned = try Credentials.unsigned(
-            kind, state, order: order, scopes: scopeTable,
+            kind, state, order: order, scopes: cached.certificateScopes,
             .init(id: id, issuer: did, issuerName: "\(office?.nameZh ?? "") \(office?.name ?? draft.declarationOffice.rawValue)",
                   issuedAt: now))
         let revocationURL = statusListURL(.revocation), suspensionURL = statusListURL(.suspension)

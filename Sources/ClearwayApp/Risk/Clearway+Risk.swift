@@ -27,12 +27,7 @@ public struct PublishedSeed: Sendable, Equatable {
 
 extension Clearway {
     /// The day (YYYY-MM-DD, China time) a date falls on; random-selection seeds are per day.
-    public static func chinaDay(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
-    }
+    public static func chinaDay(_ date: Date) -> String { ChinaTime.day(date) }
 
     /// Decides the lane of a just-accepted declaration, inside its lodging transaction.
     func select(_ state: Declaration.State, cached: Cached, on db: any SQLDatabase) async throws -> Selection {
@@ -50,10 +45,7 @@ extension Clearway {
         var selection = Selectivity.decide(subject.subject, rules: rules, at: now, random: draw,
                                            randomKind: (cached.randomRates.kind, cached.randomRates.place),
                                            officer: draw.officerIndex.map { roster[$0] }, reasons: subject.reasons)
-        let fresh = try await ReferenceTables.codes("green-channel", on: db).compactMap { code in
-            Timestamp.parse(code.extra + "T00:00:00+08:00").map { GreenChannel.Entry(prefix: code.code, effectiveFrom: $0) }
-        }
-        selection.greenChannel = GreenChannel(entries: fresh).covers(draft, at: now)
+        selection.greenChannel = cached.greenChannel.covers(draft, at: now)
         // Port inspections a rule asked for get an officer drawn too; destination offices assign their own.
         for (k, requested) in selection.inspections.enumerated() where requested.officer == nil && !requested.place.isDestination {
             selection.inspections[k].officer = RandomSelection.officer(

@@ -17,7 +17,7 @@ extension Declaration {
                 throw .forbidden(reason: "the customs number sequence of office \(draft.declarationOffice) is exhausted")
             }
             let number = CustomsNumber(
-                office: draft.declarationOffice, year: chinaCalendar.component(.year, from: context.now),
+                office: draft.declarationOffice, year: ChinaTime.calendar.component(.year, from: context.now),
                 direction: draft.direction, sequence: sequence)
             let due = draft.procedure == .twoStep
                 ? context.now.addingTimeInterval(TimeInterval(context.rules.completionDays) * 86_400) : nil

@@ -157,16 +157,9 @@ public enum Declaration {
         var stamp: Event.Stamp { .init(at: now, by: principal) }
     }
 
-    /// The calendar that customs numbers count years in (China Standard Time).
-    static let chinaCalendar: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
-        return calendar
-    }()
-
     /// The counter a lodgement at `date` draws its customs number sequence from.
     public static func numberingCounter(for draft: DeclarationDraft, at date: Date) -> String {
-        CustomsNumber.counterName(office: draft.declarationOffice, year: chinaCalendar.component(.year, from: date))
+        CustomsNumber.counterName(office: draft.declarationOffice, year: ChinaTime.calendar.component(.year, from: date))
     }
 
     /// Rebuilds the state of one declaration from its whole stream.

@@ -162,10 +162,5 @@ public enum CUSRES {
         return EDIFACT.write([header] + messages.flatMap { $0 } + [trailer], una: true)
     }
 
-    static func timestamp(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return String(format: "%04d%02d%02d%02d%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
-    }
+    static func timestamp(_ date: Date) -> String { ChinaTime.minute(date) }
 }

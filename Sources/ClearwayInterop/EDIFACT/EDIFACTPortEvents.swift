@@ -10,7 +10,7 @@ public enum EDIFACTPortEvents {
     public struct Rules: Sendable, Equatable {
         public var kinds: [String: PortEvent.Kind]
         public var timeZone: TimeZone
-        public init(kinds: [String: PortEvent.Kind], timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!) {
+        public init(kinds: [String: PortEvent.Kind], timeZone: TimeZone = ChinaTime.zone) {
             self.kinds = kinds
             self.timeZone = timeZone
         }
