@@ -13,7 +13,7 @@ extension Clearway {
     ) async throws -> Result {
         guard let key else { return try await store.transaction(body) }
         let encoder = CanonicalJSON.encoder()
-        let fingerprint = SHA256.hash(data: try encoder.encode(request)).map { String(format: "%02x", $0) }.joined()
+        let fingerprint = Hex.encode(SHA256.hash(data: try encoder.encode(request)))
         for attempt in 0..<2 {
             do {
                 return try await store.transaction { db in

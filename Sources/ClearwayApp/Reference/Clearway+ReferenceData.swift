@@ -24,7 +24,7 @@ extension Clearway {
             do { data = try Data(contentsOf: file) } catch {
                 throw ReferenceDataError(file: file.path, line: 0, reason: "cannot read: \(error.localizedDescription)")
             }
-            let version = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            let version = Hex.encode(SHA256.hash(data: data))
             let current = try await store.read { db in try await ReferenceTables.loadedVersion(name, on: db) }
             guard current != version else { return }
             let records: [[String: String]]

@@ -154,7 +154,7 @@ extension Clearway {
         guard let record else { throw ClearanceError.notFound(kind: "random-selection seed", id: day) }
         let over = day < today
         return PublishedSeed(day: day, commitment: record.commitment,
-                             seed: over ? record.seed.map { String(format: "%02x", $0) }.joined() : nil)
+                             seed: over ? Hex.encode(record.seed) : nil)
     }
 
     // MARK: - Inspection orders

@@ -15,7 +15,7 @@ public enum EventChain {
         for field in [previous, streamID, String(version), name, occurredAt, actor, payload] {
             canonical += "\(field.utf8.count):\(field)\n"
         }
-        return SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(SHA256.hash(data: Data(canonical.utf8)))
     }
 
     /// One stored event as the chain sees it.

@@ -35,7 +35,7 @@ public struct Attachment: Sendable, Equatable, Codable {
             issues.add("/headers/Content-Type", "type-unsupported", "accepted types: \(signatures.keys.sorted().joined(separator: ", "))")
         }
         try issues.finish()
-        let hash = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let hash = Hex.encode(SHA256.hash(data: bytes))
         return Attachment(hash: hash, name: name, mediaType: mediaType, size: bytes.count)
     }
 }

@@ -58,6 +58,6 @@ public enum RandomSelection {
 
     /// The public commitment to a seed: its SHA-256, hex.
     public static func commitment(_ seed: Data) -> String {
-        SHA256.hash(data: seed).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: seed))
     }
 }

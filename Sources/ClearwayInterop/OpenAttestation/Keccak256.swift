@@ -1,3 +1,4 @@
+import ClearwayCore
 import Foundation
 
 /// Keccak-256 as Ethereum and OpenAttestation use it (the original Keccak padding 0x01, not SHA3-256's 0x06).
@@ -59,5 +60,5 @@ package enum Keccak256 {
         return out
     }
 
-    static func hex(_ message: [UInt8]) -> String { hash(message).map { String(format: "%02x", $0) }.joined() }
+    static func hex(_ message: [UInt8]) -> String { Hex.encode(hash(message)) }
 }

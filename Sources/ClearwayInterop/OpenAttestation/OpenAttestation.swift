@@ -145,7 +145,7 @@ public enum OpenAttestation {
 
     public static func keccakHex(_ text: String) -> String { Keccak256.hex(Array(text.utf8)) }
 
-    static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+    static func hex(_ bytes: [UInt8]) -> String { Hex.encode(bytes) }
 
     static func bytes(_ hex: String) -> [UInt8]? {
         let text = hex.hasPrefix("0x") ? String(hex.dropFirst(2)) : hex

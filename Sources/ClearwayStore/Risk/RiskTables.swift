@@ -36,7 +36,7 @@ public enum RiskTables {
     /// The day's seed, made by `make` and stored on first use; concurrent first uses agree on one.
     public static func seed(day: String, make: () -> Data, at date: Date, on db: any SQLDatabase) async throws -> Data {
         let fresh = make()
-        let hex = fresh.map { String(format: "%02x", $0) }.joined()
+        let hex = Hex.encode(fresh)
         try await db.raw(
             """
             INSERT INTO random_seeds (day, seed, commitment, created_at)
@@ -46,7 +46,7 @@ public enum RiskTables {
         ).run()
         let stored = try await db.raw("SELECT seed FROM random_seeds WHERE day = \(bind: day)").first()!
             .decode(column: "seed", as: String.self)
-        return Data(hexString: stored)
+        return Data(Hex.decode(stored) ?? [])
     }
 
     /// A day's seed record: its commitment always, the seed itself for the caller to reveal or not.
@@ -54,7 +54,7 @@ public enum RiskTables {
         guard let row = try await db.raw("SELECT seed, commitment FROM random_seeds WHERE day = \(bind: day)").first() else {
             return nil
         }
-        return (Data(hexString: try row.decode(column: "seed", as: String.self)), try row.decode(column: "commitment", as: String.self))
+        return (Data(Hex.decode(try row.decode(column: "seed", as: String.self)) ?? []), try row.decode(column: "commitment", as: String.self))
     }
 
     /// Rewrites a declaration's inspection orders, in the transaction that changed them; orders a new decision
@@ -132,27 +132,5 @@ public enum RiskTables {
             FROM inspection_orders WHERE outcome IS NOT NULL GROUP BY declaration_id ORDER BY declaration_id
             """
         ).all().map { (try $0.decode(column: "declaration_id", as: String.self), try $0.decode(column: "hit", as: Int.self) == 1) }
-    }
-}
-
-extension Data {
-    /// Bytes from a string of hex digit pairs; stops at the first pair that is not hex.
-    init(hexString: String) {
-        var bytes: [UInt8] = []
-        var iterator = hexString.utf8.makeIterator()
-        while let high = iterator.next(), let low = iterator.next(),
-              let h = Self.nibble(high), let l = Self.nibble(low) {
-            bytes.append(h << 4 | l)
-        }
-        self.init(bytes)
-    }
-
-    private static func nibble(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 48...57: c - 48
-        case 97...102: c - 87
-        case 65...70: c - 55
-        default: nil
-        }
     }
 }
