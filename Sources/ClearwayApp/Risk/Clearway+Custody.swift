@@ -36,7 +36,6 @@ extension Clearway {
                 }
             }
             guard let state = found else { throw ClearanceError.notFound(kind: "supervised transfer of vehicle", id: vehicle) }
-            let id = state.id
             let events = try Declaration.decide(
                 .recordCheckpoint(checkpoint), state, .init(now: now, principal: principal, rules: cached.rules))
             _ = try await self.save(events, to: state, on: db)

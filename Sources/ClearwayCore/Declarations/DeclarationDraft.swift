@@ -52,6 +52,25 @@ public struct Container: Sendable, Equatable, Codable {
     public var seals: [String]
     /// ISO 6346 size-type code, when declared.
     public var sizeType: String?
+    /// IMDG class of dangerous goods inside, when there are any.
+    public var imdgClass: String?
+
+    public init(number: ContainerNumber, seals: [String], sizeType: String? = nil, imdgClass: String? = nil) {
+        self.number = number
+        self.seals = seals
+        self.sizeType = sizeType
+        self.imdgClass = imdgClass
+    }
+
+    /// IMDG Code classes 1–9, with divisions 1.1–1.6, 2.1–2.3, 4.1–4.3, 5.1–5.2, 6.1–6.2.
+    public static func isIMDGClass(_ text: String) -> Bool {
+        let divisions: [String: ClosedRange<Int>] = ["1": 1...6, "2": 1...3, "4": 1...3, "5": 1...2, "6": 1...2]
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard let main = parts.first, let n = Int(main), (1...9).contains(n), main.count == 1 else { return false }
+        if parts.count == 1 { return true }
+        guard parts.count == 2, let range = divisions[main], let d = Int(parts[1]), parts[1].count == 1 else { return false }
+        return range.contains(d)
+    }
 
     /// The length class fees are charged by: "20", "40" or "45" (first character of the size-type code).
     public var sizeClass: String? {

@@ -128,7 +128,12 @@ extension DeclarationForm {
             {
                 issues.add("\(pointer)/sizeType", "size-type-format", "an ISO 6346 size-type code has 4 characters, like 22G1")
             }
-            if let number { result.append(Container(number: number, seals: form.seals, sizeType: form.sizeType)) }
+            if let imdg = form.imdgClass, !Container.isIMDGClass(imdg) {
+                issues.add("\(pointer)/imdgClass", "imdg-class", "an IMDG class is 1 to 9 with an optional division, like 3 or 2.1")
+            }
+            if let number {
+                result.append(Container(number: number, seals: form.seals, sizeType: form.sizeType, imdgClass: form.imdgClass))
+            }
         }
         return result
     }

@@ -57,10 +57,13 @@ public struct ContainerForm: Sendable, Equatable, Codable {
     public var seals: [String]
     /// ISO 6346 size-type code, e.g. 22G1 or 45G1.
     public var sizeType: String?
-    public init(number: String, seals: [String], sizeType: String? = nil) {
+    /// IMDG class of dangerous goods inside (e.g. "3" or "2.1"), when there are any.
+    public var imdgClass: String?
+    public init(number: String, seals: [String], sizeType: String? = nil, imdgClass: String? = nil) {
         self.number = number
         self.seals = seals
         self.sizeType = sizeType
+        self.imdgClass = imdgClass
     }
 }
 

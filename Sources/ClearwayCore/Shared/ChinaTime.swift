@@ -21,4 +21,15 @@ public enum ChinaTime {
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
         return String(format: "%04d%02d%02d%02d%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
     }
+
+    /// The local wall-clock hour, minute and ISO weekday (1 Monday … 7 Sunday) of a date. Arithmetic, not a calendar:
+    /// China has kept UTC+8 without daylight saving since 1991, and planners ask this for thousands of slots.
+    public static func components(_ date: Date) -> (weekday: Int, hour: Int, minute: Int) {
+        let local = Int((date.timeIntervalSince1970 + 8 * 3600).rounded(.down))
+        let days = Int((Double(local) / 86_400).rounded(.down))
+        let second = local - days * 86_400
+        // 1970-01-01 was a Thursday, ISO weekday 4.
+        let weekday = ((days + 3) % 7 + 7) % 7 + 1
+        return (weekday, second / 3600, second % 3600 / 60)
+    }
 }

@@ -74,7 +74,7 @@ extension DeclarationForm {
         ])),
         "billOfLading": .optional(.string), "incoterm": .required(.string),
         "containers": .optional(.array(.object([
-            "number": .required(.string), "seals": .optional(.array(.string)), "sizeType": .optional(.string),
+            "number": .required(.string), "seals": .optional(.array(.string)), "sizeType": .optional(.string), "imdgClass": .optional(.string),
         ]))),
         "items": .required(.array(.object([
             "commodityCode": .required(.string), "description": .required(.string), "quantity": .required(.string),

@@ -15,7 +15,7 @@ extension DeclarationForm {
             transport: TransportForm(mode: input.transport.mode, means: input.transport.means, voyage: input.transport.voyage),
             billOfLading: input.billOfLading, incoterm: input.incoterm,
             containers: (input.containers ?? []).map {
-                ContainerForm(number: $0.number, seals: $0.seals ?? [], sizeType: $0.sizeType)
+                ContainerForm(number: $0.number, seals: $0.seals ?? [], sizeType: $0.sizeType, imdgClass: $0.imdgClass)
             },
             items: input.items.map {
                 ItemForm(
@@ -45,7 +45,7 @@ extension Schemas.Declaration {
             destinationOffice: draft.destinationOffice?.rawValue,
             transport: .init(mode: draft.transport.mode, means: draft.transport.means, voyage: draft.transport.voyage),
             billOfLading: draft.billOfLading, incoterm: draft.incoterm,
-            containers: draft.containers.map { .init(sizeType: $0.sizeType, number: $0.number.rawValue, seals: $0.seals) },
+            containers: draft.containers.map { .init(sizeType: $0.sizeType, imdgClass: $0.imdgClass, number: $0.number.rawValue, seals: $0.seals) },
             items: draft.items.map { item in
                 .init(
                     number: item.number, commodityCode: item.commodityCode.rawValue, description: item.description,

@@ -1,0 +1,50 @@
+import Foundation
+
+extension Diversion {
+    /// The practice the planner replaces, kept as the baseline it is measured against: boxes in the order they became
+    /// ready, each sent to the nearest site that can inspect it and given that site's first free lane.
+    public static func nearestFree(_ boxes: [Box], network: DiversionNetwork, down: Set<String> = [], now: Date) -> Plan {
+        var placements: [Placement] = []
+        var unplaced: [String: Unplaced] = [:]
+        // Lanes taken per site and slot start minute.
+        var taken: [String: [Double: Int]] = [:]
+        let horizon = Double(network.horizonHours * 60)
+        for box in boxes {
+            guard let slot = box.started else { continue }
+            let start = slot.start.timeIntervalSince(now) / 60
+            taken[slot.site, default: [:]][start, default: 0] += 1
+            let back = Double(network.travel(from: box.location, to: slot.site) ?? 0)
+            placements.append(Placement(box: box.id, slot: slot, circulationMinutes: max(0, slot.end.timeIntervalSince(now) / 60) + back,
+                                        started: true))
+        }
+        let waiting = boxes.filter { $0.started == nil }.sorted { ($0.readyAt, $0.id) < ($1.readyAt, $1.id) }
+        for box in waiting {
+            let up = compatibleSites(for: box, in: network).filter { !down.contains($0.id) }
+            let nearest = up.compactMap { site in network.travel(from: box.location, to: site.id).map { (site, $0) } }
+                .min { ($0.1, $0.0.id) < ($1.1, $1.0.id) }
+            guard let (site, travel) = nearest else {
+                unplaced[box.id] = .noRoute(from: box.location ?? network.defaultLocation)
+                continue
+            }
+            let arrive = max(0, box.readyAt.timeIntervalSince(now) / 60) + Double(travel)
+            let length = Double(site.slotMinutes)
+            var start = (arrive / length).rounded(.up) * length
+            var placed = false
+            while start + length <= horizon {
+                if site.isOpen(from: now.addingTimeInterval(start * 60)), taken[site.id, default: [:]][start, default: 0] < site.lanes {
+                    taken[site.id, default: [:]][start, default: 0] += 1
+                    let begin = now.addingTimeInterval(start * 60)
+                    let slot = Slot(site: site.id, start: begin, end: begin.addingTimeInterval(length * 60),
+                                    leaveBy: begin.addingTimeInterval(-Double(travel) * 60))
+                    placements.append(Placement(box: box.id, slot: slot, circulationMinutes: start + length + Double(travel),
+                                                started: false))
+                    placed = true
+                    break
+                }
+                start += length
+            }
+            if !placed { unplaced[box.id] = .noSlotWithinHorizon(hours: network.horizonHours, sites: [site.id]) }
+        }
+        return Plan(at: now, placements: placements, unplaced: unplaced)
+    }
+}
