@@ -6,17 +6,9 @@ extension Diversion {
     public static func nearestFree(_ boxes: [Box], network: DiversionNetwork, down: Set<String> = [], now: Date) -> Plan {
         var placements: [Placement] = []
         var unplaced: [String: Unplaced] = [:]
-        // Lanes taken per site and slot start minute.
-        var taken: [String: [Double: Int]] = [:]
+        var held = heldLanes(boxes, network: network, now: now)
+        placements += startedPlacements(boxes, network: network, now: now)
         let horizon = Double(network.horizonHours * 60)
-        for box in boxes {
-            guard let slot = box.started else { continue }
-            let start = slot.start.timeIntervalSince(now) / 60
-            taken[slot.site, default: [:]][start, default: 0] += 1
-            let back = Double(network.travel(from: box.location, to: slot.site) ?? 0)
-            placements.append(Placement(box: box.id, slot: slot, circulationMinutes: max(0, slot.end.timeIntervalSince(now) / 60) + back,
-                                        started: true))
-        }
         let waiting = boxes.filter { $0.started == nil }.sorted { ($0.readyAt, $0.id) < ($1.readyAt, $1.id) }
         for box in waiting {
             let up = compatibleSites(for: box, in: network).filter { !down.contains($0.id) }
@@ -28,11 +20,14 @@ extension Diversion {
             }
             let arrive = max(0, box.readyAt.timeIntervalSince(now) / 60) + Double(travel)
             let length = Double(site.slotMinutes)
-            var start = (arrive / length).rounded(.up) * length
+            var start = firstSlot(after: now, length: length)
+            if start < arrive { start += ((arrive - start) / length).rounded(.up) * length }
             var placed = false
             while start + length <= horizon {
-                if site.isOpen(from: now.addingTimeInterval(start * 60)), taken[site.id, default: [:]][start, default: 0] < site.lanes {
-                    taken[site.id, default: [:]][start, default: 0] += 1
+                if site.isOpen(from: now.addingTimeInterval(start * 60)),
+                   busyLanes(held[site.id] ?? [], from: start, length: length) < site.lanes
+                {
+                    held[site.id, default: []].append((start, start + length))
                     let begin = now.addingTimeInterval(start * 60)
                     let slot = Slot(site: site.id, start: begin, end: begin.addingTimeInterval(length * 60),
                                     leaveBy: begin.addingTimeInterval(-Double(travel) * 60))

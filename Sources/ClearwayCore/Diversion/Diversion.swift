@@ -104,6 +104,40 @@ public enum Diversion {
         box.greenChannel ? network.weights.greenChannel : box.needs.contains(.reeferPower) ? network.weights.reefer : 1
     }
 
+    /// The minutes (from now) each started inspection holds a lane, by site. One that overran holds it until a slot
+    /// after now, when it is expected to be done.
+    static func heldLanes(_ boxes: [Box], network: DiversionNetwork, now: Date) -> [String: [(from: Double, to: Double)]] {
+        var held: [String: [(from: Double, to: Double)]] = [:]
+        for box in boxes {
+            guard let slot = box.started else { continue }
+            let length = Double(network.site(slot.site)?.slotMinutes ?? 0) * 60
+            let end = slot.start <= now ? max(slot.end, now.addingTimeInterval(length)) : slot.end
+            held[slot.site, default: []].append((slot.start.timeIntervalSince(now) / 60, end.timeIntervalSince(now) / 60))
+        }
+        return held
+    }
+
+    /// Lanes of a site taken during `[from, from + length)` by the held intervals.
+    static func busyLanes(_ held: [(from: Double, to: Double)], from: Double, length: Double) -> Int {
+        held.reduce(0) { $0 + ($1.from < from + length && $1.to > from ? 1 : 0) }
+    }
+
+    /// Minutes from now to a site's first slot: slots follow the China-time clock in steps of their length from
+    /// midnight, as appointment slots do, so re-planning every few minutes does not keep shifting them.
+    static func firstSlot(after now: Date, length: Double) -> Double {
+        let minutes = (now.timeIntervalSince1970 + 8 * 3600) / 60
+        return ((minutes / length).rounded(.up) * length - minutes)
+    }
+
+    static func startedPlacements(_ boxes: [Box], network: DiversionNetwork, now: Date) -> [Placement] {
+        boxes.compactMap { box in
+            guard let slot = box.started else { return nil }
+            let back = Double(network.travel(from: box.location, to: slot.site) ?? 0)
+            return Placement(box: box.id, slot: slot, circulationMinutes: max(0, slot.end.timeIntervalSince(now) / 60) + back,
+                             started: true)
+        }
+    }
+
     /// One lane of one slot on offer.
     struct Column {
         var site: Int
@@ -115,24 +149,16 @@ public enum Diversion {
     public static func plan(_ boxes: [Box], network: DiversionNetwork, down: Set<String> = [], now: Date) -> Plan {
         var placements: [Placement] = []
         var unplaced: [String: Unplaced] = [:]
-        // Lanes held by started inspections, per site, until a minute after now.
-        var held: [String: [Double]] = [:]
-        for box in boxes {
-            guard let slot = box.started else { continue }
-            let end = max(slot.end, now.addingTimeInterval(Double(network.site(slot.site)?.slotMinutes ?? 0) * 60))
-            held[slot.site, default: []].append(end.timeIntervalSince(now) / 60)
-            let back = Double(network.travel(from: box.location, to: slot.site) ?? 0)
-            placements.append(Placement(box: box.id, slot: slot, circulationMinutes: max(0, slot.end.timeIntervalSince(now) / 60) + back,
-                                        started: true))
-        }
+        let held = heldLanes(boxes, network: network, now: now)
+        placements += startedPlacements(boxes, network: network, now: now)
         let horizon = Double(network.horizonHours * 60)
         var columns: [Column] = []
         for (index, site) in network.sites.enumerated() where !down.contains(site.id) {
             let length = Double(site.slotMinutes)
-            var start = 0.0
+            var start = firstSlot(after: now, length: length)
             while start + length <= horizon {
                 if site.isOpen(from: now.addingTimeInterval(start * 60)) {
-                    let busy = held[site.id, default: []].filter { $0 > start }.count
+                    let busy = busyLanes(held[site.id] ?? [], from: start, length: length)
                     for _ in 0..<max(0, site.lanes - busy) { columns.append(Column(site: index, startMinute: start)) }
                 }
                 start += length
