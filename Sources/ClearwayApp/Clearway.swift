@@ -66,6 +66,8 @@ public final class Clearway: Sendable {
         var quarantineAccess: QuarantineAccess
         /// HS chapter prefixes each quarantine certificate covers.
         var certificateScopes: [CredentialKind: [String]]
+        /// Inspection sites and travel times by port (UN/LOCODE).
+        var diversion: [String: DiversionNetwork]
         var rules: Declaration.Rules { .init(completionDays: reference.completionDays) }
     }
 
@@ -79,7 +81,7 @@ public final class Clearway: Sendable {
     func cached() async throws -> Cached {
         if let cached = cache.withLock({ $0 }) { return cached }
         let edition = environment.hsEdition
-        let (reference, ports, classifiers, documents, rates, edifact, lists) = try await store.read { db in
+        let (reference, ports, classifiers, documents, rates, edifact, lists, networks) = try await store.read { db in
             (
                 try await ReferenceTables.referenceData(hsEdition: edition, on: db), try await ReferenceTables.ports(on: db),
                 try await ReferenceTables.codes("dcsa-equipment-classifiers", on: db),
@@ -89,7 +91,8 @@ public final class Clearway: Sendable {
                 (green: try await ReferenceTables.codes("green-channel", on: db),
                  access: try await ReferenceTables.codes("quarantine-access", on: db),
                  producers: try await ReferenceTables.codes("overseas-producers", on: db),
-                 scopes: try await ReferenceTables.codes("certificate-scopes", on: db))
+                 scopes: try await ReferenceTables.codes("certificate-scopes", on: db)),
+                try await DiversionTables.networks(on: db)
             )
         }
         func table(_ codes: [ReferenceTables.Code]) -> [String: Set<String>] {
@@ -126,7 +129,8 @@ public final class Clearway: Sendable {
                 }),
             certificateScopes: Dictionary(lists.scopes.compactMap { code in
                 CredentialKind(rawValue: code.code).map { ($0, code.extra.split(separator: " ").map(String.init)) }
-            }, uniquingKeysWith: { a, _ in a }))
+            }, uniquingKeysWith: { a, _ in a }),
+            diversion: Dictionary(networks.map { ($0.port, $0) }, uniquingKeysWith: { a, _ in a }))
         cache.withLock { $0 = fresh }
         return fresh
     }

@@ -13,6 +13,7 @@ struct Demo: AsyncParsableCommand {
         let clearway = try await options.openMigrated(logger: options.logger())
         do {
             let logins = try await clearway.seedDemo(from: options.dataDirectory)
+            try await clearway.seedDemoShipments(from: options.dataDirectory)
             for login in logins { print("\(login.username)\t\(login.password)\t\(login.token)\t\(login.role.rawValue)") }
         } catch {
             await clearway.store.close()

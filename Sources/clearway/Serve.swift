@@ -46,6 +46,7 @@ struct Serve: AsyncParsableCommand {
         if let path = riskModel ?? env["CLEARWAY_RISK_MODEL"] { environment.riskModel = try loadRiskModel(path) }
         let clearway = try await options.openMigrated(environment: environment, logger: logger)
         let logins = demo ? try await clearway.seedDemo(from: options.dataDirectory) : []
+        if demo { try await clearway.seedDemoShipments(from: options.dataDirectory) }
         let settings = ServerSettings(
             host: host ?? env["CLEARWAY_HOST"] ?? "127.0.0.1",
             port: port ?? env["CLEARWAY_PORT"].flatMap(Int.init) ?? 8080,
@@ -67,7 +68,7 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
         let group = ServiceGroup(
-            configuration: .init(services: [app, CustodyWatch(clearway: clearway, logger: logger)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: [app, CustodyWatch.beat(clearway: clearway, logger: logger), DiversionPlanner.beat(clearway: clearway, logger: logger)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {

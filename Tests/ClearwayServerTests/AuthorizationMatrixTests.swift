@@ -160,7 +160,56 @@ struct AuthorizationMatrixTests {
     static func token(_ role: Role?) -> String? { role.map { "demo-token-\(users[$0]!)" } }
 
     static let endpoints: [Endpoint] = baseEndpoints + clearanceEndpoints() + feeEndpoints() + credentialEndpoints()
-        + riskEndpoints() + approvalEndpoints()
+        + riskEndpoints() + approvalEndpoints() + diversionEndpoints()
+
+    /// A fresh declaration picked for a scan at Yangshan, its box discharged and planned; inspected when asked.
+    static func divertedBox(_ clearway: Clearway, inspected: Bool = false) async throws -> String {
+        let id = try await freshDeclaration(clearway)
+        let officer = try await Demo.principal("officer", in: clearway)
+        _ = try await clearway.decideRisk(id, lane: .inspection, inspection: .init(kind: .scan, place: .port), by: officer)
+        _ = try await clearway.recordPortEvent(
+            PortEvent(kind: .discharged, at: clearway.environment.now(), container: try ContainerNumber("CSQU3054383"), location: "A1"),
+            by: try await Demo.principal("terminal", in: clearway))
+        try await clearway.replanDiversion(port: "CNSHA")
+        if inspected {
+            _ = try await clearway.completeInspection(id, order: 1, outcome: .noDiscrepancy, findings: "as declared", by: officer)
+        }
+        let boxes = try await clearway.diversionBoxes(port: "CNSHA", site: nil, status: nil, by: .system)
+        return try #require(boxes.first { $0.queued?.declarationID == id }?.id)
+    }
+
+    static let diversionReaders: Set<Role> = [.customsOfficer, .quarantineOfficer, .terminalOperator, .portAuthority, .admin]
+    static let diversionPlanners: Set<Role> = [.customsOfficer, .terminalOperator, .admin]
+
+    static func diversionEndpoints() -> [Endpoint] {
+        [
+            Endpoint(operation: "GET /api/v1/diversion/{port}/sites", allowed: diversionReaders, success: .ok, denied: .forbidden) { _, role in
+                Call(method: .get, path: "/api/v1/diversion/CNSHA/sites", token: token(role))
+            },
+            Endpoint(operation: "GET /api/v1/diversion/{port}/boxes", allowed: diversionReaders, success: .ok, denied: .forbidden) { _, role in
+                Call(method: .get, path: "/api/v1/diversion/CNSHA/boxes?site=YS-H986-A", token: token(role))
+            },
+            Endpoint(operation: "GET /api/v1/diversion/{port}/moves", allowed: diversionReaders, success: .ok, denied: .forbidden) { _, role in
+                Call(method: .get, path: "/api/v1/diversion/CNSHA/moves", token: token(role))
+            },
+            Endpoint(operation: "POST /api/v1/diversion/{port}/plan", allowed: diversionPlanners, success: .ok, denied: .forbidden) { _, role in
+                Call(method: .post, path: "/api/v1/diversion/CNSHA/plan", token: token(role))
+            },
+            Endpoint(operation: "PUT /api/v1/diversion/{port}/sites/{site}/status", allowed: diversionPlanners, success: .ok,
+                denied: .forbidden) { _, role in
+                Call(method: .put, path: "/api/v1/diversion/CNSHA/sites/YS-FUMIGATION/status", token: token(role), json: #"{"down":false}"#)
+            },
+            Endpoint(operation: "POST /api/v1/diversion/boxes/{box}/start", allowed: [.customsOfficer, .admin], success: .ok,
+                denied: .forbidden) { clearway, role in
+                Call(method: .post, path: "/api/v1/diversion/boxes/\(try await divertedBox(clearway))/start", token: token(role))
+            },
+            Endpoint(operation: "POST /api/v1/diversion/boxes/{box}/return", allowed: [.terminalOperator, .admin], success: .ok,
+                denied: .forbidden) { clearway, role in
+                Call(method: .post, path: "/api/v1/diversion/boxes/\(try await divertedBox(clearway, inspected: true))/return",
+                     token: token(role), json: #"{"location":"A1"}"#)
+            },
+        ]
+    }
 
     /// A fresh released declaration under direct pick-up, with a release note issued by the officer.
     static func releasedDeclaration(_ clearway: Clearway) async throws -> String {
@@ -587,7 +636,7 @@ struct AuthorizationMatrixTests {
                 if let path { operations.insert("\(method.uppercased()) \(path)") }
             }
         }
-        #expect(operations.count == 83)
+        #expect(operations.count == 90)
         #expect(operations == Set(Self.endpoints.map(\.operation)))
     }
 }

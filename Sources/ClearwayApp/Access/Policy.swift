@@ -34,6 +34,14 @@ public struct Policy: Sendable {
         case issueCredential(CredentialKind, DeclarationDraft)
         /// Report custody checkpoints of supervised transfers (the carrier's or seal operator's system).
         case reportCustody
+        /// See the diversion board, sites and move instructions of a port.
+        case readDiversion
+        /// Re-plan, or take a site out of service and back.
+        case planDiversion
+        /// Start an inspection at a site (rostered officers only, when the site has a roster).
+        case inspectAtSite(InspectionSite)
+        /// Report a box back on its block after inspection.
+        case reportBoxReturn
         case manageUsers
         case useOwnTokens
         case revokeToken(ownerUserID: String)
@@ -88,6 +96,16 @@ public struct Policy: Sendable {
             return principal.role == (kind.byQuarantine ? .quarantineOfficer : .customsOfficer) && isOfficerOf(principal, draft)
         case .reportCustody:
             return [.logisticsFirm, .admin].contains(principal.role)
+        case .readDiversion:
+            return [.customsOfficer, .quarantineOfficer, .terminalOperator, .portAuthority, .admin].contains(principal.role)
+        case .planDiversion:
+            return [.customsOfficer, .terminalOperator, .admin].contains(principal.role)
+        case .inspectAtSite(let site):
+            if principal.role == .admin { return true }
+            guard Self.officeRoles.contains(principal.role) else { return false }
+            return site.officers.isEmpty || site.officers.contains(principal.username)
+        case .reportBoxReturn:
+            return [.terminalOperator, .admin].contains(principal.role)
         case .manageRiskRules:
             return principal.role == .customsOfficer || principal.role == .admin
         case .listParties, .setCreditTier:

@@ -222,7 +222,10 @@ extension Clearway {
         let next = events.reduce(state, Declaration.evolve)
         try await DeclarationTable.upsert(next, on: db)
         try await DeclarationKeys.update(next, on: db)
-        if events.contains(where: \.changesInspections) { try await RiskTables.record(next, on: db) }
+        if events.contains(where: \.changesInspections) {
+            try await RiskTables.record(next, on: db)
+            try await followInspections(next, on: db)
+        }
         try await TimeReleaseTable.upsert(try await timeReleaseRecord(next, on: db), acceptedAt: next.acceptedAt!, on: db)
         return next
     }

@@ -59,6 +59,52 @@ extension Clearway {
         return logins
     }
 
+    /// Shipments in flight for the demo (after `seedDemo`): imports through Yangshan picked for inspection, their
+    /// boxes discharged onto yard blocks and planned, so the diversion board has something on it; once, on an empty board.
+    public func seedDemoShipments(from directory: URL) async throws {
+        let file = directory.appendingPathComponent("demo/diverted-boxes.csv")
+        let empty = try await store.read { db in
+            try await DiversionTables.boxes(port: "CNSHA", site: nil, statuses: nil, limit: 1, on: db).isEmpty
+        }
+        guard empty else { return }
+        let records = try CSVReader.records(try String(contentsOf: file, encoding: .utf8))
+        guard let trader = try await principal(username: "trader"), let officer = try await principal(username: "officer"),
+              let terminal = try await principal(username: "terminal")
+        else { throw ClearanceError.notFound(kind: "demo user", id: "trader, officer or terminal") }
+        for (index, record) in records.enumerated() {
+            func field(_ key: String) throws -> String {
+                guard let value = record[key] else {
+                    throw ReferenceDataError(file: "demo/diverted-boxes.csv", line: index + 2, reason: "missing column \(key)")
+                }
+                return value
+            }
+            let container = try field("container")
+            let form = DeclarationForm(
+                direction: "import", supervisionMode: "0110", declarant: "913100007178848X2R", tradingParty: "913100007178848X2R",
+                overseasParty: "Pacific Suppliers Ltd", declarationOffice: "2248", entryExitOffice: "2248",
+                transport: TransportForm(mode: "2", means: "COSCO SHIPPING ARIES", voyage: "045E"),
+                billOfLading: "COSU62451873\(index)", incoterm: "CIF",
+                containers: [ContainerForm(number: container, seals: ["SH\(100_000 + index)"], sizeType: try field("size_type"),
+                                           imdgClass: try field("imdg_class").isEmpty ? nil : try field("imdg_class"))],
+                items: [ItemForm(commodityCode: try field("commodity_code"), description: "Demo goods", quantity: "1000", unit: "KGM",
+                                 value: "20000.00", currency: "USD", origin: "AU")])
+            let lodged = try await lodge(form, by: trader)
+            guard let kind = InspectionKind(rawValue: try field("kind")) else {
+                throw ReferenceDataError(file: "demo/diverted-boxes.csv", line: index + 2, reason: "unknown inspection kind")
+            }
+            // Lanes are decided at lodgement unless officers decide them; either way the officer orders this one.
+            if lodged.clearance.lane == nil {
+                _ = try await decideRisk(lodged.id, lane: .inspection, inspection: .init(kind: kind, place: .port), by: officer)
+            } else if !lodged.clearance.inspections.contains(where: { $0.kind == kind && $0.place == .port }) {
+                _ = try await orderInspection(lodged.id, .init(kind: kind, place: .port), by: officer)
+            }
+            _ = try await recordPortEvent(
+                PortEvent(kind: .discharged, at: environment.now(), container: try ContainerNumber(container), location: try field("block")),
+                by: terminal)
+        }
+        try await replanDiversion(port: "CNSHA")
+    }
+
     /// Publishes the demo targeting rules that are not published yet.
     func seedDemoRiskRules(from file: URL) async throws {
         let rules = try CanonicalJSON.decoder().decode([RiskRule].self, from: Data(contentsOf: file))

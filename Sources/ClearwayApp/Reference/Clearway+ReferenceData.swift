@@ -17,7 +17,7 @@ extension Clearway {
     public func loadReferenceData(from directory: URL) async throws -> [String] {
         var loaded: [String] = []
         let reference = directory.appendingPathComponent("reference")
-        func load(_ name: String, _ file: URL, _ apply: @escaping @Sendable ([[String: String]], any SQLDatabase) async throws -> Void)
+        func loadFile(_ name: String, _ file: URL, _ apply: @escaping @Sendable (Data, any SQLDatabase) async throws -> Void)
             async throws
         {
             let data: Data
@@ -27,16 +27,23 @@ extension Clearway {
             let version = Hex.encode(SHA256.hash(data: data))
             let current = try await store.read { db in try await ReferenceTables.loadedVersion(name, on: db) }
             guard current != version else { return }
-            let records: [[String: String]]
-            do { records = try CSVReader.records(String(decoding: data, as: UTF8.self)) } catch {
-                throw ReferenceDataError(file: file.path, line: error.line, reason: error.reason)
-            }
             let now = environment.now()
             try await store.transaction { db in
-                try await apply(records, db)
+                try await apply(data, db)
                 try await ReferenceTables.markLoaded(name, version: version, source: file.lastPathComponent, at: now, on: db)
             }
             loaded.append(name)
+        }
+        func load(_ name: String, _ file: URL, _ apply: @escaping @Sendable ([[String: String]], any SQLDatabase) async throws -> Void)
+            async throws
+        {
+            try await loadFile(name, file) { data, db in
+                let records: [[String: String]]
+                do { records = try CSVReader.records(String(decoding: data, as: UTF8.self)) } catch let error as CSVReader.Failure {
+                    throw ReferenceDataError(file: file.path, line: error.line, reason: error.reason)
+                }
+                try await apply(records, db)
+            }
         }
         @Sendable func field(_ record: [String: String], _ key: String, _ file: String, _ index: Int) throws -> String {
             guard let value = record[key] else {
@@ -84,6 +91,21 @@ extension Clearway {
                         id: try field(r, "id", "terminals.csv", index), name: try field(r, "name", "terminals.csv", index),
                         port: try identifier(UNLocode.init, try field(r, "port", "terminals.csv", index), "terminals.csv", index))
                 }, on: db)
+        }
+        let sites = reference.appendingPathComponent("inspection-sites.json")
+        try await loadFile("inspection-sites", sites) { data, db in
+            let networks: [DiversionNetwork]
+            do { networks = try JSONDecoder().decode([DiversionNetwork].self, from: data) } catch {
+                throw ReferenceDataError(file: sites.path, line: 0, reason: "not a list of port inspection networks: \(error)")
+            }
+            for (index, network) in networks.enumerated() {
+                do { try network.validate() } catch let error as ValidationFailure {
+                    let first = error.issues.first
+                    throw ReferenceDataError(file: sites.path, line: 0,
+                                             reason: "/\(index)\(first?.pointer ?? ""): \(first?.detail ?? "invalid")")
+                }
+            }
+            try await DiversionTables.replaceNetworks(networks, on: db)
         }
         for table in Self.codeTables {
             let file = "\(table).csv"

@@ -229,9 +229,20 @@ extension Clearway {
               let scope = policy.declarationScope(of: principal) else {
             throw ClearanceError.forbidden(reason: "inspection queues are for customs officers")
         }
-        let orders = try await store.read { db in try await RiskTables.openOrders(kind: kind?.rawValue, limit: 5_000, on: db) }
-        guard let offices = scope.offices?.map(\.rawValue) else { return orders }
-        let visible = Set(offices)
-        return orders.filter { !visible.isDisjoint(with: $0.offices) }
+        return try await store.read { db in
+            var orders = try await RiskTables.openOrders(kind: kind?.rawValue, limit: 5_000, on: db)
+            if let offices = scope.offices?.map(\.rawValue) {
+                let visible = Set(offices)
+                orders = orders.filter { !visible.isDisjoint(with: $0.offices) }
+            }
+            // Each order shows the diversion slot of its boxes.
+            let boxes = try await DiversionTables.boxes(
+                port: nil, site: nil, statuses: [.awaiting, .planned, .started, .inspected], limit: 100_000, on: db)
+            let byOrder = Dictionary(grouping: boxes) { "\($0.queued!.declarationID)#\($0.queued!.order)" }
+            for index in orders.indices {
+                orders[index].boxes = byOrder["\(orders[index].declarationID)#\(orders[index].number)"] ?? []
+            }
+            return orders
+        }
     }
 }

@@ -10,8 +10,12 @@ extension Clearway {
         let cached = try await cached()
         let port = cached.ports.first { $0.office == draft.entryExitOffice }?.locode.rawValue ?? draft.entryExitOffice.rawValue
         let tier = try await PartyTable.find(id: draft.tradingParty.id, on: db)?.creditTier(at: state.acceptedAt ?? Date())
+        var milestones = state.milestones
+        if state.clearance.lane == .inspection {
+            milestones.backInFlow = try await DiversionTables.backInFlow(declaration: state.id, on: db)
+        }
         return TimeRelease.Record(
-            declarationID: state.id, milestones: state.milestones,
+            declarationID: state.id, milestones: milestones,
             dimensions: [
                 TimeRelease.Dimension.port.rawValue: port,
                 TimeRelease.Dimension.office.rawValue: draft.declarationOffice.rawValue,

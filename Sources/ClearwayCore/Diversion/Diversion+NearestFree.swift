@@ -20,15 +20,14 @@ extension Diversion {
             }
             let arrive = max(0, box.readyAt.timeIntervalSince(now) / 60) + Double(travel)
             let length = Double(site.slotMinutes)
-            var start = firstSlot(after: now, length: length)
-            if start < arrive { start += ((arrive - start) / length).rounded(.up) * length }
+            var begin = firstSlot(after: now, length: length)
+            while begin.timeIntervalSince(now) / 60 < arrive { begin = begin.addingTimeInterval(length * 60) }
             var placed = false
-            while start + length <= horizon {
-                if site.isOpen(from: now.addingTimeInterval(start * 60)),
-                   busyLanes(held[site.id] ?? [], from: start, length: length) < site.lanes
-                {
+            while true {
+                let start = begin.timeIntervalSince(now) / 60
+                guard start + length <= horizon else { break }
+                if site.isOpen(from: begin), busyLanes(held[site.id] ?? [], from: start, length: length) < site.lanes {
                     held[site.id, default: []].append((start, start + length))
-                    let begin = now.addingTimeInterval(start * 60)
                     let slot = Slot(site: site.id, start: begin, end: begin.addingTimeInterval(length * 60),
                                     leaveBy: begin.addingTimeInterval(-Double(travel) * 60))
                     placements.append(Placement(box: box.id, slot: slot, circulationMinutes: start + length + Double(travel),
@@ -36,7 +35,7 @@ extension Diversion {
                     placed = true
                     break
                 }
-                start += length
+                begin = begin.addingTimeInterval(length * 60)
             }
             if !placed { unplaced[box.id] = .noSlotWithinHorizon(hours: network.horizonHours, sites: [site.id]) }
         }

@@ -56,6 +56,8 @@ public enum Diversion {
         case noRoute(from: String)
         /// Every open slot within the horizon is taken or closed.
         case noSlotWithinHorizon(hours: Int, sites: [String])
+        /// The terminal has not reported the box discharged or gated in yet.
+        case notAtPort
 
         public var detail: String {
             switch self {
@@ -68,6 +70,8 @@ public enum Diversion {
                 return "no travel time from '\(from)' to a site that can inspect it"
             case .noSlotWithinHorizon(let hours, let sites):
                 return "no free slot at \(sites.joined(separator: ", ")) within \(hours) hours"
+            case .notAtPort:
+                return "the terminal has not reported the box discharged or gated in"
             }
         }
     }
@@ -124,9 +128,10 @@ public enum Diversion {
 
     /// Minutes from now to a site's first slot: slots follow the China-time clock in steps of their length from
     /// midnight, as appointment slots do, so re-planning every few minutes does not keep shifting them.
-    static func firstSlot(after now: Date, length: Double) -> Double {
-        let minutes = (now.timeIntervalSince1970 + 8 * 3600) / 60
-        return ((minutes / length).rounded(.up) * length - minutes)
+    static func firstSlot(after now: Date, length: Double) -> Date {
+        let step = length * 60
+        let local = now.timeIntervalSince1970 + 8 * 3600
+        return Date(timeIntervalSince1970: (local / step).rounded(.up) * step - 8 * 3600)
     }
 
     static func startedPlacements(_ boxes: [Box], network: DiversionNetwork, now: Date) -> [Placement] {
@@ -142,6 +147,7 @@ public enum Diversion {
     struct Column {
         var site: Int
         var startMinute: Double
+        var start: Date
     }
 
     /// Plans every box at `now`. `down` lists sites out of service. Boxes already started keep their slot;
@@ -155,13 +161,15 @@ public enum Diversion {
         var columns: [Column] = []
         for (index, site) in network.sites.enumerated() where !down.contains(site.id) {
             let length = Double(site.slotMinutes)
-            var start = firstSlot(after: now, length: length)
-            while start + length <= horizon {
-                if site.isOpen(from: now.addingTimeInterval(start * 60)) {
+            var begin = firstSlot(after: now, length: length)
+            while true {
+                let start = begin.timeIntervalSince(now) / 60
+                guard start + length <= horizon else { break }
+                if site.isOpen(from: begin) {
                     let busy = busyLanes(held[site.id] ?? [], from: start, length: length)
-                    for _ in 0..<max(0, site.lanes - busy) { columns.append(Column(site: index, startMinute: start)) }
+                    for _ in 0..<max(0, site.lanes - busy) { columns.append(Column(site: index, startMinute: start, start: begin)) }
                 }
-                start += length
+                begin = begin.addingTimeInterval(length * 60)
             }
         }
         // Rows: boxes with at least one column they could take; the others get their reason now.
@@ -232,7 +240,7 @@ public enum Diversion {
             let column = columns[c]
             let site = network.sites[column.site]
             let travel = Double(network.travel(from: box.location, to: site.id)!)
-            let start = now.addingTimeInterval(column.startMinute * 60)
+            let start = column.start
             let slot = Slot(site: site.id, start: start, end: start.addingTimeInterval(Double(site.slotMinutes) * 60),
                             leaveBy: start.addingTimeInterval(-travel * 60))
             placements.append(Placement(box: box.id, slot: slot,

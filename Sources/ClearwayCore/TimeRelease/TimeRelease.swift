@@ -10,10 +10,13 @@ public enum TimeRelease {
         public var inspection: Date?
         public var release: Date?
         public var exit: Date?
+        /// When the last box diverted for inspection was back on its block (or in the flow onward).
+        public var backInFlow: Date?
         public init(
             arrival: Date? = nil, lodgement: Date? = nil, riskDecision: Date? = nil, inspection: Date? = nil,
-            release: Date? = nil, exit: Date? = nil
+            release: Date? = nil, exit: Date? = nil, backInFlow: Date? = nil
         ) {
+            self.backInFlow = backInFlow
             self.arrival = arrival
             self.lodgement = lodgement
             self.riskDecision = riskDecision
@@ -34,6 +37,8 @@ public enum TimeRelease {
         case arrivalToRelease = "arrival-release"
         case lodgementToRelease = "lodgement-release"
         case arrivalToExit = "arrival-exit"
+        /// Circulation of inspected boxes: picked for inspection → inspected → back in the flow (issue 5).
+        case circulation = "selection-back-in-flow"
     }
 
     /// The dimensions a report groups by.
@@ -68,6 +73,7 @@ public enum TimeRelease {
             case .arrivalToRelease: return span(m.arrival, m.release)
             case .lodgementToRelease: return span(m.lodgement, m.release)
             case .arrivalToExit: return span(m.arrival, m.exit)
+            case .circulation: return span(m.riskDecision, m.backInFlow)
             }
         }
     }

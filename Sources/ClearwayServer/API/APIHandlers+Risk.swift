@@ -87,7 +87,13 @@ extension APIHandlers {
         return .ok(.init(body: .json(queue.map {
             .init(declarationId: $0.declarationID, customsNumber: $0.customsNumber, order: $0.number,
                   kind: .init(rawValue: $0.kind)!, place: .init(rawValue: $0.place)!, officer: $0.officer, orderedAt: $0.orderedAt,
-                  greenChannel: $0.greenChannel)
+                  greenChannel: $0.greenChannel,
+                  slots: $0.boxes.compactMap { box in
+                      box.queued.map {
+                          .init(container: $0.container.rawValue, status: .init(rawValue: box.status.rawValue)!,
+                                slot: box.slot.map(Schemas.DiversionSlot.init))
+                      }
+                  })
         })))
     }
 

@@ -283,6 +283,24 @@ public enum Migrations {
                 "CREATE INDEX login_failures_user ON login_failures (username, failed_at)",
             ]
         },
+        Migration(id: "0013-diversion") { _ in
+            [
+                "CREATE TABLE diversion_networks (port TEXT PRIMARY KEY, network TEXT NOT NULL)",
+                """
+                CREATE TABLE inspection_site_status (site TEXT PRIMARY KEY, port TEXT NOT NULL, down BIGINT NOT NULL,
+                    reason TEXT, changed_by TEXT NOT NULL, changed_at TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE diversion_boxes (id TEXT PRIMARY KEY, port TEXT NOT NULL, declaration_id TEXT NOT NULL,
+                    order_no BIGINT NOT NULL, container TEXT NOT NULL, status TEXT NOT NULL, site TEXT, slot_start TEXT,
+                    green_channel BIGINT NOT NULL, queued_at TEXT NOT NULL, returned_at TEXT, state TEXT NOT NULL)
+                """,
+                "CREATE INDEX diversion_boxes_port ON diversion_boxes (port, status)",
+                "CREATE INDEX diversion_boxes_site ON diversion_boxes (site, slot_start)",
+                "CREATE INDEX diversion_boxes_declaration ON diversion_boxes (declaration_id, order_no)",
+                "ALTER TABLE port_events ADD COLUMN location TEXT",
+            ]
+        },
     ]
 
     /// Applies every migration not yet recorded; returns the ids it applied. Safe to run from several nodes at once.

@@ -20,11 +20,11 @@ public enum PortEventLog {
         let row = try await db.raw(
             """
             INSERT INTO port_events (received_at, occurred_at, kind, container, means, voyage, bill_of_lading, source,
-                external_id, reported_by, outcome, detail, declarations)
+                external_id, reported_by, outcome, detail, declarations, location)
             VALUES (\(bind: date.timestamp), \(bind: event.at.timestamp), \(bind: event.kind.rawValue),
                 \(bind: event.container?.rawValue), \(bind: event.means), \(bind: event.voyage), \(bind: event.billOfLading),
                 \(bind: event.source), \(bind: event.externalID), \(bind: reportedBy), \(bind: outcome), \(bind: detail),
-                \(bind: declarations.joined(separator: ",")))
+                \(bind: declarations.joined(separator: ",")), \(bind: event.location))
             RETURNING id
             """
         ).first()

@@ -91,6 +91,8 @@ public enum RiskTables {
         public var orderedAt: Date
         public var offices: [String]
         public var greenChannel: Bool
+        /// The boxes the diversion board holds for this order.
+        public var boxes: [DiversionBox.State] = []
     }
 
     /// Open orders, oldest first, optionally of one kind.
