@@ -54,6 +54,9 @@ struct DiversionHTTPTests {
             #expect(early.text.contains("has not reported the box discharged"))
 
             try await Self.discharge(client, "CSQU3054383", at: "R1")
+            // The discharge itself re-plans the port: the box has its slot before anyone asks.
+            let landed = try await Self.slotSites(client)
+            #expect(landed == ["YS-COLD"])
             let round = try await client.send(Call(method: .post, path: "/api/v1/diversion/CNSHA/plan", token: "demo-token-officer"))
             #expect(try round.json()["placed"] as? Int == 1)
             let planned = try await Self.boxes(client, query: "?site=YS-COLD")

@@ -25,7 +25,7 @@ extension Clearway {
             throw ClearanceError.forbidden(reason: "only terminals and carriers report port events")
         }
         let now = environment.now()
-        return try await store.transaction { db in
+        let outcome = try await store.transaction { db in
             var applied: [String] = []
             var refused: [String: String] = [:]
             for id in try await Self.matches(event, on: db) {
@@ -47,6 +47,12 @@ extension Clearway {
                 at: now, on: db)
             return PortEventOutcome(logID: logID, applied: applied, refused: refused)
         }
+        // A box waiting for inspection that has just landed or moved is planned now, not at the next beat.
+        if let container = event.container, [.discharged, .gatedIn].contains(event.kind) {
+            let ports = try await store.read { db in try await DiversionTables.ports(waitingFor: container.rawValue, on: db) }
+            for port in ports { try await replanDiversion(port: port) }
+        }
+        return outcome
     }
 
     /// The open declarations an event concerns: by container for box events, else by conveyance or bill of lading.

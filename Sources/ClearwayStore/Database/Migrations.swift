@@ -298,6 +298,7 @@ public enum Migrations {
                 "CREATE INDEX diversion_boxes_port ON diversion_boxes (port, status)",
                 "CREATE INDEX diversion_boxes_site ON diversion_boxes (site, slot_start)",
                 "CREATE INDEX diversion_boxes_declaration ON diversion_boxes (declaration_id, order_no)",
+                "CREATE INDEX diversion_boxes_container ON diversion_boxes (container, status)",
                 "ALTER TABLE port_events ADD COLUMN location TEXT",
             ]
         },

@@ -128,6 +128,16 @@ public enum DiversionTables {
         return result
     }
 
+    /// The ports with a box of this container still waiting for a slot or planned.
+    public static func ports(waitingFor container: String, on db: any SQLDatabase) async throws -> [String] {
+        try await db.raw(
+            """
+            SELECT DISTINCT port FROM diversion_boxes WHERE container = \(bind: container) AND status IN ('awaiting', 'planned')
+            ORDER BY port
+            """
+        ).all().map { try $0.decode(column: "port", as: String.self) }
+    }
+
     /// When the last of a declaration's inspected boxes was back in the flow, if all of them are.
     public static func backInFlow(declaration: String, on db: any SQLDatabase) async throws -> Date? {
         let row = try await db.raw(
