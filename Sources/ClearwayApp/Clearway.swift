@@ -68,6 +68,8 @@ public final class Clearway: Sendable {
         var certificateScopes: [CredentialKind: [String]]
         /// Inspection sites and travel times by port (UN/LOCODE).
         var diversion: [String: DiversionNetwork]
+        var roster: Roster
+        var appointmentRules: Appointment.Rules
         var rules: Declaration.Rules { .init(completionDays: reference.completionDays) }
     }
 
@@ -81,7 +83,7 @@ public final class Clearway: Sendable {
     func cached() async throws -> Cached {
         if let cached = cache.withLock({ $0 }) { return cached }
         let edition = environment.hsEdition
-        let (reference, ports, classifiers, documents, rates, edifact, lists, networks) = try await store.read { db in
+        let (reference, ports, classifiers, documents, rates, edifact, lists, more) = try await store.read { db in
             (
                 try await ReferenceTables.referenceData(hsEdition: edition, on: db), try await ReferenceTables.ports(on: db),
                 try await ReferenceTables.codes("dcsa-equipment-classifiers", on: db),
@@ -92,7 +94,10 @@ public final class Clearway: Sendable {
                  access: try await ReferenceTables.codes("quarantine-access", on: db),
                  producers: try await ReferenceTables.codes("overseas-producers", on: db),
                  scopes: try await ReferenceTables.codes("certificate-scopes", on: db)),
-                try await DiversionTables.networks(on: db)
+                (networks: try await DiversionTables.networks(on: db),
+                 rosters: try await ReferenceTables.codes("officer-rosters", on: db),
+                 appointmentRules: try await ReferenceTables.codes("appointment-rules", on: db),
+                 delayReasons: try await ReferenceTables.codes("delay-reasons", on: db))
             )
         }
         func table(_ codes: [ReferenceTables.Code]) -> [String: Set<String>] {
@@ -130,7 +135,27 @@ public final class Clearway: Sendable {
             certificateScopes: Dictionary(lists.scopes.compactMap { code in
                 CredentialKind(rawValue: code.code).map { ($0, code.extra.split(separator: " ").map(String.init)) }
             }, uniquingKeysWith: { a, _ in a }),
-            diversion: Dictionary(networks.map { ($0.port, $0) }, uniquingKeysWith: { a, _ in a }))
+            diversion: Dictionary(more.networks.map { ($0.port, $0) }, uniquingKeysWith: { a, _ in a }),
+            // Roster rows: code "<site>|<days>|<from>|<to>", extra = officers; checked when loaded.
+            roster: Roster(shifts: more.rosters.compactMap { code in
+                let key = code.code.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+                guard key.count == 4 else { return nil }
+                return try? Roster.shift(site: key[0], days: key[1], from: key[2], to: key[3], officers: code.extra)
+            }),
+            appointmentRules: {
+                let terms = Dictionary(more.appointmentRules.compactMap { code in Int(code.extra).map { (code.code, $0) } },
+                                       uniquingKeysWith: { a, _ in a })
+                let defaults = Appointment.Rules()
+                return Appointment.Rules(
+                    leadMinutes: terms["lead-minutes"] ?? defaults.leadMinutes,
+                    horizonDays: terms["horizon-days"] ?? defaults.horizonDays,
+                    reminderMinutes: terms["reminder-minutes"] ?? defaults.reminderMinutes,
+                    slaMinutes: [
+                        .inspection: terms["sla-inspection-minutes"] ?? defaults.slaMinutes[.inspection]!,
+                        .clearance: terms["sla-clearance-minutes"] ?? defaults.slaMinutes[.clearance]!,
+                    ],
+                    delayReasons: Dictionary(more.delayReasons.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a }))
+            }())
         cache.withLock { $0 = fresh }
         return fresh
     }

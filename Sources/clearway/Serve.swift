@@ -68,7 +68,8 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
         let group = ServiceGroup(
-            configuration: .init(services: [app, CustodyWatch.beat(clearway: clearway, logger: logger), DiversionPlanner.beat(clearway: clearway, logger: logger)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: [app, CustodyWatch.beat(clearway: clearway, logger: logger), DiversionPlanner.beat(clearway: clearway, logger: logger),
+                AppointmentReminders.beat(clearway: clearway, logger: logger)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {

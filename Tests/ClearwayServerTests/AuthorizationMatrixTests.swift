@@ -4,6 +4,7 @@ import ClearwayTestSupport
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import Synchronization
 import Testing
 
 /// Every endpoint × every role (and no login): who is allowed, and what the others are told.
@@ -160,7 +161,77 @@ struct AuthorizationMatrixTests {
     static func token(_ role: Role?) -> String? { role.map { "demo-token-\(users[$0]!)" } }
 
     static let endpoints: [Endpoint] = baseEndpoints + clearanceEndpoints() + feeEndpoints() + credentialEndpoints()
-        + riskEndpoints() + approvalEndpoints() + diversionEndpoints()
+        + riskEndpoints() + approvalEndpoints() + diversionEndpoints() + appointmentEndpoints()
+
+    /// Distinct cold-chain slots for fresh appointments, so no test request meets a full slot.
+    static let nextSlot = Mutex(0)
+
+    /// A fresh appointment booked by the trader at the cold-chain bays (optionally with the goods arrived).
+    static func freshAppointment(_ clearway: Clearway, arrived: Bool = false) async throws -> String {
+        let start = try slotStart(clearway)
+        let trader = try await Demo.principal("trader", in: clearway)
+        let state = try await clearway.bookAppointment(.init(site: "YS-COLD", start: start, purpose: .inspection), by: trader)
+        if arrived { _ = try await clearway.recordAppointmentArrival(state.id, by: try await Demo.principal("terminal", in: clearway)) }
+        return state.id
+    }
+
+    /// The next unused hour slot, two hours or more ahead of the test clock.
+    static func slotStart(_ clearway: Clearway) throws -> Date {
+        let n = nextSlot.withLock { value in
+            value += 1
+            return value
+        }
+        let hour = (clearway.environment.now().timeIntervalSince1970 / 3600).rounded(.up) * 3600
+        // Within the 14-day horizon; a slot reused across backends or runs still has three places.
+        return Date(timeIntervalSince1970: hour + Double(2 + n % 300) * 3600)
+    }
+
+    static let appointmentReaders: Set<Role> = [.admin, .customsOfficer, .quarantineOfficer, .terminalOperator]
+
+    static func appointmentEndpoints() -> [Endpoint] {
+        let changers: Set<Role> = [.trader, .admin, .customsOfficer, .quarantineOfficer]
+        let reason = #""reason":{"code":"officer-unavailable","detail":"emergency duty"}"#
+        return [
+            Endpoint(operation: "GET /api/v1/appointment-slots", allowed: everyone, success: .ok, denied: .ok) { _, role in
+                Call(method: .get, path: "/api/v1/appointment-slots?site=YS-COLD&from=2026-05-29T14:00:00Z&to=2026-05-29T18:00:00Z",
+                     token: token(role))
+            },
+            Endpoint(operation: "GET /api/v1/appointments", allowed: appointmentReaders.union(declarers), success: .ok,
+                denied: .forbidden) { _, role in
+                Call(method: .get, path: "/api/v1/appointments", token: token(role))
+            },
+            Endpoint(operation: "POST /api/v1/appointments", allowed: declarers, success: .created, denied: .forbidden) { clearway, role in
+                let start = Timestamp.format(try slotStart(clearway))
+                return Call(method: .post, path: "/api/v1/appointments", token: token(role),
+                            json: #"{"site":"YS-COLD","start":"\#(start)","purpose":"clearance"}"#)
+            },
+            Endpoint(operation: "GET /api/v1/appointments/{appointmentId}", allowed: appointmentReaders.union([.trader]), success: .ok,
+                denied: .notFound) { clearway, role in
+                Call(method: .get, path: "/api/v1/appointments/\(try await freshAppointment(clearway))", token: token(role))
+            },
+            Endpoint(operation: "POST /api/v1/appointments/{appointmentId}/move", allowed: changers, success: .ok, denied: .notFound,
+                seenBy: [.terminalOperator]) { clearway, role in
+                let id = try await freshAppointment(clearway)
+                let start = Timestamp.format(try slotStart(clearway))
+                return Call(method: .post, path: "/api/v1/appointments/\(id)/move", token: token(role),
+                            json: #"{"start":"\#(start)",\#(reason)}"#)
+            },
+            Endpoint(operation: "POST /api/v1/appointments/{appointmentId}/cancel", allowed: changers, success: .ok, denied: .notFound,
+                seenBy: [.terminalOperator]) { clearway, role in
+                Call(method: .post, path: "/api/v1/appointments/\(try await freshAppointment(clearway))/cancel", token: token(role),
+                     json: #"{"reason":"plans changed"}"#)
+            },
+            Endpoint(operation: "POST /api/v1/appointments/{appointmentId}/arrival", allowed: appointmentReaders, success: .ok,
+                denied: .notFound, seenBy: [.trader]) { clearway, role in
+                Call(method: .post, path: "/api/v1/appointments/\(try await freshAppointment(clearway))/arrival", token: token(role))
+            },
+            Endpoint(operation: "POST /api/v1/appointments/{appointmentId}/complete", allowed: [.admin, .customsOfficer, .quarantineOfficer],
+                success: .ok, denied: .notFound, seenBy: [.trader, .terminalOperator]) { clearway, role in
+                Call(method: .post, path: "/api/v1/appointments/\(try await freshAppointment(clearway, arrived: true))/complete",
+                     token: token(role), json: "{}")
+            },
+        ]
+    }
 
     /// A fresh declaration picked for a scan at Yangshan, its box discharged and planned; inspected when asked.
     static func divertedBox(_ clearway: Clearway, inspected: Bool = false) async throws -> String {
@@ -636,7 +707,7 @@ struct AuthorizationMatrixTests {
                 if let path { operations.insert("\(method.uppercased()) \(path)") }
             }
         }
-        #expect(operations.count == 90)
+        #expect(operations.count == 98)
         #expect(operations == Set(Self.endpoints.map(\.operation)))
     }
 }

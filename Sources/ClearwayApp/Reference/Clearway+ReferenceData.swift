@@ -10,6 +10,7 @@ extension Clearway {
     static let codeTables = [
         "supervision-modes", "transport-modes", "incoterms", "currencies", "countries", "declaration-limits",
         "dcsa-equipment-classifiers", "dcsa-shipment-documents", "inspection-rates", "certificate-scopes", "edifact-port-events", "quarantine-access", "overseas-producers", "green-channel",
+        "appointment-rules", "delay-reasons",
     ]
 
     /// Loads every reference data file whose content changed since it was last loaded; returns the names loaded.
@@ -106,6 +107,17 @@ extension Clearway {
                 }
             }
             try await DiversionTables.replaceNetworks(networks, on: db)
+        }
+        try await load("officer-rosters", reference.appendingPathComponent("officer-rosters.csv")) { records, db in
+            let file = "officer-rosters.csv"
+            let codes = try records.enumerated().map { index, r in
+                let parts = try ["site", "days", "from", "to", "officers"].map { try field(r, $0, file, index) }
+                do { _ = try Roster.shift(site: parts[0], days: parts[1], from: parts[2], to: parts[3], officers: parts[4]) } catch let error as IdentifierError {
+                    throw ReferenceDataError(file: file, line: index + 2, reason: error.detail)
+                }
+                return ReferenceTables.Code(code: parts[0...3].joined(separator: "|"), name: r["note"] ?? "", extra: parts[4])
+            }
+            try await ReferenceTables.replace(table: "officer-rosters", with: codes, on: db)
         }
         for table in Self.codeTables {
             let file = "\(table).csv"

@@ -56,8 +56,8 @@ public struct DiversionNetwork: Sendable, Equatable, Codable {
             }
             if site.kinds.isEmpty { issues.add("\(at)/kinds", "kinds-empty", "a site does at least one inspection kind") }
             if !(1...100).contains(site.lanes) { issues.add("\(at)/lanes", "lanes-range", "a site has 1 to 100 lanes") }
-            if !(5...480).contains(site.slotMinutes) {
-                issues.add("\(at)/slotMinutes", "slot-range", "a slot lasts 5 to 480 minutes")
+            if !(5...480).contains(site.slotMinutes) || 1440 % site.slotMinutes != 0 {
+                issues.add("\(at)/slotMinutes", "slot-range", "a slot lasts 5 to 480 minutes and a day holds a whole number of them")
             }
             for (w, window) in site.hours.enumerated() {
                 let from = InspectionSite.minute(window.from), to = InspectionSite.minute(window.to)

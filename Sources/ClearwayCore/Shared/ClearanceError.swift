@@ -9,6 +9,8 @@ public enum ClearanceError: Error, Sendable, Equatable {
     case unauthenticated(reason: String)
     /// Too many failed attempts; try again after the given seconds.
     case tooManyAttempts(retryAfter: Int)
+    /// A limited resource (an appointment slot's places) has none left.
+    case full(what: String)
 
     public var code: String {
         switch self {
@@ -20,6 +22,7 @@ public enum ClearanceError: Error, Sendable, Equatable {
         case .idempotencyKeyReused: "idempotency-key-reused"
         case .unauthenticated: "unauthenticated"
         case .tooManyAttempts: "too-many-attempts"
+        case .full: "no-place-left"
         }
     }
 
@@ -30,10 +33,11 @@ public enum ClearanceError: Error, Sendable, Equatable {
         case .forbidden(let reason): reason
         case .conflict(let stream, let expected):
             "\(stream) changed since version \(expected); reload and try again"
-        case .notAllowedInState(let action, let state): "cannot \(action) a declaration that is \(state)"
+        case .notAllowedInState(let action, let state): "cannot \(action) it while it is \(state)"
         case .idempotencyKeyReused(let key): "Idempotency-Key \(key) was already used with a different request"
         case .unauthenticated(let reason): reason
         case .tooManyAttempts(let seconds): "too many failed logins; try again in \(max(1, seconds / 60)) minute(s)"
+        case .full(let what): "\(what) has no place left"
         }
     }
 }

@@ -78,6 +78,8 @@ struct Problem: Encodable, Sendable {
             Problem(code: error.code, title: "Authentication required", status: .unauthorized, detail: error.detail)
         case .tooManyAttempts:
             Problem(code: error.code, title: "Too many attempts", status: .tooManyRequests, detail: error.detail)
+        case .full:
+            Problem(code: error.code, title: "No place left", status: .conflict, detail: error.detail)
         }
     }
 

@@ -302,6 +302,21 @@ public enum Migrations {
                 "ALTER TABLE port_events ADD COLUMN location TEXT",
             ]
         },
+        Migration(id: "0014-appointments") { _ in
+            [
+                """
+                CREATE TABLE appointment_slots (site TEXT NOT NULL, slot_start TEXT NOT NULL, capacity BIGINT NOT NULL,
+                    booked BIGINT NOT NULL, PRIMARY KEY (site, slot_start))
+                """,
+                """
+                CREATE TABLE appointments (id TEXT PRIMARY KEY, party_id TEXT NOT NULL, site TEXT NOT NULL, slot_start TEXT NOT NULL,
+                    status TEXT NOT NULL, reminded BIGINT NOT NULL, state TEXT NOT NULL)
+                """,
+                "CREATE INDEX appointments_site ON appointments (site, slot_start)",
+                "CREATE INDEX appointments_reminder ON appointments (status, reminded, slot_start)",
+                "CREATE INDEX appointments_party ON appointments (party_id, slot_start)",
+            ]
+        },
     ]
 
     /// Applies every migration not yet recorded; returns the ids it applied. Safe to run from several nodes at once.
