@@ -192,6 +192,9 @@ struct AuthorizationMatrixTests {
         let changers: Set<Role> = [.trader, .admin, .customsOfficer, .quarantineOfficer]
         let reason = #""reason":{"code":"officer-unavailable","detail":"emergency duty"}"#
         return [
+            Endpoint(operation: "GET /api/v1/edi/messages", allowed: declarers.union([.admin]), success: .ok, denied: .forbidden) { _, role in
+                Call(method: .get, path: "/api/v1/edi/messages?after=0", token: token(role))
+            },
             Endpoint(operation: "GET /api/v1/appointment-slots", allowed: everyone, success: .ok, denied: .ok) { _, role in
                 Call(method: .get, path: "/api/v1/appointment-slots?site=YS-COLD&from=2026-05-29T14:00:00Z&to=2026-05-29T18:00:00Z",
                      token: token(role))
@@ -707,7 +710,7 @@ struct AuthorizationMatrixTests {
                 if let path { operations.insert("\(method.uppercased()) \(path)") }
             }
         }
-        #expect(operations.count == 98)
+        #expect(operations.count == 99)
         #expect(operations == Set(Self.endpoints.map(\.operation)))
     }
 }

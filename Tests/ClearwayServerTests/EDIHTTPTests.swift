@@ -62,6 +62,46 @@ struct EDIHTTPTests {
         }
     }
 
+    @Test("after lodgement by EDI, selection for inspection and release reach the sender as CUSRES in its mailbox", arguments: TestBackend.available)
+    func laterAnswers(backend: TestBackend) async throws {
+        try await withApp(backend) { _, client in
+            let lodged = EDIFACTInterchange.read(Data(try await Self.send(client, Self.cusdec(control: "79")).text.utf8))
+            let number = try #require(lodged.messages.first?.segments.first { $0.tag == "RFF" }?[0, 1])
+            let empty = try await client.send(Call(method: .get, path: "/api/v1/edi/messages", token: "demo-token-trader"))
+            #expect(empty.text.filter { !$0.isWhitespace } == "[]", "the lodgement's answer was the synchronous CUSRES")
+
+            _ = try await client.send(Call(method: .post, path: "/api/v1/declarations/\(number)/risk", token: "demo-token-officer",
+                                           json: #"{"lane":"inspection","inspection":{"kind":"physical","place":"port"}}"#))
+            _ = try await client.send(Call(method: .post, path: "/api/v1/declarations/\(number)/inspection", token: "demo-token-officer",
+                                           json: #"{"order":1,"outcome":"no-discrepancy","findings":"as declared"}"#))
+            _ = try await client.send(Call(method: .post, path: "/api/v1/port-events", token: "demo-token-terminal",
+                                           json: #"{"kind":"conveyance-arrived","at":"2026-05-28T20:00:00Z","means":"COSCO SHIPPING ARIES","voyage":"045E"}"#))
+            let paid = try await client.send(Call(method: .post, path: "/api/v1/declarations/\(number)/duties", token: "demo-token-trader",
+                                                  json: #"{"settlement":"paid"}"#))
+            #expect(try paid.json()["status"] as? String == "released", "\(paid.text)")
+
+            let mailbox = try await client.send(Call(method: .get, path: "/api/v1/edi/messages", token: "demo-token-trader"))
+            let messages = try JSONSerialization.jsonObject(with: Data(mailbox.text.utf8)) as? [[String: Any]] ?? []
+            #expect(messages.compactMap { $0["kind"] as? String } == ["selected-for-inspection", "released"], "\(mailbox.text)")
+            for message in messages {
+                let read = EDIFACTInterchange.read(Data((message["interchange"] as? String ?? "").utf8))
+                #expect(read.failures.isEmpty, "\(read.failures)")
+                #expect(read.messages.first?.type == "CUSRES")
+                #expect(read.messages.first?.segments.first { $0.tag == "BGM" }?[1] == "LRN-0001")
+                #expect(read.messages.first?.segments.first { $0.tag == "RFF" }?[0, 1] == number)
+            }
+            let released = EDIFACTInterchange.read(Data((messages.last?["interchange"] as? String ?? "").utf8))
+            #expect(released.messages.first?.segments.first { $0.tag == "BGM" }?[2] == "29")
+            let lastID = messages.last?["id"] as? Int ?? 0
+            let after = try await client.send(Call(method: .get, path: "/api/v1/edi/messages?after=\(lastID)", token: "demo-token-trader"))
+            #expect(after.text.filter { !$0.isWhitespace } == "[]")
+            let stranger = try await client.send(Call(method: .get, path: "/api/v1/edi/messages", token: "demo-token-foods"))
+            #expect(stranger.text.filter { !$0.isWhitespace } == "[]")
+            let terminal = try await client.send(Call(method: .get, path: "/api/v1/edi/messages", token: "demo-token-terminal"))
+            #expect(terminal.status == .forbidden)
+        }
+    }
+
     @Test("a CUSDEC with a commodity code not in HS 2022 gets a CUSRES naming the CST segment", arguments: TestBackend.available)
     func refusedDeclaration(backend: TestBackend) async throws {
         try await withApp(backend) { _, client in

@@ -1,4 +1,5 @@
 import ClearwayCore
+import ClearwayInterop
 import ClearwayStore
 import Foundation
 import SQLKit
@@ -227,6 +228,7 @@ extension Clearway {
             try await followInspections(next, on: db)
         }
         try await TimeReleaseTable.upsert(try await timeReleaseRecord(next, on: db), acceptedAt: next.acceptedAt!, on: db)
+        if let outcome = CUSRES.followUp(after: events, state: next) { try await answerByEDI(next, outcome, on: db) }
         return next
     }
 }

@@ -129,6 +129,38 @@ extension Clearway {
         return .portEvents(outcomes)
     }
 
+    /// Posts a CUSRES to the mailbox of the sender of an EDI-lodged declaration, in the transaction that decided it.
+    func answerByEDI(_ state: Declaration.State, _ outcome: CUSRES.Outcome, on db: any SQLDatabase) async throws {
+        guard let correspondent = try await EDIMailbox.correspondent(of: state.id, on: db) else { return }
+        let now = environment.now()
+        let kind: String
+        switch outcome {
+        case .released: kind = "released"
+        case .selectedForInspection: kind = "selected-for-inspection"
+        case .accepted: kind = "accepted"
+        case .refused: kind = "refused"
+        }
+        // A control reference of at most 14 characters, unique per declaration and version.
+        let control = String((state.customsNumber?.rawValue ?? state.id).suffix(9)) + String(format: "%05d", state.version % 100_000)
+        let message = CUSRES.message(reference: correspondent.reference, messageReference: "1", outcome: outcome, at: now)
+        let text = CUSRES.interchange(sender: "CLEARWAY", recipient: correspondent.sender, controlReference: control,
+                                      messages: [message], at: now)
+        try await EDIMailbox.post(party: correspondent.partyID, declaration: state.id, kind: kind, interchange: text, at: now, on: db)
+    }
+
+    /// The CUSRES answers waiting for the principal's enterprise (all of them for an admin) after a position.
+    public func ediMessages(after: Int64, by principal: Principal) async throws -> [EDIMailbox.Message] {
+        let party: String?
+        if principal.role == .admin {
+            party = nil
+        } else if Policy.declaringRoles.contains(principal.role), let own = principal.partyID {
+            party = own
+        } else {
+            throw ClearanceError.forbidden(reason: "EDI answers go to the enterprise that lodged by EDI")
+        }
+        return try await store.read { db in try await EDIMailbox.messages(party: party, after: after, limit: 500, on: db) }
+    }
+
     /// Lodges each CUSDEC (idempotently: a resent interchange gets the same answers) and writes the CUSRES.
     func lodge(_ messages: [EDIFACTInterchange.Message], of interchange: EDIFACTInterchange, by principal: Principal)
         async throws -> InterchangeResult
@@ -145,6 +177,13 @@ extension Clearway {
                     idempotencyKey: "edi:\(interchange.sender):\(interchange.controlReference):\(message.reference)")
                 let number = state.customsNumber?.rawValue ?? ""
                 accepted += 1
+                try await store.transaction { db in
+                    try await EDIMailbox.remember(
+                        declaration: state.id,
+                        .init(partyID: principal.partyID ?? state.draft?.declarant.id ?? "", sender: interchange.sender,
+                              reference: reading.reference),
+                        at: environment.now(), on: db)
+                }
                 if state.status == .released {
                     outcome = .released(customsNumber: number)
                 } else if state.clearance.lane == .inspection {

@@ -164,3 +164,23 @@ public enum CUSRES {
 
     static func timestamp(_ date: Date) -> String { ChinaTime.minute(date) }
 }
+
+extension CUSRES {
+    /// The later answer new events on a declaration call for: released, or selected for inspection; nil when they
+    /// change nothing the declarant's system waits to hear.
+    public static func followUp(after events: [Declaration.Event], state: Declaration.State) -> Outcome? {
+        guard let number = state.customsNumber?.rawValue else { return nil }
+        if events.contains(where: { if case .released = $0 { true } else { false } }) { return .released(customsNumber: number) }
+        let selected = events.contains { event in
+            switch event {
+            case .inspectionOrdered: true
+            case .riskDecided: state.clearance.lane == .inspection
+            default: false
+            }
+        }
+        guard selected else { return nil }
+        return .selectedForInspection(
+            customsNumber: number,
+            inspections: state.clearance.inspections.filter(\.isOpen).map { "\($0.kind.rawValue) at \($0.place.rawValue)" })
+    }
+}

@@ -1,6 +1,7 @@
 import ClearwayAPI
 import ClearwayApp
 import ClearwayCore
+import ClearwayStore
 import ClearwayInterop
 import Foundation
 import OpenAPIRuntime
@@ -194,6 +195,14 @@ struct PortEventRefused: Error {
 }
 
 extension APIHandlers {
+    func listEDIMessages(_ input: Operations.ListEDIMessages.Input) async throws -> Operations.ListEDIMessages.Output {
+        let messages = try await clearway.ediMessages(after: input.query.after ?? 0, by: try RequestPrincipal.required())
+        return .ok(.init(body: .json(messages.map {
+            .init(id: $0.id, declarationId: $0.declarationID, kind: .init(rawValue: $0.kind)!, createdAt: $0.createdAt,
+                  interchange: $0.interchange)
+        })))
+    }
+
     func receiveInterchange(_ input: Operations.ReceiveInterchange.Input) async throws -> Operations.ReceiveInterchange.Output {
         let body: HTTPBody
         switch input.body {

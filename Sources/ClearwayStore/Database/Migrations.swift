@@ -317,6 +317,19 @@ public enum Migrations {
                 "CREATE INDEX appointments_party ON appointments (party_id, slot_start)",
             ]
         },
+        Migration(id: "0015-edi-mailbox") { dialect in
+            [
+                """
+                CREATE TABLE edi_correspondents (declaration_id TEXT PRIMARY KEY, party_id TEXT NOT NULL, sender TEXT NOT NULL,
+                    reference TEXT NOT NULL, created_at TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE edi_messages (id \(dialect.autoIncrementPrimaryKey), party_id TEXT NOT NULL, declaration_id TEXT NOT NULL,
+                    kind TEXT NOT NULL, interchange TEXT NOT NULL, created_at TEXT NOT NULL)
+                """,
+                "CREATE INDEX edi_messages_party ON edi_messages (party_id, id)",
+            ]
+        },
     ]
 
     /// Applies every migration not yet recorded; returns the ids it applied. Safe to run from several nodes at once.
