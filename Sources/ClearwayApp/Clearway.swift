@@ -70,7 +70,8 @@ public final class Clearway: Sendable {
         var diversion: [String: DiversionNetwork]
         var roster: Roster
         var appointmentRules: Appointment.Rules
-        var rules: Declaration.Rules { .init(completionDays: reference.completionDays) }
+        var agencyRouting: AgencyRouting
+        var rules: Declaration.Rules { .init(completionDays: reference.completionDays, agencyRouting: agencyRouting) }
     }
 
     public init(store: any Store, environment: Environment = .init(), logger: Logger = Logger(label: "clearway")) {
@@ -97,14 +98,22 @@ public final class Clearway: Sendable {
                 (networks: try await DiversionTables.networks(on: db),
                  rosters: try await ReferenceTables.codes("officer-rosters", on: db),
                  appointmentRules: try await ReferenceTables.codes("appointment-rules", on: db),
-                 delayReasons: try await ReferenceTables.codes("delay-reasons", on: db))
+                 delayReasons: try await ReferenceTables.codes("delay-reasons", on: db),
+                 routing: try await ReferenceTables.codes("agency-routing", on: db))
             )
         }
         func table(_ codes: [ReferenceTables.Code]) -> [String: Set<String>] {
             Dictionary(codes.map { ($0.code, Set($0.extra.split(separator: " ").map(String.init))) }, uniquingKeysWith: { a, _ in a })
         }
+        // Routing rows: code = HS prefix, extra "<agency> <approval kind> <SLA minutes> <import|export>".
+        let routing = AgencyRouting(rules: more.routing.compactMap { code in
+            let terms = code.extra.split(separator: " ").map(String.init)
+            guard terms.count == 4, let minutes = Int(terms[2]), let direction = Direction(rawValue: terms[3]) else { return nil }
+            return AgencyRouting.Rule(commodityPrefix: code.code, agency: terms[0], kind: terms[1], slaMinutes: minutes,
+                                      direction: direction)
+        })
         let fresh = Cached(
-            reference: reference, policy: Policy(offices: reference.offices), ports: ports,
+            reference: reference, policy: Policy(offices: reference.offices, routing: routing), ports: ports,
             dcsaRules: DCSAEvents.Rules(equipmentClassifiers: table(classifiers), shipmentDocuments: table(documents)),
             randomRates: RandomSelection.Rates(byTier: Dictionary(rates.compactMap { code in
                 CreditTier(rawValue: code.code).flatMap { tier in Double(code.extra).map { (tier, $0) } }
@@ -155,7 +164,8 @@ public final class Clearway: Sendable {
                         .clearance: terms["sla-clearance-minutes"] ?? defaults.slaMinutes[.clearance]!,
                     ],
                     delayReasons: Dictionary(more.delayReasons.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a }))
-            }())
+            }(),
+            agencyRouting: routing)
         cache.withLock { $0 = fresh }
         return fresh
     }

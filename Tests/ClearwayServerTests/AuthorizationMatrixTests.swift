@@ -15,7 +15,7 @@ struct AuthorizationMatrixTests {
         .trader: "trader", .broker: "broker", .ecommercePlatform: "platform", .paymentFirm: "payment",
         .logisticsFirm: "logistics", .tradeServiceEnterprise: "ftse", .terminalOperator: "terminal",
         .customsOfficer: "officer", .quarantineOfficer: "quarantine", .taxAgency: "tax", .forexAgency: "forex",
-        .portAuthority: "port", .admin: "admin",
+        .portAuthority: "port", .agencyOfficer: "mofcom", .admin: "admin",
     ]
     static let partyCodes: [Role: String] = [
         .trader: Demo.eastOcean, .broker: Demo.harbourBrokers, .tradeServiceEnterprise: "91440300MA5G0AB12P",
@@ -192,6 +192,16 @@ struct AuthorizationMatrixTests {
         let changers: Set<Role> = [.trader, .admin, .customsOfficer, .quarantineOfficer]
         let reason = #""reason":{"code":"officer-unavailable","detail":"emergency duty"}"#
         return [
+            Endpoint(operation: "GET /api/v1/agency-approvals", allowed: [.agencyOfficer, .quarantineOfficer, .admin], success: .ok,
+                denied: .forbidden) { _, role in
+                Call(method: .get, path: "/api/v1/agency-approvals?status=pending", token: token(role))
+            },
+            Endpoint(operation: "POST /api/v1/declarations/{declarationId}/agency-approvals/{agency}", allowed: [.agencyOfficer],
+                success: .ok, denied: .notFound, seenBy: watchers) { clearway, role in
+                let id = try await freshDeclaration(clearway) { $0.items[0].commodityCode = "8703800000" }
+                return Call(method: .post, path: "/api/v1/declarations/\(id)/agency-approvals/mofcom", token: token(role),
+                            json: #"{"kind":"automatic-import-licence","approve":true,"note":"licence issued"}"#)
+            },
             Endpoint(operation: "GET /api/v1/edi/messages", allowed: declarers.union([.admin]), success: .ok, denied: .forbidden) { _, role in
                 Call(method: .get, path: "/api/v1/edi/messages?after=0", token: token(role))
             },
@@ -710,7 +720,7 @@ struct AuthorizationMatrixTests {
                 if let path { operations.insert("\(method.uppercased()) \(path)") }
             }
         }
-        #expect(operations.count == 99)
+        #expect(operations.count == 101)
         #expect(operations == Set(Self.endpoints.map(\.operation)))
     }
 }

@@ -5,7 +5,15 @@ import ClearwayCore
 /// Reads of things a principal may not see are answered as not found by the callers, so existence does not leak.
 public struct Policy: Sendable {
     public let offices: OfficeTree
-    public init(offices: OfficeTree) { self.offices = offices }
+    /// Which agencies approve which goods: an agency officer sees exactly the declarations that need its agency.
+    let routing: AgencyRouting
+    public init(offices: OfficeTree, routing: AgencyRouting = .init()) {
+        self.offices = offices
+        self.routing = routing
+    }
+
+    /// The agency whose approvals quarantine officers give (检疫审批 is customs' own).
+    public static let quarantineAgency = "gacc"
 
     /// What someone wants to do.
     public enum Action: Sendable {
@@ -42,6 +50,10 @@ public struct Policy: Sendable {
         case inspectAtSite(InspectionSite)
         /// Report a box back on its block after inspection.
         case reportBoxReturn
+        /// Decide the approval an agency owes on a declaration.
+        case decideAgencyApproval(agency: String, DeclarationDraft)
+        /// Read an agency's approval queue.
+        case readAgencyQueue
         case manageUsers
         case useOwnTokens
         case revokeToken(ownerUserID: String)
@@ -62,6 +74,7 @@ public struct Policy: Sendable {
                 return draft.partyIDs.contains(party)
             }
             if Self.officeRoles.contains(principal.role) { return isOfficerOf(principal, draft) }
+            if principal.role == .agencyOfficer, let agency = principal.agencyID { return routing.involves(agency, in: draft) }
             return false
         case .changeDeclaration(let draft):
             return Self.declaringRoles.contains(principal.role) && principal.partyID == draft.declarant.id
@@ -106,6 +119,11 @@ public struct Policy: Sendable {
             return site.officers.isEmpty || site.officers.contains(principal.username)
         case .reportBoxReturn:
             return [.terminalOperator, .admin].contains(principal.role)
+        case .decideAgencyApproval(let agency, let draft):
+            if principal.role == .agencyOfficer { return principal.agencyID == agency && routing.involves(agency, in: draft) }
+            return principal.role == .quarantineOfficer && agency == Self.quarantineAgency && isOfficerOf(principal, draft)
+        case .readAgencyQueue:
+            return [.agencyOfficer, .quarantineOfficer, .admin].contains(principal.role)
         case .manageRiskRules:
             return principal.role == .customsOfficer || principal.role == .admin
         case .listParties, .setCreditTier:

@@ -83,6 +83,7 @@ extension Clearway {
 
     /// Decides, writes off or reads one application: its applicant or quarantine officers (admins read).
     func changeQuarantine(_ id: String, by principal: Principal, officerOnly: Bool,
+                          alsoInTransaction: (@Sendable (QuarantineApproval.State, any SQLDatabase) async throws -> Void)? = nil,
                           _ command: @escaping @Sendable (QuarantineApproval.State) -> QuarantineApproval.Command)
         async throws -> QuarantineApproval.State
     {
@@ -100,7 +101,9 @@ extension Clearway {
                 throw ClearanceError.forbidden(reason: officerOnly ? "quarantine officers decide applications" : "the applicant writes off its approval")
             }
             let events = try QuarantineApproval.decide(command(state), state, .init(now: now, principal: principal, rules: cached.rules))
-            return try await self.saveQuarantine(events, to: state, on: db)
+            let saved = try await self.saveQuarantine(events, to: state, on: db)
+            try await alsoInTransaction?(saved, db)
+            return saved
         }
     }
 
@@ -126,7 +129,22 @@ extension Clearway {
     public func writeOffQuarantineApproval(_ id: String, declaration: String, quantityKg: Double, by principal: Principal)
         async throws -> QuarantineApproval.State
     {
-        try await changeQuarantine(id, by: principal, officerOnly: false) { _ in .writeOff(declaration: declaration, quantityKg: quantityKg) }
+        let cached = try await cached()
+        let now = environment.now()
+        return try await changeQuarantine(id, by: principal, officerOnly: false, alsoInTransaction: { permit, db in
+            // The permit written off against the declaration is the quarantine approval the declaration owes.
+            let stored = try await EventStore.load(stream: declaration, on: db)
+            let state = Declaration.replay(id: declaration, try stored.map { try $0.decode(as: Declaration.Event.self) })
+            guard let draft = state.draft, state.status == .accepted,
+                  let owed = state.clearance.agencyApprovals?.first(where: { $0.agency == Policy.quarantineAgency && $0.status == .pending }),
+                  QuarantineApproval.covers(permit, draft, items: owed.items)
+            else { return }
+            let events = try Declaration.decide(
+                .decideAgencyApproval(agency: owed.agency, kind: owed.kind, approve: true,
+                                      note: "quarantine permit \(permit.id) written off: \(quantityKg) kg", reference: permit.id),
+                state, .init(now: now, principal: .system, rules: cached.rules))
+            _ = try await self.save(events, to: state, on: db)
+        }) { _ in .writeOff(declaration: declaration, quantityKg: quantityKg) }
     }
 
     public func quarantineApplication(_ id: String, by principal: Principal) async throws -> QuarantineApproval.State {

@@ -227,6 +227,9 @@ extension Clearway {
             try await RiskTables.record(next, on: db)
             try await followInspections(next, on: db)
         }
+        if events.contains(where: \.changesAgencyApprovals), next.clearance.agencyApprovals != nil {
+            try await AgencyApprovalTable.record(next, on: db)
+        }
         try await TimeReleaseTable.upsert(try await timeReleaseRecord(next, on: db), acceptedAt: next.acceptedAt!, on: db)
         if let outcome = CUSRES.followUp(after: events, state: next) { try await answerByEDI(next, outcome, on: db) }
         return next

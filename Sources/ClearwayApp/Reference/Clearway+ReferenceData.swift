@@ -119,6 +119,21 @@ extension Clearway {
             }
             try await ReferenceTables.replace(table: "officer-rosters", with: codes, on: db)
         }
+        try await load("agency-routing", reference.appendingPathComponent("agency-routing.csv")) { records, db in
+            let file = "agency-routing.csv"
+            let codes = try records.enumerated().map { index, r in
+                let code = try field(r, "code", file, index), extra = try field(r, "extra", file, index)
+                let terms = extra.split(separator: " ").map(String.init)
+                guard code.count >= 2, code.allSatisfy({ $0.isASCII && $0.isNumber }), terms.count == 4, let minutes = Int(terms[2]), minutes > 0,
+                      Direction(rawValue: terms[3]) != nil
+                else {
+                    throw ReferenceDataError(file: file, line: index + 2,
+                                             reason: "a routing row is an HS prefix and '<agency> <approval kind> <SLA minutes> <import|export>'")
+                }
+                return ReferenceTables.Code(code: code, name: try field(r, "name", file, index), extra: extra)
+            }
+            try await ReferenceTables.replace(table: "agency-routing", with: codes, on: db)
+        }
         for table in Self.codeTables {
             let file = "\(table).csv"
             try await load(table, reference.appendingPathComponent(file)) { records, db in

@@ -12,6 +12,8 @@ public enum Role: String, Sendable, Codable, CaseIterable {
     case taxAgency = "tax-agency"
     case forexAgency = "forex-agency"
     case portAuthority = "port-authority"
+    /// An officer of another agency that approves goods before release (commerce, industry, drugs …).
+    case agencyOfficer = "agency-officer"
     case admin
 
     /// Roles that act for an enterprise (a party) rather than for the state.
@@ -28,7 +30,9 @@ public enum Role: String, Sendable, Codable, CaseIterable {
     public var actsForOffice: Bool { self == .customsOfficer || self == .quarantineOfficer }
 
     /// Roles bound to an agency.
-    public var actsForAgency: Bool { self == .taxAgency || self == .forexAgency || self == .portAuthority }
+    public var actsForAgency: Bool {
+        self == .taxAgency || self == .forexAgency || self == .portAuthority || self == .agencyOfficer
+    }
 }
 
 /// Who is acting: the authenticated user with the role and the party, office or agency the role is bound to.

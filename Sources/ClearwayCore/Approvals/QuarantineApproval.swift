@@ -160,6 +160,15 @@ public enum QuarantineApproval {
         }
     }
 
+    /// Whether an approved permit covers goods items of a declaration: same consignee, same HS heading.
+    public static func covers(_ state: State, _ draft: DeclarationDraft, items: [Int]) -> Bool {
+        guard state.status == .approved, let application = state.application,
+              application.applicant.id == draft.tradingParty.id
+        else { return false }
+        let heading = application.commodityCode.rawValue.prefix(4)
+        return draft.items.contains { items.contains($0.number) && $0.commodityCode.rawValue.hasPrefix(heading) }
+    }
+
     /// The conditions of automatic approval that do not hold.
     public static func unmet(_ application: Application, _ facts: Facts) -> [Reason] {
         var reasons: [Reason] = []

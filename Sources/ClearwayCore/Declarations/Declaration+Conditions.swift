@@ -3,12 +3,21 @@ import Foundation
 extension Declaration {
     /// The conditions of `movement` that do not hold now, in the procedure's order; empty means allowed.
     public static func unmetConditions(_ movement: Movement, container: String?, in state: State) -> [Condition] {
+        conditions(for: movement, in: state).filter { !holds($0, container: container, in: state) }
+    }
+
+    /// Everything `movement` needs: the procedure's conditions and those this declaration adds.
+    static func conditions(for movement: Movement, in state: State) -> [Condition] {
         var conditions = state.procedure.conditions(for: movement, direction: state.direction)
         // Phased access: goods awaiting a destination inspection leave the port only sealed onto a supervised vehicle.
         if movement == .pickUp || movement == .pickUpAtShipSide, state.clearance.destinationInspection == .pending {
             conditions.append(.sealedForTransfer)
         }
-        return conditions.filter { !holds($0, container: container, in: state) }
+        // One submission, many agencies: release waits for every agency the goods need.
+        if movement == .release, !(state.clearance.agencyApprovals ?? []).isEmpty {
+            conditions.append(.agenciesApproved)
+        }
+        return conditions
     }
 
     static func holds(_ condition: Condition, container: String?, in state: State) -> Bool {
@@ -39,6 +48,7 @@ extension Declaration {
         case .notApplicable: return false
         case .declarationOpen: return state.status == .accepted || state.status == .released
         case .sealedForTransfer: return clearance.transfer != nil
+        case .agenciesApproved: return (clearance.agencyApprovals ?? []).allSatisfy { $0.status == .approved }
         }
     }
 
@@ -49,6 +59,7 @@ extension Declaration {
         case .riskDecided: return clearance.riskDecidedAt
         case .inspectionDone: return clearance.inspectionCompletedAt ?? clearance.riskDecidedAt
         case .dutiesSettled: return clearance.dutiesSettledAt
+        case .agenciesApproved: return (clearance.agencyApprovals ?? []).compactMap(\.decidedAt).max()
         case .released: return clearance.releasedAt
         case .departureApproved: return clearance.departureApprovedAt
         case .tallyNormal: return state.conveyance.talliedAt

@@ -21,7 +21,9 @@ extension Declaration {
                 direction: draft.direction, sequence: sequence)
             let due = draft.procedure == .twoStep
                 ? context.now.addingTimeInterval(TimeInterval(context.rules.completionDays) * 86_400) : nil
-            return [.accepted(.init(stamp: stamp, customsNumber: number, draft: draft, completionDue: due))]
+            let approvals = context.rules.agencyRouting.requirements(for: draft, at: context.now)
+            return [.accepted(.init(stamp: stamp, customsNumber: number, draft: draft, completionDue: due,
+                                    agencyApprovals: approvals.isEmpty ? nil : approvals))]
         case .amend(let draft):
             let current = try require(state, "amend", in: [.accepted])
             var issues = IssueCollector()
@@ -147,6 +149,16 @@ extension Declaration {
             }
             return [.inspectionCompleted(.init(stamp: stamp, compliant: outcome == .noDiscrepancy, findings: findings,
                                                order: order?.number, outcome: outcome, evidence: evidence))]
+        case .decideAgencyApproval(let agency, let kind, let approve, let note, let reference):
+            _ = try require(state, "decide an agency approval of", in: [.accepted])
+            guard let approval = (state.clearance.agencyApprovals ?? []).first(where: { $0.agency == agency && $0.kind == kind }) else {
+                throw .notFound(kind: "\(kind) approval by \(agency) on declaration", id: state.id)
+            }
+            guard approval.status == .pending else { throw .notAllowedInState(action: "decide the \(kind) approval of", state: approval.status.rawValue) }
+            if note.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw .invalid(ValidationFailure([FieldIssue("/note", "reason-required", "an agency's decision says why")]))
+            }
+            return [.agencyDecided(.init(stamp: stamp, agency: agency, kind: kind, approved: approve, note: note, reference: reference))]
         case .settleDuties(let settlement):
             _ = try require(state, "settle duties of", in: [.accepted, .released])
             guard state.clearance.dutiesSettledAt == nil else { return [] }

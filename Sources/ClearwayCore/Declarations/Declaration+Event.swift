@@ -27,6 +27,7 @@ extension Declaration {
         case exceptionRecorded(ExceptionRecorded)
         case closed(Closed)
         case documentAttached(DocumentAttached)
+        case agencyDecided(AgencyDecided)
 
         /// When and by whom; every event has one.
         public struct Stamp: Sendable, Equatable, Codable {
@@ -39,6 +40,8 @@ extension Declaration {
             public var customsNumber: CustomsNumber
             public var draft: DeclarationDraft
             public var completionDue: Date?
+            /// The agencies' approvals the goods need, decided by the routing rules in force at acceptance.
+            public var agencyApprovals: [AgencyApproval]?
         }
         public struct Amended: Sendable, Equatable, Codable {
             public var stamp: Stamp
@@ -150,6 +153,14 @@ extension Declaration {
             public var stamp: Stamp
             public var document: Attachment
         }
+        public struct AgencyDecided: Sendable, Equatable, Codable {
+            public var stamp: Stamp
+            public var agency: String
+            public var kind: String
+            public var approved: Bool
+            public var note: String
+            public var reference: String?
+        }
 
         public var stamp: Stamp {
             switch self {
@@ -177,6 +188,7 @@ extension Declaration {
             case .exceptionRecorded(let e): e.stamp
             case .closed(let e): e.stamp
             case .documentAttached(let e): e.stamp
+            case .agencyDecided(let e): e.stamp
             }
         }
 
@@ -206,6 +218,7 @@ extension Declaration {
             case .exceptionRecorded: "exception-recorded"
             case .closed: "closed"
             case .documentAttached: "document-attached"
+            case .agencyDecided: "agency-decided"
             }
         }
 
@@ -213,6 +226,15 @@ extension Declaration {
         public var by: Principal { stamp.by }
 
         /// True for events that add, replace or complete inspection orders.
+        /// True for events that change what an agency owes (an acceptance naming approvals, a decision, a lane).
+        public var changesAgencyApprovals: Bool {
+            switch self {
+            case .accepted(let e): e.agencyApprovals != nil
+            case .agencyDecided, .riskDecided: true
+            default: false
+            }
+        }
+
         public var changesInspections: Bool {
             switch self {
             case .riskDecided, .inspectionOrdered, .inspectionCompleted: true
@@ -249,6 +271,7 @@ extension Declaration {
             case .exceptionRecorded(let e): try encoder.encode(e)
             case .closed(let e): try encoder.encode(e)
             case .documentAttached(let e): try encoder.encode(e)
+            case .agencyDecided(let e): try encoder.encode(e)
             }
         }
 
@@ -278,6 +301,7 @@ extension Declaration {
             case "exception-recorded": self = .exceptionRecorded(try decoder.decode(ExceptionRecorded.self, from: payload))
             case "closed": self = .closed(try decoder.decode(Closed.self, from: payload))
             case "document-attached": self = .documentAttached(try decoder.decode(DocumentAttached.self, from: payload))
+            case "agency-decided": self = .agencyDecided(try decoder.decode(AgencyDecided.self, from: payload))
             default: throw UnknownEventError(stream: "declaration", name: name)
             }
         }

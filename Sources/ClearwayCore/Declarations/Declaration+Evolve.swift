@@ -13,6 +13,7 @@ extension Declaration {
             next.draft = e.draft
             next.acceptedAt = at
             next.clearance.completionDue = e.completionDue
+            next.clearance.agencyApprovals = e.agencyApprovals
             for container in e.draft.containers { next.boxes[container.number.rawValue] = Box() }
         case .amended(let e):
             next.draft = e.draft
@@ -106,6 +107,14 @@ extension Declaration {
             next.exceptions.append("\(e.container): \(e.description)")
         case .documentAttached(let e):
             next.documents.append(e.document)
+        case .agencyDecided(let e):
+            if let index = next.clearance.agencyApprovals?.firstIndex(where: { $0.agency == e.agency && $0.kind == e.kind }) {
+                next.clearance.agencyApprovals?[index].status = e.approved ? .approved : .rejected
+                next.clearance.agencyApprovals?[index].decidedAt = at
+                next.clearance.agencyApprovals?[index].decidedBy = e.stamp.by.username
+                next.clearance.agencyApprovals?[index].note = e.note
+                next.clearance.agencyApprovals?[index].reference = e.reference
+            }
         case .closed:
             next.status = .closed
             next.clearance.closedAt = at

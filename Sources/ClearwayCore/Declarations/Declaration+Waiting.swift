@@ -71,12 +71,19 @@ extension Declaration {
     }
 
     private static func waits(for movement: Movement, container: String?, in state: State, from start: Date) -> [Wait] {
-        let conditions = state.procedure.conditions(for: movement, direction: state.direction)
+        let conditions = conditions(for: movement, in: state)
         let met = conditions.filter { holds($0, container: container, in: state) }
         let since = ([start] + met.compactMap { Self.since($0, in: state) }).max()!
         return conditions.filter { !holds($0, container: container, in: state) }.map { condition in
             let held = condition == .notHeld ? state.clearance.heldSince ?? since : since
-            let detail = condition == .notHeld ? "customs hold: \(state.clearance.holdReason ?? "")" : condition.hold
+            let detail = switch condition {
+            case .notHeld: "customs hold: \(state.clearance.holdReason ?? "")"
+            case .agenciesApproved:
+                "waiting for " + (state.clearance.agencyApprovals ?? []).filter { $0.status != .approved }.map {
+                    "\($0.agency) \($0.kind) (\($0.status == .rejected ? "refused" : "due \(Timestamp.format($0.dueAt))"))"
+                }.joined(separator: ", ")
+            default: condition.hold
+            }
             return Wait(
                 movement: movement, condition: condition, container: container, party: condition.party, since: held,
                 detail: detail)

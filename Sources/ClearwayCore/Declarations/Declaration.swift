@@ -65,6 +65,8 @@ public enum Declaration {
         public var transfer: SupervisedTransfer?
         public var inspectionCompletedAt: Date?
         public var inspectionCompliant: Bool?
+        /// Other agencies' approvals the goods need before release (optional so older snapshots still read).
+        public var agencyApprovals: [AgencyApproval]?
         public var dutiesSettledAt: Date?
         public var settlement: Settlement?
         public var releasedAt: Date?
@@ -109,7 +111,12 @@ public enum Declaration {
     public struct Rules: Sendable, Equatable {
         /// Days after acceptance within which a two-step summary declaration must be completed (DOMAIN.md §1.5).
         public var completionDays: Int
-        public init(completionDays: Int = 14) { self.completionDays = completionDays }
+        /// Which agencies must approve which goods before release.
+        public var agencyRouting: AgencyRouting
+        public init(completionDays: Int = 14, agencyRouting: AgencyRouting = .init()) {
+            self.completionDays = completionDays
+            self.agencyRouting = agencyRouting
+        }
     }
 
     /// What someone asks of a declaration.
@@ -142,6 +149,8 @@ public enum Declaration {
         case checkPhytosanitary(PlantHealthCertificate, document: String)
         /// Raises the missed-deadline alert when a transfer has not arrived by its due time (run by a worker).
         case checkCustody
+        /// An agency's decision on the approval it owes; `reference` is the permit or licence it rests on.
+        case decideAgencyApproval(agency: String, kind: String, approve: Bool, note: String, reference: String?)
     }
 
     /// The time, the principal and the rules every command is decided with.

@@ -72,6 +72,8 @@ public enum Condition: String, Sendable, Codable, CaseIterable {
     case declarationOpen = "declaration-open"
     /// Goods awaiting a destination inspection are sealed onto a supervised vehicle.
     case sealedForTransfer = "sealed-for-transfer"
+    /// Every agency the goods need (licences, quarantine approval …) has approved.
+    case agenciesApproved = "agencies-approved"
 
     /// Who must act for the condition to become true.
     public var party: String {
@@ -84,6 +86,7 @@ public enum Condition: String, Sendable, Codable, CaseIterable {
         case .notApplicable: "nobody"
         case .declarationOpen: "declarant"
         case .sealedForTransfer: "customs"
+        case .agenciesApproved: "agency"
         }
     }
 
@@ -104,6 +107,7 @@ public enum Condition: String, Sendable, Codable, CaseIterable {
         case .notApplicable: "not part of this procedure"
         case .declarationOpen: "declaration closed, cancelled or rejected"
         case .sealedForTransfer: "not sealed for supervised transfer"
+        case .agenciesApproved: "agency approval pending"
         }
     }
 }

@@ -1,6 +1,7 @@
 import ClearwayAPI
 import ClearwayApp
 import ClearwayCore
+import ClearwayStore
 import Foundation
 import OpenAPIRuntime
 
@@ -70,5 +71,25 @@ extension Schemas.QuarantineApproval {
             secondsToDecision: state.secondsToDecision, automatic: state.automatic, validUntil: state.validUntil,
             reasons: state.reasons.map { .init(code: $0.code, detail: $0.detail) },
             writeOffs: .init(additionalProperties: state.writeOffs), note: state.decisionNote)
+    }
+}
+
+extension APIHandlers {
+    func listAgencyApprovals(_ input: Operations.ListAgencyApprovals.Input) async throws -> Operations.ListAgencyApprovals.Output {
+        let queue = try await clearway.agencyQueue(
+            status: input.query.status.flatMap { AgencyApproval.Status(rawValue: $0.rawValue) }, by: try RequestPrincipal.required())
+        let now = clearway.environment.now()
+        return .ok(.init(body: .json(queue.map {
+            .init(declarationId: $0.declarationID, customsNumber: $0.customsNumber, greenChannel: $0.greenChannel,
+                  approval: Schemas.AgencyApproval($0.approval, now: now))
+        })))
+    }
+
+    func decideAgencyApproval(_ input: Operations.DecideAgencyApproval.Input) async throws -> Operations.DecideAgencyApproval.Output {
+        guard case .json(let body) = input.body else { throw ClearanceError.unauthenticated(reason: "no body") }
+        let state = try await clearway.decideAgencyApproval(
+            input.path.declarationId, agency: input.path.agency, kind: body.kind, approve: body.approve, note: body.note,
+            reference: body.reference, by: try RequestPrincipal.required())
+        return .ok(.init(body: .json(try await declaration(state))))
     }
 }

@@ -83,11 +83,11 @@ extension APIHandlers {
             by: principal)
         let currencies = try await clearway.referenceData().currencies
         return .ok(.init(body: .json(.init(
-            items: page.items.map { .init($0, currencies: currencies) }, nextCursor: page.next?.token))))
+            items: page.items.map { .init($0, currencies: currencies, now: clearway.environment.now()) }, nextCursor: page.next?.token))))
     }
 
     func declaration(_ state: Declaration.State) async throws -> Components.Schemas.Declaration {
-        .init(state, currencies: try await clearway.referenceData().currencies)
+        .init(state, currencies: try await clearway.referenceData().currencies, now: clearway.environment.now())
     }
 
     /// The version an If-Match header names (`3` or `"3"`).

@@ -27,12 +27,13 @@ extension DeclarationForm {
 }
 
 extension Schemas.Declaration {
-    init(_ state: Declaration.State, currencies: [String: Int]) {
+    /// `now` is the platform's clock, for the SLA flags.
+    init(_ state: Declaration.State, currencies: [String: Int], now: Date) {
         let draft = state.draft!
         self.init(
             id: state.id, customsNumber: state.customsNumber?.rawValue ?? "",
             status: Schemas.DeclarationStatus(rawValue: state.status?.rawValue ?? "accepted")!,
-            procedure: draft.procedure.rawValue, version: state.version, clearance: .init(state),
+            procedure: draft.procedure.rawValue, version: state.version, clearance: .init(state, now: now),
             boxes: state.boxes.sorted { $0.key < $1.key }.map { container, box in
                 .init(
                     container: container, dischargedAt: box.dischargedAt, gatedInAt: box.gatedInAt, loadedAt: box.loadedAt,
@@ -101,6 +102,9 @@ extension Schemas.TimelineEvent {
             details = "inspection\(e.order.map { " \($0)" } ?? "") completed: \(outcome.rawValue)"
         case .dutiesSettled(let e): details = "duties \(e.settlement.rawValue)"
         case .released: details = "released"
+        case .agencyDecided(let e):
+            reason = e.note
+            details = "\(e.kind) \(e.approved ? "approved" : "refused") by \(e.agency)" + (e.reference.map { " (\($0))" } ?? "")
         case .held(let e):
             reason = e.reason
             details = "customs hold"
@@ -147,7 +151,7 @@ extension Schemas.Party {
 }
 
 extension Schemas.ClearanceSummary {
-    init(_ state: Declaration.State) {
+    init(_ state: Declaration.State, now: Date) {
         let c = state.clearance
         self.init(
             lane: c.lane?.rawValue, riskDecidedAt: c.riskDecidedAt, inspectionCompletedAt: c.inspectionCompletedAt,
@@ -161,7 +165,17 @@ extension Schemas.ClearanceSummary {
             portInspection: .init(rawValue: c.portInspection.rawValue)!,
             destinationInspection: .init(rawValue: c.destinationInspection.rawValue)!,
             transfer: c.transfer.map(Schemas.SupervisedTransfer.init),
-            phytosanitary: c.phytosanitary.map(Schemas.PhytosanitaryCheck.init))
+            phytosanitary: c.phytosanitary.map(Schemas.PhytosanitaryCheck.init),
+            agencyApprovals: c.agencyApprovals?.map { Schemas.AgencyApproval($0, now: now) })
+    }
+}
+
+extension Schemas.AgencyApproval {
+    init(_ approval: AgencyApproval, now: Date) {
+        self.init(
+            agency: approval.agency, kind: approval.kind, items: approval.items, requiredAt: approval.requiredAt, dueAt: approval.dueAt,
+            status: .init(rawValue: approval.status.rawValue)!, overdue: approval.isOverdue(at: now), decidedAt: approval.decidedAt,
+            decidedBy: approval.decidedBy, note: approval.note, reference: approval.reference)
     }
 }
 

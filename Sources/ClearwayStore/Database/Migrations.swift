@@ -330,6 +330,16 @@ public enum Migrations {
                 "CREATE INDEX edi_messages_party ON edi_messages (party_id, id)",
             ]
         },
+        Migration(id: "0016-agency-approvals") { _ in
+            [
+                """
+                CREATE TABLE agency_approvals (declaration_id TEXT NOT NULL, agency TEXT NOT NULL, kind TEXT NOT NULL,
+                    customs_number TEXT NOT NULL, offices TEXT NOT NULL, status TEXT NOT NULL, green_channel BIGINT NOT NULL,
+                    due_at TEXT NOT NULL, approval TEXT NOT NULL, PRIMARY KEY (declaration_id, agency, kind))
+                """,
+                "CREATE INDEX agency_approvals_queue ON agency_approvals (agency, status, green_channel, due_at)",
+            ]
+        },
     ]
 
     /// Applies every migration not yet recorded; returns the ids it applied. Safe to run from several nodes at once.
