@@ -39,6 +39,9 @@ public final class Clearway: Sendable {
             return Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
         }
 
+        /// Sends one webhook request and returns the receiver's HTTP status (a real POST; replaced only to count calls).
+        public var postWebhook: @Sendable (URL, [String: String], Data) async throws -> Int = WebhookPost.send
+
         public init(
             now: @escaping @Sendable () -> Date = { Date() },
             makeID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() },

@@ -1,5 +1,6 @@
 import ClearwayApp
 import ClearwayCore
+import ClearwayStore
 import ClearwayTestSupport
 import Foundation
 import HTTPTypes
@@ -192,6 +193,24 @@ struct AuthorizationMatrixTests {
         let changers: Set<Role> = [.trader, .admin, .customsOfficer, .quarantineOfficer]
         let reason = #""reason":{"code":"officer-unavailable","detail":"emergency duty"}"#
         return [
+            Endpoint(operation: "GET /api/v1/webhooks", allowed: partyRoles.union([.admin]), success: .ok, denied: .forbidden) { _, role in
+                Call(method: .get, path: "/api/v1/webhooks", token: token(role))
+            },
+            Endpoint(operation: "POST /api/v1/webhooks", allowed: partyRoles.union([.admin]), success: .created, denied: .forbidden) { _, role in
+                Call(method: .post, path: "/api/v1/webhooks", token: token(role), json: #"{"url":"http://127.0.0.1:9/hook","topics":["declaration.*"]}"#)
+            },
+            Endpoint(operation: "DELETE /api/v1/webhooks/{webhookId}", allowed: [.trader, .admin], success: .noContent, denied: .notFound,
+                seenBy: stateRoles) { clearway, role in
+                Call(method: .delete, path: "/api/v1/webhooks/\(try await freshWebhook(clearway))", token: token(role))
+            },
+            Endpoint(operation: "POST /api/v1/webhooks/{webhookId}/replay", allowed: [.trader, .admin], success: .ok, denied: .notFound,
+                seenBy: stateRoles) { clearway, role in
+                Call(method: .post, path: "/api/v1/webhooks/\(try await freshWebhook(clearway))/replay", token: token(role), json: #"{"from":1}"#)
+            },
+            Endpoint(operation: "GET /api/v1/webhooks/{webhookId}/deliveries", allowed: [.trader, .admin], success: .ok, denied: .notFound,
+                seenBy: stateRoles) { clearway, role in
+                Call(method: .get, path: "/api/v1/webhooks/\(try await freshWebhook(clearway))/deliveries", token: token(role))
+            },
             Endpoint(operation: "GET /api/v1/agency-approvals", allowed: [.agencyOfficer, .quarantineOfficer, .admin], success: .ok,
                 denied: .forbidden) { _, role in
                 Call(method: .get, path: "/api/v1/agency-approvals?status=pending", token: token(role))
@@ -260,6 +279,16 @@ struct AuthorizationMatrixTests {
         }
         let boxes = try await clearway.diversionBoxes(port: "CNSHA", site: nil, status: nil, by: .system)
         return try #require(boxes.first { $0.queued?.declarationID == id }?.id)
+    }
+
+    /// Roles that act for an enterprise (webhooks carry its events), and those that act for the state (they have none).
+    static let partyRoles = Set(Role.allCases.filter(\.actsForParty))
+    static let stateRoles = Set(Role.allCases.filter { !$0.actsForParty && $0 != .admin })
+
+    /// A fresh webhook subscription of the trader's enterprise.
+    static func freshWebhook(_ clearway: Clearway) async throws -> String {
+        try await clearway.subscribeWebhook(url: "http://127.0.0.1:9/hook", topics: ["*"], by: try await Demo.principal("trader", in: clearway))
+            .subscription.id
     }
 
     static let diversionReaders: Set<Role> = [.customsOfficer, .quarantineOfficer, .terminalOperator, .portAuthority, .admin]
@@ -720,7 +749,7 @@ struct AuthorizationMatrixTests {
                 if let path { operations.insert("\(method.uppercased()) \(path)") }
             }
         }
-        #expect(operations.count == 101)
+        #expect(operations.count == 106)
         #expect(operations == Set(Self.endpoints.map(\.operation)))
     }
 }

@@ -340,6 +340,21 @@ public enum Migrations {
                 "CREATE INDEX agency_approvals_queue ON agency_approvals (agency, status, green_channel, due_at)",
             ]
         },
+        Migration(id: "0017-webhooks") { dialect in
+            [
+                """
+                CREATE TABLE webhook_subscriptions (id TEXT PRIMARY KEY, party_id TEXT, owner_user TEXT NOT NULL, url TEXT NOT NULL,
+                    secret TEXT NOT NULL, topics TEXT NOT NULL, position BIGINT NOT NULL, failures BIGINT NOT NULL,
+                    next_attempt_at TEXT, leased_until TEXT, last_error TEXT, created_at TEXT NOT NULL, active BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE webhook_deliveries (id \(dialect.autoIncrementPrimaryKey), subscription_id TEXT NOT NULL,
+                    outbox_id BIGINT NOT NULL, attempted_at TEXT NOT NULL, delivered BIGINT NOT NULL, http_status BIGINT, error TEXT)
+                """,
+                "CREATE INDEX webhook_deliveries_subscription ON webhook_deliveries (subscription_id, id)",
+                "CREATE INDEX outbox_stream ON outbox (stream_id, id)",
+            ]
+        },
     ]
 
     /// Applies every migration not yet recorded; returns the ids it applied. Safe to run from several nodes at once.
