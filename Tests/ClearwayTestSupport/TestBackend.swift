@@ -57,6 +57,30 @@ public enum TestBackend: String, Sendable, CustomStringConvertible, CaseIterable
         }
     }
 
+    /// An empty database of this engine that another process can open: a SQLite file path or a PostgreSQL URL.
+    /// Dropped afterwards.
+    public func withDatabaseLocation<T: Sendable>(_ body: (String) async throws -> T) async throws -> T {
+        switch self {
+        case .sqlite:
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("clearway-proc-\(UUID().uuidString).sqlite").path
+            defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+            return try await body(path)
+        case .postgres:
+            guard let url = Self.postgresURL, var components = URLComponents(string: url) else {
+                throw StoreError.badLocation("CLEARWAY_TEST_POSTGRES is not set")
+            }
+            let name = "cw_proc_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+            let admin = try await PostgresStore(url: url, maximumConnections: 1, logger: Logger(label: "test"))
+            try await admin.read { db in try await db.raw("CREATE DATABASE \(unsafeRaw: String(name))").run() }
+            components.path = "/" + name
+            let result: Result<T, any Error>
+            do { result = .success(try await body(components.string!)) } catch { result = .failure(error) }
+            try? await admin.read { db in try await db.raw("DROP DATABASE \(unsafeRaw: String(name)) WITH (FORCE)").run() }
+            await admin.close()
+            return try result.get()
+        }
+    }
+
     private func run<T: Sendable>(_ store: any Store, _ body: (any Store) async throws -> T) async throws -> T {
         do {
             try await Migrations.run(on: store)

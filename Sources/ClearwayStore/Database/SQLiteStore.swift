@@ -45,6 +45,13 @@ public final class SQLiteStore: Store {
         return try await body(readers[index % readers.count].sql(queryLogLevel: .trace))
     }
 
+    /// Copies the database into a new file, consistently, on the writer connection between transactions.
+    func vacuum(into file: String) async throws {
+        try await writeLock.withLock {
+            try await writer.sql(queryLogLevel: .trace).raw("VACUUM INTO \(bind: file)").run()
+        }
+    }
+
     public func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         try await writeLock.withLock {
             let db = writer.sql(queryLogLevel: .trace)
