@@ -16,11 +16,14 @@ public struct ServerSettings: Sendable {
     public var port: Int
     /// The largest request body accepted, in bytes.
     public var maxBodySize: Int
+    /// Requests a minute each bearer token may make on this node; 0 turns the limit off.
+    public var rateLimitPerMinute: Int
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodySize: Int = 1 << 20) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodySize: Int = 1 << 20, rateLimitPerMinute: Int = 0) {
         self.host = host
         self.port = port
         self.maxBodySize = maxBodySize
+        self.rateLimitPerMinute = rateLimitPerMinute
     }
 }
 
@@ -31,6 +34,7 @@ public func buildRouter(
     let router = Router(context: AppRequestContext.self)
     router.middlewares.add(RequestMetricsMiddleware(registry: registry))
     router.middlewares.add(ProblemMiddleware(logger: logger))
+    router.middlewares.add(RateLimitMiddleware(perMinute: settings.rateLimitPerMinute))
     router.middlewares.add(BodyLimitMiddleware(limit: settings.maxBodySize))
     router.middlewares.add(AuthenticationMiddleware(clearway: clearway))
     let handlers = APIHandlers(clearway: clearway, registry: registry, pages: try Pages.load())

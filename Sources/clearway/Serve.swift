@@ -25,6 +25,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Largest request body in bytes (env CLEARWAY_MAX_BODY).")
     var maxBody: Int?
 
+    @Option(name: .long, help: "Requests a minute each bearer token may make on this node, 0 for no limit (env CLEARWAY_RATE_LIMIT; default 3000).")
+    var rateLimit: Int?
+
     @Option(name: .long, help: "bcrypt cost for new passwords (env CLEARWAY_BCRYPT_COST).")
     var bcryptCost: UInt8?
 
@@ -50,7 +53,8 @@ struct Serve: AsyncParsableCommand {
         let settings = ServerSettings(
             host: host ?? env["CLEARWAY_HOST"] ?? "127.0.0.1",
             port: port ?? env["CLEARWAY_PORT"].flatMap(Int.init) ?? 8080,
-            maxBodySize: maxBody ?? env["CLEARWAY_MAX_BODY"].flatMap(Int.init) ?? 1 << 20)
+            maxBodySize: maxBody ?? env["CLEARWAY_MAX_BODY"].flatMap(Int.init) ?? 1 << 20,
+            rateLimitPerMinute: rateLimit ?? env["CLEARWAY_RATE_LIMIT"].flatMap(Int.init) ?? 3000)
         let location = options.location
         let app = try buildApplication(clearway: clearway, settings: settings, registry: registry, logger: logger) {
             port in

@@ -1,0 +1,27 @@
+import ClearwayTestSupport
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@Suite("Rate limits")
+struct RateLimitTests {
+    @Test("a token over its requests a minute gets 429 with Retry-After; another token is not slowed")
+    func perToken() async throws {
+        try await withApp(.sqlite, rateLimit: 5) { _, client in
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<5 {
+                statuses.append(try await client.send(Call(method: .get, path: "/api/v1/declarations", token: "demo-token-trader")).status)
+            }
+            #expect(statuses.allSatisfy { $0 == .ok })
+            let limited = try await client.send(Call(method: .get, path: "/api/v1/declarations", token: "demo-token-trader"))
+            #expect(limited.status == .tooManyRequests)
+            #expect(limited.headers[.retryAfter] == "12", "one request every 12 s at 5 a minute")
+            #expect(limited.text.contains("rate-limited"))
+            let other = try await client.send(Call(method: .get, path: "/api/v1/declarations", token: "demo-token-broker"))
+            #expect(other.status == .ok)
+            let public_ = try await client.send(Call(method: .get, path: "/api/v1/offices"))
+            #expect(public_.status == .ok, "requests without a token are not counted against one")
+        }
+    }
+}
