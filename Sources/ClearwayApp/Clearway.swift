@@ -108,12 +108,12 @@ public final class Clearway: Sendable {
         func table(_ codes: [ReferenceTables.Code]) -> [String: Set<String>] {
             Dictionary(codes.map { ($0.code, Set($0.extra.split(separator: " ").map(String.init))) }, uniquingKeysWith: { a, _ in a })
         }
-        // Routing rows: code = HS prefix, extra "<agency> <approval kind> <SLA minutes> <import|export>".
+        // Routing rows: code = HS prefix, extra "<agency> <approval kind> <SLA minutes> <import|export> [provisional]".
         let routing = AgencyRouting(rules: more.routing.compactMap { code in
             let terms = code.extra.split(separator: " ").map(String.init)
-            guard terms.count == 4, let minutes = Int(terms[2]), let direction = Direction(rawValue: terms[3]) else { return nil }
+            guard terms.count >= 4, let minutes = Int(terms[2]), let direction = Direction(rawValue: terms[3]) else { return nil }
             return AgencyRouting.Rule(commodityPrefix: code.code, agency: terms[0], kind: terms[1], slaMinutes: minutes,
-                                      direction: direction)
+                                      direction: direction, provisional: terms.count == 5 && terms[4] == "provisional")
         })
         let fresh = Cached(
             reference: reference, policy: Policy(offices: reference.offices, routing: routing), ports: ports,

@@ -211,6 +211,13 @@ struct AuthorizationMatrixTests {
                 seenBy: stateRoles) { clearway, role in
                 Call(method: .get, path: "/api/v1/webhooks/\(try await freshWebhook(clearway))/deliveries", token: token(role))
             },
+            Endpoint(operation: "GET /api/v1/dependencies", allowed: [.admin, .customsOfficer, .agencyOfficer, .quarantineOfficer],
+                success: .ok, denied: .forbidden) { _, role in
+                Call(method: .get, path: "/api/v1/dependencies", token: token(role))
+            },
+            Endpoint(operation: "PUT /api/v1/dependencies/{name}", allowed: [.admin], success: .ok, denied: .forbidden) { _, role in
+                Call(method: .put, path: "/api/v1/dependencies/mee", token: token(role), json: #"{"down":false}"#)
+            },
             Endpoint(operation: "GET /api/v1/agency-approvals", allowed: [.agencyOfficer, .quarantineOfficer, .admin], success: .ok,
                 denied: .forbidden) { _, role in
                 Call(method: .get, path: "/api/v1/agency-approvals?status=pending", token: token(role))
@@ -749,7 +756,7 @@ struct AuthorizationMatrixTests {
                 if let path { operations.insert("\(method.uppercased()) \(path)") }
             }
         }
-        #expect(operations.count == 106)
+        #expect(operations.count == 108)
         #expect(operations == Set(Self.endpoints.map(\.operation)))
     }
 }

@@ -124,11 +124,12 @@ extension Clearway {
             let codes = try records.enumerated().map { index, r in
                 let code = try field(r, "code", file, index), extra = try field(r, "extra", file, index)
                 let terms = extra.split(separator: " ").map(String.init)
-                guard code.count >= 2, code.allSatisfy({ $0.isASCII && $0.isNumber }), terms.count == 4, let minutes = Int(terms[2]), minutes > 0,
-                      Direction(rawValue: terms[3]) != nil
+                guard code.count >= 2, code.allSatisfy({ $0.isASCII && $0.isNumber }), terms.count == 4 || terms.count == 5,
+                      let minutes = Int(terms[2]), minutes > 0, Direction(rawValue: terms[3]) != nil,
+                      terms.count == 4 || terms[4] == "provisional"
                 else {
                     throw ReferenceDataError(file: file, line: index + 2,
-                                             reason: "a routing row is an HS prefix and '<agency> <approval kind> <SLA minutes> <import|export>'")
+                                             reason: "a routing row is an HS prefix and '<agency> <approval kind> <SLA minutes> <import|export> [provisional]'")
                 }
                 return ReferenceTables.Code(code: code, name: try field(r, "name", file, index), extra: extra)
             }

@@ -23,6 +23,8 @@ public struct AgencyApproval: Sendable, Equatable, Codable {
     public var note: String?
     /// The permit or licence number the approval rests on.
     public var reference: String?
+    /// Whether goods may be released provisionally while the agency's system is down (degraded mode).
+    public var provisionalAllowed: Bool?
 
     public init(agency: String, kind: String, items: [Int], requiredAt: Date, dueAt: Date) {
         self.agency = agency
@@ -46,7 +48,11 @@ public struct AgencyRouting: Sendable, Equatable {
         public var slaMinutes: Int
         /// The direction the approval is needed in; licences and quarantine approvals are mostly for imports.
         public var direction: Direction
-        public init(commodityPrefix: String, agency: String, kind: String, slaMinutes: Int, direction: Direction = .import) {
+        /// The approval may be waived for a provisional release while the agency's system is down.
+        public var provisional: Bool
+        public init(commodityPrefix: String, agency: String, kind: String, slaMinutes: Int, direction: Direction = .import,
+                    provisional: Bool = false) {
+            self.provisional = provisional
             self.commodityPrefix = commodityPrefix
             self.agency = agency
             self.kind = kind
@@ -72,9 +78,12 @@ public struct AgencyRouting: Sendable, Equatable {
             if let index = result.firstIndex(where: { $0.agency == rule.agency && $0.kind == rule.kind }) {
                 result[index].items = Array(Set(result[index].items + items)).sorted()
                 result[index].dueAt = min(result[index].dueAt, now.addingTimeInterval(Double(rule.slaMinutes) * 60))
+                result[index].provisionalAllowed = (result[index].provisionalAllowed ?? true) && rule.provisional
             } else {
-                result.append(AgencyApproval(agency: rule.agency, kind: rule.kind, items: items, requiredAt: now,
-                                             dueAt: now.addingTimeInterval(Double(rule.slaMinutes) * 60)))
+                var approval = AgencyApproval(agency: rule.agency, kind: rule.kind, items: items, requiredAt: now,
+                                              dueAt: now.addingTimeInterval(Double(rule.slaMinutes) * 60))
+                approval.provisionalAllowed = rule.provisional
+                result.append(approval)
             }
         }
         return result

@@ -80,6 +80,8 @@ extension Credentials {
                 ("tradingParty", .string(draft.tradingParty.creditCode.rawValue)),
                 ("declarationOffice", .string(draft.declarationOffice.rawValue)),
                 ("releasedAt", .string(DataIntegrity.created(released))),
+                // A release made while agencies' systems were down says so, and names them.
+                ("provisional", .bool(!(state.clearance.provisionalFor ?? []).isEmpty)),
                 ("containers", .array(draft.containers.map { .string($0.number.rawValue) })),
                 ("goodsItems", .number(Double(draft.items.count))),
             ]

@@ -150,7 +150,11 @@ extension Declaration {
             return [.inspectionCompleted(.init(stamp: stamp, compliant: outcome == .noDiscrepancy, findings: findings,
                                                order: order?.number, outcome: outcome, evidence: evidence))]
         case .decideAgencyApproval(let agency, let kind, let approve, let note, let reference):
-            _ = try require(state, "decide an agency approval of", in: [.accepted])
+            // After a provisional release the waived agencies still decide; that is how degraded mode reconciles.
+            _ = try require(state, "decide an agency approval of", in: [.accepted, .released])
+            if state.status == .released, state.clearance.provisionalFor?.contains(agency) != true {
+                throw .notAllowedInState(action: "decide an agency approval of", state: "released")
+            }
             guard let approval = (state.clearance.agencyApprovals ?? []).first(where: { $0.agency == agency && $0.kind == kind }) else {
                 throw .notFound(kind: "\(kind) approval by \(agency) on declaration", id: state.id)
             }
@@ -159,6 +163,12 @@ extension Declaration {
                 throw .invalid(ValidationFailure([FieldIssue("/note", "reason-required", "an agency's decision says why")]))
             }
             return [.agencyDecided(.init(stamp: stamp, agency: agency, kind: kind, approved: approve, note: note, reference: reference))]
+        case .releaseProvisionally(let down, let tier):
+            if let refusal = provisionalReleaseRefusal(state, agenciesDown: down, tradingPartyTier: tier) {
+                throw .notAllowedInState(action: "release provisionally", state: refusal)
+            }
+            let waived = (state.clearance.agencyApprovals ?? []).filter { $0.status == .pending }.map(\.agency)
+            return [.released(.init(stamp: stamp, provisionalFor: Array(Set(waived)).sorted()))]
         case .settleDuties(let settlement):
             _ = try require(state, "settle duties of", in: [.accepted, .released])
             guard state.clearance.dutiesSettledAt == nil else { return [] }
@@ -270,6 +280,14 @@ extension Declaration {
             let released = Event.released(.init(stamp: stamp))
             derived.append(released)
             current = evolve(current, released)
+        }
+        // Degraded mode reconciled: an agency that refuses after a provisional release puts the goods on hold.
+        if let refused = events.lazy.compactMap({ event -> Event.AgencyDecided? in
+            if case .agencyDecided(let e) = event, !e.approved { return e } else { return nil }
+        }).first, current.clearance.provisionalFor?.contains(refused.agency) == true, current.clearance.holdReason == nil {
+            let held = Event.held(.init(stamp: stamp, reason: "\(refused.agency) refused \(refused.kind) after the provisional release: \(refused.note)"))
+            derived.append(held)
+            current = evolve(current, held)
         }
         if current.status == .released, isReadyToClose(current) {
             derived.append(.closed(.init(stamp: stamp)))

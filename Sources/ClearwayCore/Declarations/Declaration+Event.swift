@@ -107,6 +107,8 @@ extension Declaration {
         }
         public struct Released: Sendable, Equatable, Codable {
             public var stamp: Stamp
+            /// Degraded mode: the agencies whose approvals this release went ahead without, their systems being down.
+            public var provisionalFor: [String]?
         }
         public struct Held: Sendable, Equatable, Codable {
             public var stamp: Stamp

@@ -78,9 +78,10 @@ extension Declaration {
         case .dutiesSettled(let e):
             next.clearance.dutiesSettledAt = at
             next.clearance.settlement = e.settlement
-        case .released:
+        case .released(let e):
             next.status = .released
             next.clearance.releasedAt = at
+            next.clearance.provisionalFor = e.provisionalFor
         case .held(let e):
             next.clearance.holdReason = e.reason
             next.clearance.heldSince = at

@@ -67,6 +67,8 @@ public enum Declaration {
         public var inspectionCompliant: Bool?
         /// Other agencies' approvals the goods need before release (optional so older snapshots still read).
         public var agencyApprovals: [AgencyApproval]?
+        /// Agencies a provisional release went ahead without (degraded mode), until they decide.
+        public var provisionalFor: [String]?
         public var dutiesSettledAt: Date?
         public var settlement: Settlement?
         public var releasedAt: Date?
@@ -151,6 +153,8 @@ public enum Declaration {
         case checkCustody
         /// An agency's decision on the approval it owes; `reference` is the permit or licence it rests on.
         case decideAgencyApproval(agency: String, kind: String, approve: Bool, note: String, reference: String?)
+        /// Degraded mode: release ahead of approvals whose agencies' systems are down, where the rules allow it.
+        case releaseProvisionally(agenciesDown: Set<String>, tradingPartyTier: CreditTier)
     }
 
     /// The time, the principal and the rules every command is decided with.

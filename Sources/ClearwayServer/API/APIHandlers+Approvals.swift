@@ -93,3 +93,18 @@ extension APIHandlers {
         return .ok(.init(body: .json(try await declaration(state))))
     }
 }
+
+extension APIHandlers {
+    func listDependencies(_ input: Operations.ListDependencies.Input) async throws -> Operations.ListDependencies.Output {
+        let statuses = try await clearway.dependencies(by: try RequestPrincipal.required())
+        return .ok(.init(body: .json(statuses.map {
+            .init(name: $0.name, down: $0.down, reason: $0.reason, since: $0.since, changedBy: $0.changedBy)
+        })))
+    }
+
+    func setDependency(_ input: Operations.SetDependency.Input) async throws -> Operations.SetDependency.Output {
+        guard case .json(let body) = input.body else { throw ClearanceError.unauthenticated(reason: "no body") }
+        let released = try await clearway.setDependency(input.path.name, down: body.down, reason: body.reason, by: try RequestPrincipal.required())
+        return .ok(.init(body: .json(.init(provisionallyReleased: released))))
+    }
+}

@@ -166,7 +166,8 @@ extension Schemas.ClearanceSummary {
             destinationInspection: .init(rawValue: c.destinationInspection.rawValue)!,
             transfer: c.transfer.map(Schemas.SupervisedTransfer.init),
             phytosanitary: c.phytosanitary.map(Schemas.PhytosanitaryCheck.init),
-            agencyApprovals: c.agencyApprovals?.map { Schemas.AgencyApproval($0, now: now) })
+            agencyApprovals: c.agencyApprovals?.map { Schemas.AgencyApproval($0, now: now) },
+            provisionalFor: c.provisionalFor)
     }
 }
 

@@ -355,6 +355,14 @@ public enum Migrations {
                 "CREATE INDEX outbox_stream ON outbox (stream_id, id)",
             ]
         },
+        Migration(id: "0018-dependencies") { _ in
+            [
+                """
+                CREATE TABLE dependencies (name TEXT PRIMARY KEY, down BIGINT NOT NULL, reason TEXT, since TEXT NOT NULL,
+                    changed_by TEXT NOT NULL)
+                """
+            ]
+        },
     ]
 
     /// Applies every migration not yet recorded; returns the ids it applied. Safe to run from several nodes at once.
