@@ -54,5 +54,9 @@ struct SPSCertificateTests {
         let deep = String(repeating: "<a>", count: 200) + String(repeating: "</a>", count: 200)
         #expect(throws: XMLFailure.self) { try XMLTree.parse(Data(deep.utf8)) }
         #expect(throws: XMLFailure.self) { try SPSCertificate.read(Data("<x/>".utf8)) }
+        let huge = "<x a=\"" + String(repeating: "A", count: 100_000) + "\"/>"
+        var reason = ""
+        do { _ = try XMLTree.parse(Data(huge.utf8)) } catch { reason = error.reason }
+        #expect(reason == "attribute a longer than 65536 bytes")
     }
 }

@@ -111,6 +111,8 @@ public enum XMLTree {
     }
 
     final class Builder: NSObject, XMLParserDelegate {
+        static let maxAttributeBytes = 64 * 1024
+
         let maxDepth: Int
         var stack: [XMLElement] = []
         var root: XMLElement?
@@ -124,6 +126,12 @@ public enum XMLTree {
         ) {
             guard stack.count < maxDepth else {
                 failure = XMLFailure(line: parser.lineNumber, reason: "nested deeper than \(maxDepth)")
+                parser.abortParsing()
+                return
+            }
+            // No message format needs long attributes; a huge one is an attack on memory, refused at the first.
+            if let long = attributes.first(where: { $0.value.utf8.count > Self.maxAttributeBytes }) {
+                failure = XMLFailure(line: parser.lineNumber, reason: "attribute \(long.key) longer than \(Self.maxAttributeBytes) bytes")
                 parser.abortParsing()
                 return
             }
