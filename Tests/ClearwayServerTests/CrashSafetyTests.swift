@@ -126,10 +126,12 @@ struct CrashSafetyTests {
                         while let key = await ledger.nextKey() { await Self.lodge(key, ledger) }
                     }
                 }
-                // Three crashes at random moments while clients are lodging, each followed by a restart.
+                // Three crashes at random moments while clients are lodging (somewhere in each quarter of the load, so
+                // there is always work in flight whatever the machine's speed), each followed by a restart.
                 var random = SystemRandomNumberGenerator()
-                for _ in 0..<3 {
-                    try await Task.sleep(for: .milliseconds(Int.random(in: 300...900, using: &random)))
+                for quarter in 1...3 {
+                    let threshold = quarter * 60 + Int.random(in: 0..<20, using: &random)
+                    while await ledger.ids.count < threshold { try await Task.sleep(for: .milliseconds(5)) }
                     server.kill()
                     server = try await ServerProcess(binary: binary, database: database, demo: false)
                     await ledger.move(to: server.base)
