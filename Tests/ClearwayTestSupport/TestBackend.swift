@@ -25,35 +25,8 @@ public enum TestBackend: String, Sendable, CustomStringConvertible, CaseIterable
 
     /// Opens an empty, migrated store of this engine, runs `body`, and throws the store away.
     public func withStore<T: Sendable>(_ body: (any Store) async throws -> T) async throws -> T {
-        let logger = Logger(label: "test")
-        switch self {
-        case .sqlite:
-            let path = FileManager.default.temporaryDirectory
-                .appendingPathComponent("clearway-test-\(UUID().uuidString).sqlite").path
-            let store = try await SQLiteStore(path: path, logger: logger)
-            defer {
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-            }
-            return try await run(store, body)
-        case .postgres:
-            guard let url = Self.postgresURL, var components = URLComponents(string: url) else {
-                throw StoreError.badLocation("CLEARWAY_TEST_POSTGRES is not set")
-            }
-            let name = "cw_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-            let admin = try await PostgresStore(url: url, maximumConnections: 1, logger: logger)
-            try await admin.read { db in try await db.raw("CREATE DATABASE \(unsafeRaw: String(name))").run() }
-            components.path = "/" + name
-            let store = try await PostgresStore(url: components.string!, logger: logger)
-            do {
-                let result = try await run(store, body)
-                try? await admin.read { db in try await db.raw("DROP DATABASE \(unsafeRaw: String(name)) WITH (FORCE)").run() }
-                await admin.close()
-                return result
-            } catch {
-                try? await admin.read { db in try await db.raw("DROP DATABASE \(unsafeRaw: String(name)) WITH (FORCE)").run() }
-                await admin.close()
-                throw error
-            }
+        try await withDatabaseLocation { location in
+            try await run(try await openStore(location, logger: Logger(label: "test")), body)
         }
     }
 
@@ -62,14 +35,14 @@ public enum TestBackend: String, Sendable, CustomStringConvertible, CaseIterable
     public func withDatabaseLocation<T: Sendable>(_ body: (String) async throws -> T) async throws -> T {
         switch self {
         case .sqlite:
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("clearway-proc-\(UUID().uuidString).sqlite").path
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("clearway-test-\(UUID().uuidString).sqlite").path
             defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
             return try await body(path)
         case .postgres:
             guard let url = Self.postgresURL, var components = URLComponents(string: url) else {
                 throw StoreError.badLocation("CLEARWAY_TEST_POSTGRES is not set")
             }
-            let name = "cw_proc_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+            let name = "cw_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
             let admin = try await PostgresStore(url: url, maximumConnections: 1, logger: Logger(label: "test"))
             try await admin.read { db in try await db.raw("CREATE DATABASE \(unsafeRaw: String(name))").run() }
             components.path = "/" + name

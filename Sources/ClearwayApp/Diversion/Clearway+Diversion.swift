@@ -52,7 +52,7 @@ extension Clearway {
               cached.diversion[port] != nil
         else { return }
         let now = environment.now()
-        let existing = try await DiversionTables.boxes(port: port, site: nil, statuses: nil, declaration: state.id, on: db)
+        let existing = try await DiversionTables.boxes(port: port, site: nil, statuses: nil, declarations: [state.id], on: db)
         var known = Dictionary(existing.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let orders = Dictionary(state.clearance.inspections.map { ($0.number, $0) }, uniquingKeysWith: { a, _ in a })
         for order in state.clearance.inspections where order.place == .port && order.kind != .documentReview {
@@ -205,11 +205,9 @@ extension Clearway {
     public func diversionMoves(port: String, by principal: Principal) async throws -> [DiversionMove] {
         try await requireDiversion(principal, .readDiversion)
         let network = try await network(port)
-        let boxes = try await store.read { db in
-            try await DiversionTables.boxes(port: port, site: nil, statuses: [.planned, .inspected], limit: 10_000, on: db)
-        }
-        let positions = try await store.read { db in
-            try await DiversionTables.positions(of: boxes.compactMap { $0.queued?.container.rawValue }, on: db)
+        let (boxes, positions) = try await store.read { db in
+            let boxes = try await DiversionTables.boxes(port: port, site: nil, statuses: [.planned, .inspected], limit: 10_000, on: db)
+            return (boxes, try await DiversionTables.positions(of: boxes.compactMap { $0.queued?.container.rawValue }, on: db))
         }
         return boxes.compactMap { box in
             guard let queued = box.queued, let slot = box.slot else { return nil }

@@ -235,9 +235,10 @@ extension Clearway {
                 let visible = Set(offices)
                 orders = orders.filter { !visible.isDisjoint(with: $0.offices) }
             }
-            // Each order shows the diversion slot of its boxes.
+            // Each order shows the diversion slot of its boxes: only the boxes of the declarations in this queue.
             let boxes = try await DiversionTables.boxes(
-                port: nil, site: nil, statuses: [.awaiting, .planned, .started, .inspected], limit: 100_000, on: db)
+                port: nil, site: nil, statuses: [.awaiting, .planned, .started, .inspected],
+                declarations: Array(Set(orders.map(\.declarationID))), limit: 100_000, on: db)
             let byOrder = Dictionary(grouping: boxes) { "\($0.queued!.declarationID)#\($0.queued!.order)" }
             for index in orders.indices {
                 orders[index].boxes = byOrder["\(orders[index].declarationID)#\(orders[index].number)"] ?? []

@@ -85,12 +85,17 @@ public enum DiversionTables {
     }
 
     /// Boxes of a port, optionally at one site and in some statuses, in slot order (unslotted last, oldest first).
-    public static func boxes(port: String?, site: String?, statuses: [DiversionBox.Status]?, declaration: String? = nil,
+    public static func boxes(port: String?, site: String?, statuses: [DiversionBox.Status]?, declarations: [String]? = nil,
                              limit: Int = 1000, on db: any SQLDatabase) async throws -> [DiversionBox.State] {
         var sql = SQLQueryString("SELECT state FROM diversion_boxes WHERE 1 = 1")
         if let port { sql += " AND port = \(bind: port)" }
         if let site { sql += " AND site = \(bind: site)" }
-        if let declaration { sql += " AND declaration_id = \(bind: declaration)" }
+        if let declarations {
+            guard !declarations.isEmpty else { return [] }
+            sql += " AND declaration_id IN ("
+            for (i, id) in declarations.enumerated() { sql += i == 0 ? "\(bind: id)" : ", \(bind: id)" }
+            sql += ")"
+        }
         if let statuses {
             sql += " AND status IN (" + statuses.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
         }
