@@ -1,6 +1,7 @@
 import ClearwayCore
 import ClearwayInterop
 import ClearwayStore
+import Crypto
 import Foundation
 import Logging
 import Synchronization
@@ -11,6 +12,8 @@ public final class Clearway: Sendable {
     public let environment: Environment
     let logger: Logger
     private let cache = Mutex<Cached?>(nil)
+    /// The key buyers' ID numbers are hashed with, read once from the database.
+    let personKey = Mutex<SymmetricKey?>(nil)
 
     /// Effects injected by value so tests and the simulator control time and randomness.
     public struct Environment: Sendable {
@@ -74,6 +77,9 @@ public final class Clearway: Sendable {
         var roster: Roster
         var appointmentRules: Appointment.Rules
         var agencyRouting: AgencyRouting
+        var crossBorder: CrossBorderRules
+        /// The official CEB import schema every inbound message is checked against.
+        var cebSchema: XMLSchema?
         var rules: Declaration.Rules { .init(completionDays: reference.completionDays, agencyRouting: agencyRouting) }
     }
 
@@ -102,7 +108,10 @@ public final class Clearway: Sendable {
                  rosters: try await ReferenceTables.codes("officer-rosters", on: db),
                  appointmentRules: try await ReferenceTables.codes("appointment-rules", on: db),
                  delayReasons: try await ReferenceTables.codes("delay-reasons", on: db),
-                 routing: try await ReferenceTables.codes("agency-routing", on: db))
+                 routing: try await ReferenceTables.codes("agency-routing", on: db),
+                 cbecTerms: try await ReferenceTables.codes("cbec-terms", on: db),
+                 cbecTariff: try await ReferenceTables.codes("cbec-tariff", on: db),
+                 cebSchema: try await ReferenceTables.codes("ceb-import-schema", on: db).first)
             )
         }
         func table(_ codes: [ReferenceTables.Code]) -> [String: Set<String>] {
@@ -168,12 +177,39 @@ public final class Clearway: Sendable {
                     ],
                     delayReasons: Dictionary(more.delayReasons.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a }))
             }(),
-            agencyRouting: routing)
+            agencyRouting: routing,
+            crossBorder: Self.crossBorderRules(terms: more.cbecTerms, tariff: more.cbecTariff),
+            cebSchema: more.cebSchema.flatMap { try? XMLSchema(documents: [Data($0.extra.utf8)]) })
         cache.withLock { $0 = fresh }
         return fresh
     }
 
     public func referenceData() async throws -> ReferenceData { try await cached().reference }
+
+    /// Terms rows: code = effective date, extra "<single> <annual> <reduction> <tolerance> <window> <rate> <return days>";
+    /// tariff rows: code "<prefix>|<effective date>", extra "<duty> <vat> <consumption>". Both checked when loaded.
+    static func crossBorderRules(terms: [ReferenceTables.Code], tariff: [ReferenceTables.Code]) -> CrossBorderRules {
+        func day(_ text: String) -> Date? { Timestamp.parse(text + "T00:00:00+08:00") }
+        let versions = terms.compactMap { code -> (CrossBorderRules.Terms, [String])? in
+            let t = code.extra.split(separator: " ").map(String.init)
+            guard t.count == 7, let from = day(code.code), let single = try? Money.parse(t[0], currency: "CNY", exponent: 2),
+                  let annual = try? Money.parse(t[1], currency: "CNY", exponent: 2), let reduction = Decimal(string: t[2]),
+                  let tolerance = Decimal(string: t[3])
+            else { return nil }
+            return (CrossBorderRules.Terms(effectiveFrom: from, singleLimitFen: single.minor, annualLimitFen: annual.minor,
+                                           reduction: reduction, taxTolerance: tolerance), t)
+        }.sorted { $0.0.effectiveFrom < $1.0.effectiveFrom }
+        let latest = versions.last?.1
+        return CrossBorderRules(
+            terms: versions.map(\.0),
+            tariff: tariff.compactMap { code in
+                let key = code.code.split(separator: "|").map(String.init), r = code.extra.split(separator: " ").compactMap { Decimal(string: String($0)) }
+                guard key.count == 2, r.count == 3, let from = day(key[1]) else { return nil }
+                return CrossBorderRules.Rates(prefix: key[0], effectiveFrom: from, duty: r[0], vat: r[1], consumption: r[2])
+            },
+            matchWindowMinutes: latest.flatMap { Int($0[4]) } ?? 1440, inspectionRate: latest.flatMap { Double($0[5]) } ?? 0,
+            returnDays: latest.flatMap { Int($0[6]) } ?? 30)
+    }
 
     /// The DCSA code restrictions from reference data.
     public func dcsaRules() async throws -> DCSAEvents.Rules { try await cached().dcsaRules }

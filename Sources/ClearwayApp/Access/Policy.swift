@@ -55,6 +55,13 @@ public struct Policy: Sendable {
         /// Read an agency's approval queue.
         case readAgencyQueue
         case manageUsers
+        /// Send a CEB document as the firm whose customs code it names in `codes` (`senderCode` is the sender's).
+        case sendCEB(Parcel.Party, codes: [String], senderCode: String?)
+        /// See a parcel: customs, and the firms it names (platform, e-commerce firm, agent, payment, logistics);
+        /// `viewerCode` is the customs code of the principal's own enterprise.
+        case readParcel(codes: [String], customsCode: String?, viewerCode: String?)
+        /// Review or inspect a parcel declared at an office.
+        case decideParcel(customsCode: String?)
         case useOwnTokens
         case revokeToken(ownerUserID: String)
     }
@@ -128,6 +135,21 @@ public struct Policy: Sendable {
             return principal.role == .customsOfficer || principal.role == .admin
         case .listParties, .setCreditTier:
             return principal.role == .admin || principal.role == .customsOfficer
+        case .sendCEB(let party, let codes, let sender):
+            if principal.role == .admin { return true }
+            let roles: Set<Role> = switch party {
+            case .platform: [.ecommercePlatform]
+            case .payment: [.paymentFirm]
+            case .logistics: [.logisticsFirm]
+            case .declarant: [.ecommercePlatform, .broker]
+            }
+            return roles.contains(principal.role) && sender.map(codes.contains) == true
+        case .readParcel(let codes, let customsCode, let viewer):
+            if principal.role == .admin { return true }
+            if principal.role == .customsOfficer { return isOfficer(principal, of: customsCode) }
+            return principal.role.actsForParty && viewer.map(codes.contains) == true
+        case .decideParcel(let customsCode):
+            return principal.role == .customsOfficer && isOfficer(principal, of: customsCode)
         case .useOwnTokens:
             return true
         case .revokeToken(let owner):
@@ -143,6 +165,13 @@ public struct Policy: Sendable {
             return (nil, offices.subtree(of: office))
         }
         return nil
+    }
+
+    /// An officer of the office a CEB list was declared at (or any customs officer, before a list names one).
+    private func isOfficer(_ principal: Principal, of customsCode: String?) -> Bool {
+        guard let office = principal.office else { return false }
+        guard let customsCode, let code = try? OfficeCode(customsCode) else { return true }
+        return offices.isWithin(code, office)
     }
 
     private func isOfficerOf(_ principal: Principal, _ draft: DeclarationDraft) -> Bool {

@@ -135,6 +135,50 @@ extension Clearway {
             }
             try await ReferenceTables.replace(table: "agency-routing", with: codes, on: db)
         }
+        try await load("cbec-terms", reference.appendingPathComponent("cbec-terms.csv")) { records, db in
+            let file = "cbec-terms.csv"
+            let columns = ["single_limit", "annual_limit", "reduction", "tax_tolerance", "match_window_minutes", "inspection_rate", "return_days"]
+            let codes = try records.enumerated().map { index, r in
+                let from = try field(r, "effective_from", file, index)
+                let terms = try columns.map { try field(r, $0, file, index) }
+                guard Timestamp.parse(from + "T00:00:00+08:00") != nil, let single = try? Money.parse(terms[0], currency: "CNY", exponent: 2),
+                      let annual = try? Money.parse(terms[1], currency: "CNY", exponent: 2), single.minor > 0, annual.minor >= single.minor,
+                      let reduction = Decimal(string: terms[2]), reduction > 0, reduction <= 1,
+                      let tolerance = Decimal(string: terms[3]), tolerance >= 0, let window = Int(terms[4]), window > 0,
+                      let rate = Double(terms[5]), (0...1).contains(rate), let days = Int(terms[6]), days >= 0
+                else {
+                    throw ReferenceDataError(file: file, line: index + 2,
+                        reason: "a row is a date YYYY-MM-DD, two CNY limits (annual ≥ single), a reduction in (0,1], a tolerance ≥ 0, window minutes, an inspection rate in [0,1] and return days")
+                }
+                return ReferenceTables.Code(code: from, name: r["source"] ?? "", extra: terms.joined(separator: " "))
+            }
+            try await ReferenceTables.replace(table: "cbec-terms", with: codes, on: db)
+        }
+        try await load("cbec-tariff", reference.appendingPathComponent("cbec-tariff.csv")) { records, db in
+            let file = "cbec-tariff.csv"
+            let codes = try records.enumerated().map { index, r in
+                let prefix = try field(r, "prefix", file, index), from = try field(r, "effective_from", file, index)
+                let rates = try ["duty", "vat", "consumption"].map { try field(r, $0, file, index) }
+                guard (2...10).contains(prefix.count), prefix.allSatisfy({ $0.isASCII && $0.isNumber }),
+                      Timestamp.parse(from + "T00:00:00+08:00") != nil,
+                      rates.allSatisfy({ Decimal(string: $0).map { $0 >= 0 && $0 < 1 } == true })
+                else {
+                    throw ReferenceDataError(file: file, line: index + 2,
+                        reason: "a row is a commodity-code prefix (2–10 digits), a date YYYY-MM-DD and duty, VAT and consumption rates in [0,1)")
+                }
+                return ReferenceTables.Code(code: "\(prefix)|\(from)", name: try field(r, "name", file, index), extra: rates.joined(separator: " "))
+            }
+            try await ReferenceTables.replace(table: "cbec-tariff", with: codes, on: db)
+        }
+        let cebSchema = directory.appendingPathComponent("ceb/import-business-node-202205.xsd")
+        try await loadFile("ceb-import-schema", cebSchema) { data, db in
+            do { _ = try XMLSchema(documents: [data]) } catch let error as XMLFailure {
+                throw ReferenceDataError(file: cebSchema.path, line: error.line, reason: error.reason)
+            }
+            try await ReferenceTables.replace(
+                table: "ceb-import-schema", with: [.init(code: "2022-05", name: cebSchema.lastPathComponent, extra: String(decoding: data, as: UTF8.self))],
+                on: db)
+        }
         for table in Self.codeTables {
             let file = "\(table).csv"
             try await load(table, reference.appendingPathComponent(file)) { records, db in

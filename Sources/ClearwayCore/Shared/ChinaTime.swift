@@ -16,6 +16,15 @@ public enum ChinaTime {
         return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
     }
 
+    /// The calendar year a date falls in, in China.
+    public static func year(_ date: Date) -> Int { calendar.component(.year, from: date) }
+
+    /// YYYYMMDDhhmmss, as CEB messages write a time.
+    public static func second(_ date: Date) -> String {
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(format: "%04d%02d%02d%02d%02d%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+    }
+
     /// CCYYMMDDHHMM, as EDIFACT format 203 writes a time.
     public static func minute(_ date: Date) -> String {
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)

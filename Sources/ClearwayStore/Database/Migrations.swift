@@ -363,6 +363,28 @@ public enum Migrations {
                 """
             ]
         },
+        Migration(id: "0019-ecommerce") { _ in
+            [
+                """
+                CREATE TABLE cbec_parcels (id TEXT PRIMARY KEY, status TEXT NOT NULL, ebp_code TEXT NOT NULL, order_no TEXT NOT NULL,
+                    invt_no TEXT UNIQUE, pre_no TEXT, waybill_key TEXT, buyer_key TEXT, assure_code TEXT, agent_code TEXT, value_fen BIGINT,
+                    tax_fen BIGINT, first_received_at TEXT NOT NULL, released_at TEXT, missing_reported BIGINT NOT NULL DEFAULT 0,
+                    updated_at TEXT NOT NULL, state TEXT NOT NULL)
+                """,
+                "CREATE INDEX cbec_parcels_status ON cbec_parcels (status, first_received_at)",
+                "CREATE INDEX cbec_parcels_assure ON cbec_parcels (assure_code, status, released_at)",
+                // A waybill may come before the list that names it: it waits here, keyed as the list will name it.
+                """
+                CREATE TABLE cbec_waybills (waybill_key TEXT PRIMARY KEY, parcel_id TEXT, document TEXT, received_at TEXT)
+                """,
+                // Each buyer's running total per calendar year, keyed by the keyed hash of the ID number only.
+                """
+                CREATE TABLE cbec_quota (buyer_key TEXT NOT NULL, year INTEGER NOT NULL, used_fen BIGINT NOT NULL,
+                    PRIMARY KEY (buyer_key, year))
+                """,
+                "CREATE TABLE platform_secrets (name TEXT PRIMARY KEY, secret TEXT NOT NULL, created_at TEXT NOT NULL)",
+            ]
+        },
     ]
 
     /// Applies every migration not yet recorded; returns the ids it applied. Safe to run from several nodes at once.

@@ -132,7 +132,9 @@ public enum WebhookTables {
                     OR EXISTS (SELECT 1 FROM appointments a WHERE a.id = o.stream_id AND a.party_id = \(bind: party))
                     OR EXISTS (SELECT 1 FROM quarantine_approvals q WHERE q.id = o.stream_id AND q.applicant_id = \(bind: party))
                     OR EXISTS (SELECT 1 FROM diversion_boxes b JOIN declarations d2 ON d2.id = b.declaration_id
-                        WHERE b.id = o.stream_id AND (d2.declarant_id = \(bind: party) OR d2.trading_party_id = \(bind: party))))
+                        WHERE b.id = o.stream_id AND (d2.declarant_id = \(bind: party) OR d2.trading_party_id = \(bind: party)))
+                    OR EXISTS (SELECT 1 FROM cbec_parcels c JOIN parties p ON p.id = \(bind: party)
+                        WHERE c.id = o.stream_id AND p.customs_code IN (c.ebp_code, c.agent_code)))
                 """
         }
         sql += " ORDER BY o.id LIMIT \(bind: limit)"

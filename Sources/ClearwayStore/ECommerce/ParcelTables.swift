@@ -1,0 +1,147 @@
+import ClearwayCore
+import Foundation
+import SQLKit
+
+/// Parcels as lists and queues read them, waybills waiting for their list, and buyers' annual totals.
+public enum ParcelTables {
+    public static func upsert(_ state: Parcel.State, preNo: String?, at date: Date, on db: any SQLDatabase) async throws {
+        let json = String(decoding: try CanonicalJSON.encoder().encode(state), as: UTF8.self)
+        let key = state.order.map { ($0.ebpCode, $0.orderNo) } ?? state.inventory.map { ($0.ebpCode, $0.orderNo) }
+            ?? state.payment.map { ($0.ebpCode, $0.orderNo) } ?? ("", "")
+        try await db.raw(
+            """
+            INSERT INTO cbec_parcels (id, status, ebp_code, order_no, invt_no, pre_no, waybill_key, buyer_key, assure_code, agent_code, value_fen,
+                tax_fen, first_received_at, released_at, missing_reported, updated_at, state)
+            VALUES (\(bind: state.id), \(bind: state.status.rawValue), \(bind: key.0), \(bind: key.1), \(bind: state.invtNo),
+                \(bind: preNo), \(bind: state.inventory?.waybillKey), \(bind: state.inventory?.buyer.key ?? state.order?.buyer.key),
+                \(bind: state.inventory?.assureCode), \(bind: state.inventory?.agentCode), \(bind: state.assessment?.valueFen), \(bind: state.assessment?.totalFen),
+                \(bind: (state.firstReceivedAt ?? date).timestamp), \(bind: state.releasedAt?.timestamp),
+                \(bind: state.missingReported == nil ? 0 : 1), \(bind: date.timestamp), \(bind: json))
+            ON CONFLICT (id) DO UPDATE SET status = excluded.status, invt_no = excluded.invt_no,
+                pre_no = COALESCE(cbec_parcels.pre_no, excluded.pre_no), waybill_key = excluded.waybill_key,
+                buyer_key = excluded.buyer_key, assure_code = excluded.assure_code, agent_code = excluded.agent_code, value_fen = excluded.value_fen,
+                tax_fen = excluded.tax_fen, released_at = excluded.released_at, missing_reported = excluded.missing_reported,
+                updated_at = excluded.updated_at, state = excluded.state
+            """
+        ).run()
+    }
+
+    static func decode(_ row: any SQLRow) throws -> (state: Parcel.State, preNo: String?) {
+        let state = try CanonicalJSON.decoder().decode(Parcel.State.self, from: Data(try row.decode(column: "state", as: String.self).utf8))
+        return (state, try row.decodeNil(column: "pre_no") ? nil : try row.decode(column: "pre_no", as: String.self))
+    }
+
+    public static func find(_ id: String, on db: any SQLDatabase) async throws -> (state: Parcel.State, preNo: String?)? {
+        try await db.raw("SELECT state, pre_no FROM cbec_parcels WHERE id = \(bind: id)").first().map(decode)
+    }
+
+    public static func find(invtNo: String, on db: any SQLDatabase) async throws -> (state: Parcel.State, preNo: String?)? {
+        try await db.raw("SELECT state, pre_no FROM cbec_parcels WHERE invt_no = \(bind: invtNo)").first().map(decode)
+    }
+
+    /// Parcels in a status (or all), newest first.
+    public static func list(status: Parcel.Status?, limit: Int, on db: any SQLDatabase) async throws -> [Parcel.State] {
+        let rows: [any SQLRow]
+        if let status {
+            rows = try await db.raw(
+                "SELECT state, pre_no FROM cbec_parcels WHERE status = \(bind: status.rawValue) ORDER BY first_received_at DESC, id LIMIT \(bind: limit)"
+            ).all()
+        } else {
+            rows = try await db.raw("SELECT state, pre_no FROM cbec_parcels ORDER BY first_received_at DESC, id LIMIT \(bind: limit)").all()
+        }
+        return try rows.map { try decode($0).state }
+    }
+
+    /// Parcels still short of a document whose window has passed and that were not yet reported.
+    public static func overdue(before: Date, limit: Int, on db: any SQLDatabase) async throws -> [String] {
+        try await db.raw(
+            """
+            SELECT id FROM cbec_parcels WHERE status IN ('awaiting-list', 'stored') AND missing_reported = 0
+                AND first_received_at < \(bind: before.timestamp) ORDER BY first_received_at LIMIT \(bind: limit)
+            """
+        ).all().map { try $0.decode(column: "id", as: String.self) }
+    }
+
+    public static func counts(on db: any SQLDatabase) async throws -> [String: Int] {
+        var result: [String: Int] = [:]
+        for row in try await db.raw("SELECT status, COUNT(*) AS n FROM cbec_parcels GROUP BY status").all() {
+            result[try row.decode(column: "status", as: String.self)] = try row.decode(column: "n", as: Int.self)
+        }
+        return result
+    }
+
+    /// Files a waybill under the key its list will name; returns the parcel already waiting for it, if any.
+    public static func fileWaybill(_ waybill: Parcel.Waybill, at date: Date, on db: any SQLDatabase) async throws -> String? {
+        let json = String(decoding: try CanonicalJSON.encoder().encode(waybill), as: UTF8.self)
+        // One statement: a list filing its key at the same moment either sees this waybill or is seen by it.
+        let row = try await db.raw(
+            """
+            INSERT INTO cbec_waybills (waybill_key, document, received_at) VALUES (\(bind: waybill.key), \(bind: json), \(bind: date.timestamp))
+            ON CONFLICT (waybill_key) DO UPDATE SET document = excluded.document, received_at = excluded.received_at
+            RETURNING parcel_id
+            """
+        ).first()
+        return try row.flatMap { try $0.decodeNil(column: "parcel_id") ? nil : try $0.decode(column: "parcel_id", as: String.self) }
+    }
+
+    /// Files the parcel a list belongs to under its waybill key; returns the waybill that came first, if any.
+    public static func claimWaybill(_ key: String, for parcel: String, on db: any SQLDatabase) async throws -> Parcel.Waybill? {
+        let row = try await db.raw(
+            """
+            INSERT INTO cbec_waybills (waybill_key, parcel_id) VALUES (\(bind: key), \(bind: parcel))
+            ON CONFLICT (waybill_key) DO UPDATE SET parcel_id = excluded.parcel_id
+            RETURNING document
+            """
+        ).first()
+        guard let row, !(try row.decodeNil(column: "document")) else { return nil }
+        return try CanonicalJSON.decoder().decode(Parcel.Waybill.self, from: Data(try row.decode(column: "document", as: String.self).utf8))
+    }
+
+    /// What a buyer has bought this year.
+    public static func used(buyer: String, year: Int, on db: any SQLDatabase) async throws -> Int64 {
+        try await db.raw("SELECT used_fen FROM cbec_quota WHERE buyer_key = \(bind: buyer) AND year = \(bind: year)").first()?
+            .decode(column: "used_fen", as: Int64.self) ?? 0
+    }
+
+    /// Adds to a buyer's year, or returns false when that would pass `limit`. The check and the increment are one
+    /// statement, so two parcels racing on any node can never together exceed the limit.
+    public static func charge(buyer: String, year: Int, fen: Int64, limit: Int64, on db: any SQLDatabase) async throws -> Bool {
+        try await db.raw(
+            """
+            INSERT INTO cbec_quota (buyer_key, year, used_fen) VALUES (\(bind: buyer), \(bind: year), 0)
+            ON CONFLICT (buyer_key, year) DO NOTHING
+            """
+        ).run()
+        return try await db.raw(
+            """
+            UPDATE cbec_quota SET used_fen = used_fen + \(bind: fen)
+            WHERE buyer_key = \(bind: buyer) AND year = \(bind: year) AND used_fen + \(bind: fen) <= \(bind: limit)
+            RETURNING used_fen
+            """
+        ).first() != nil
+    }
+
+    /// Gives a value back to a buyer's year (a return, a cancellation, a refusal after review).
+    public static func refund(buyer: String, year: Int, fen: Int64, on db: any SQLDatabase) async throws {
+        try await db.raw(
+            """
+            UPDATE cbec_quota SET used_fen = CASE WHEN used_fen > \(bind: fen) THEN used_fen - \(bind: fen) ELSE 0 END
+            WHERE buyer_key = \(bind: buyer) AND year = \(bind: year)
+            """
+        ).run()
+    }
+}
+
+/// Secrets the platform makes for itself once and keeps (the key that hashes ID numbers).
+public enum PlatformSecrets {
+    public static func secret(_ name: String, make: () -> String, at date: Date, on db: any SQLDatabase) async throws -> String {
+        try await db.raw(
+            """
+            INSERT INTO platform_secrets (name, secret, created_at) VALUES (\(bind: name), \(bind: make()), \(bind: date.timestamp))
+            ON CONFLICT (name) DO NOTHING
+            """
+        ).run()
+        return try await db.raw("SELECT secret FROM platform_secrets WHERE name = \(bind: name)").first()!
+            .decode(column: "secret", as: String.self)
+    }
+}

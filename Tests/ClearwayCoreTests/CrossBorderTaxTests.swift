@@ -1,0 +1,113 @@
+import ClearwayCore
+import Foundation
+import Testing
+
+@Suite("Cross-border e-commerce tax and limits")
+struct CrossBorderTaxTests {
+    static let day = Timestamp.parse("2026-05-28T10:00:00+08:00")!
+    static let rules = CrossBorderRules(
+        terms: [
+            .init(effectiveFrom: Timestamp.parse("2016-04-08T00:00:00+08:00")!, singleLimitFen: 200_000, annualLimitFen: 2_000_000,
+                  reduction: Decimal(string: "0.7")!, taxTolerance: Decimal(string: "0.05")!),
+            .init(effectiveFrom: Timestamp.parse("2019-01-01T00:00:00+08:00")!, singleLimitFen: 500_000, annualLimitFen: 2_600_000,
+                  reduction: Decimal(string: "0.7")!, taxTolerance: Decimal(string: "0.05")!),
+        ],
+        tariff: [
+            .init(prefix: "6109", effectiveFrom: Timestamp.parse("2019-01-01T00:00:00+08:00")!, duty: Decimal(string: "0.06")!,
+                  vat: Decimal(string: "0.13")!, consumption: 0),
+            .init(prefix: "3304", effectiveFrom: Timestamp.parse("2019-01-01T00:00:00+08:00")!, duty: Decimal(string: "0.01")!,
+                  vat: Decimal(string: "0.13")!, consumption: Decimal(string: "0.15")!),
+            .init(prefix: "4202", effectiveFrom: Timestamp.parse("2019-01-01T00:00:00+08:00")!, duty: Decimal(string: "0.06")!,
+                  vat: Decimal(string: "0.13")!, consumption: 0),
+        ])
+
+    static func list(_ lines: [(gcode: String, qty: Int64, priceFen: Int64)], freightFen: Int64 = 0) -> Parcel.Inventory {
+        Parcel.Inventory(
+            envelope: .init(guid: "G", appType: "1", appTime: "20260528100000"), orderNo: "O1", ebpCode: "E", ebcCode: "E",
+            logisticsCode: "L", logisticsNo: "N", copNo: "C", assureCode: "E", ieFlag: "I", customsCode: "2248", portCode: "2248",
+            buyer: .init(key: "buyer", name: "B", telephone: "1"), buyerIdType: "1", consigneeAddress: "A", agentCode: "E",
+            tradeMode: "9610", country: "116", freight: ExactAmount(units: freightFen * 1000), insuredFee: .zero, currency: "142",
+            grossWeight: ExactAmount(whole: 1), netWeight: ExactAmount(whole: 1),
+            lines: lines.enumerated().map { n, line in
+                .init(gnum: n + 1, itemNo: "I\(n)", itemName: "item", gcode: line.gcode, gname: "item", country: "116",
+                      qty: ExactAmount(whole: line.qty), unit: "011", price: ExactAmount(units: line.priceFen * 1000),
+                      totalPrice: ExactAmount(units: line.priceFen * 1000 * line.qty))
+            })
+    }
+
+    @Test("goods with no consumption tax pay 9.1% (13% VAT at 70%): 1,000.00 CNY of T-shirts owe 91.00")
+    func vatOnly() throws {
+        let assessment = try Self.rules.assess(Self.list([("6109100021", 1, 100_000)]), usedFen: 0, at: Self.day)
+        #expect(assessment.treatment == .withinLimits)
+        #expect(assessment.dutyFen == 0)
+        #expect(assessment.vatFen == 9_100)
+        #expect(assessment.consumptionFen == 0)
+    }
+
+    @Test("high-end cosmetics pay (15% + 13%) / 85% × 70% ≈ 23.06%: 1,000.00 CNY owe 123.53 consumption tax and 107.06 VAT")
+    func cosmetics() throws {
+        let assessment = try Self.rules.assess(Self.list([("3304990099", 1, 100_000)]), usedFen: 0, at: Self.day)
+        #expect(assessment.consumptionFen == 12_353)
+        #expect(assessment.vatFen == 10_706)
+        #expect(assessment.totalFen == 23_059)
+    }
+
+    @Test("freight is shared over the lines by value and each tax is rounded once, for the whole list")
+    func freightShared() throws {
+        // 3 × 33.33 T-shirts and one 100.00 lipstick, 20.00 freight: value 219.99.
+        let assessment = try Self.rules.assess(Self.list([("6109100021", 3, 3_333), ("3304100091", 1, 10_000)], freightFen: 2_000),
+                                               usedFen: 0, at: Self.day)
+        #expect(assessment.valueFen == 21_999)
+        // T-shirts 99.99 + 9.99950… freight = 109.98949…; VAT 9.1% of it = 10.00904…
+        // Lipstick 100 + 10.00050… = 110.00050…: consumption 13.58830… and VAT 11.77652…; VAT sum 21.78557… → 21.79.
+        #expect(assessment.vatFen == 2_179)
+        #expect(assessment.consumptionFen == 1_359)
+    }
+
+    @Test("one indivisible item above 5,000 CNY pays every tax in full and still counts toward the year")
+    func singleItemException() throws {
+        let assessment = try Self.rules.assess(Self.list([("4202210000", 1, 800_000)]), usedFen: 0, at: Self.day)
+        #expect(assessment.treatment == .fullTaxSingleItem)
+        #expect(assessment.dutyFen == 48_000)
+        // VAT on value + duty: (8000 + 480) × 13% = 1102.40.
+        #expect(assessment.vatFen == 110_240)
+        #expect(assessment.valueFen == 800_000)
+    }
+
+    @Test("two items together above 5,000 CNY are refused as general trade")
+    func aboveSingleLimit() {
+        #expect(throws: ParcelRefusal.self) {
+            try Self.rules.assess(Self.list([("6109100021", 2, 260_000)]), usedFen: 0, at: Self.day)
+        }
+    }
+
+    @Test("a parcel that would pass 26,000 CNY in the year is refused, one that just fits is not")
+    func annualLimit() throws {
+        let parcel = Self.list([("6109100021", 1, 100_000)])
+        _ = try Self.rules.assess(parcel, usedFen: 2_500_000, at: Self.day)
+        do {
+            _ = try Self.rules.assess(parcel, usedFen: 2_500_001, at: Self.day)
+            Issue.record("expected a refusal")
+        } catch {
+            #expect(error.issues.map(\.code) == ["annual-limit-exceeded"])
+        }
+    }
+
+    @Test("before 2019 the limits were 2,000 per transaction and 20,000 a year")
+    func olderTerms() throws {
+        let before = Timestamp.parse("2018-06-01T10:00:00+08:00")!
+        #expect(Self.rules.terms(at: before)?.singleLimitFen == 200_000)
+        #expect(throws: ParcelRefusal.self) {
+            try Self.rules.assess(Self.list([("6109100021", 2, 150_000)]), usedFen: 0, at: before)
+        }
+    }
+
+    @Test("amounts keep five decimals exactly: the official placeholder 12345678912345.12345 survives")
+    func exactAmounts() throws {
+        let amount = try ExactAmount("12345678912345.12345")
+        #expect(amount.description == "12345678912345.12345")
+        #expect(try ExactAmount("0.5").description == "0.5")
+        #expect(try ExactAmount("19050").fen == 1_905_000)
+        #expect(throws: IdentifierError.self) { try ExactAmount("1.123456") }
+    }
+}
