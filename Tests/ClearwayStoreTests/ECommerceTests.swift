@@ -51,3 +51,83 @@ struct ECommerceTests {
     }
 }
 
+
+extension ECommerceTests {
+    static func complete(_ clearway: Clearway, _ generator: CEBGenerator, _ indices: Range<Int>, at date: Date) async throws {
+        let rules = try await clearway.crossBorderRules()
+        for index in indices {
+            let messages = generator.parcel(index, rules: rules, at: date)
+            _ = try await send(messages, order: [0, 1, 2], to: clearway)
+        }
+    }
+
+    @Test("parcels of one buyer declared at the same moment never together pass the 26,000 CNY year", arguments: TestBackend.available)
+    func quotaRace(backend: TestBackend) async throws {
+        let clock = TestClock()
+        try await backend.withClearway(clock: clock) { clearway in
+            let generator = CEBGenerator(seed: 11, buyers: 1)
+            let rules = try await clearway.crossBorderRules()
+            try await Self.complete(clearway, generator, 0..<24, at: clock.now)
+            let broker = try await Demo.principal("broker", in: clearway)
+            let lists = (0..<24).map { generator.parcel($0, rules: rules, at: clock.now).inventory }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for list in lists { group.addTask { _ = try await clearway.receiveCEB(list, by: broker) } }
+                try await group.waitForAll()
+            }
+            let admin = try await Demo.principal("admin", in: clearway)
+            var counted: Int64 = 0, declared: Int64 = 0, refusedForLimit = 0
+            var buyer = ""
+            for index in 0..<24 {
+                let messages = generator.parcel(index, rules: rules, at: clock.now)
+                let parcel = try await clearway.parcel(Parcel.id(ebpCode: generator.ebpCode, orderNo: messages.orderNo), by: admin).state
+                declared += parcel.inventory!.dutiableValue.fen
+                buyer = parcel.inventory!.buyer.key
+                if parcel.countsTowardQuota { counted += parcel.assessment!.valueFen }
+                if parcel.findings.contains(where: { $0.code == "annual-limit-exceeded" }) { refusedForLimit += 1 }
+            }
+            let used = try await clearway.store.read { db in try await ParcelTables.used(buyer: buyer, year: 2026, on: db) }
+            #expect(declared > 2_600_000, "the test needs more than a year's worth")
+            #expect(counted <= 2_600_000)
+            #expect(used == counted)
+            #expect(refusedForLimit > 0)
+            #expect(buyer.count == 64 && !buyer.contains(generator.idNumber(buyer: 0)), "the ID number is kept only as a keyed hash")
+        }
+    }
+
+    @Test("a return within 30 days gives the value back to the buyer's year; after 30 days it is refused", arguments: TestBackend.available)
+    func returnRestoresQuota(backend: TestBackend) async throws {
+        let clock = TestClock()
+        try await backend.withClearway(clock: clock) { clearway in
+            let generator = CEBGenerator(seed: 3, buyers: 1)
+            let rules = try await clearway.crossBorderRules()
+            let admin = try await Demo.principal("admin", in: clearway), broker = try await Demo.principal("broker", in: clearway)
+            var released: [(index: Int, state: Parcel.State)] = []
+            for index in 0..<6 where released.count < 2 {
+                let messages = generator.parcel(index, rules: rules, at: clock.now)
+                _ = try await Self.send(messages, order: [0, 1, 2, 3], to: clearway)
+                let state = try await clearway.parcel(Parcel.id(ebpCode: generator.ebpCode, orderNo: messages.orderNo), by: admin).state
+                if state.status == .released { released.append((index, state)) }
+            }
+            try #require(released.count == 2)
+            let buyer = released[0].state.assessment!.personKey
+            let before = try await clearway.store.read { db in try await ParcelTables.used(buyer: buyer, year: 2026, on: db) }
+            clock.advance(10 * 86_400)
+            let first = released[0]
+            let answer = try await clearway.receiveCEB(
+                generator.withdrawal(.return, of: first.index, invtNo: first.state.invtNo!, rules: rules, at: clock.now), by: broker)
+            let receipt = try Self.receipt(answer)
+            #expect(answer.refused == 0, "\(receipt)")
+            #expect(answer.receiptType == "CEB626Message")
+            let after = try await clearway.store.read { db in try await ParcelTables.used(buyer: buyer, year: 2026, on: db) }
+            #expect(before - after == first.state.assessment!.valueFen)
+            let returned = try await clearway.parcel(first.state.id, by: admin).state.status
+            #expect(returned == .returned)
+            clock.advance(25 * 86_400)
+            let second = released[1]
+            let late = try await clearway.receiveCEB(
+                generator.withdrawal(.return, of: second.index, invtNo: second.state.invtNo!, rules: rules, at: clock.now), by: broker)
+            let lateReceipt = try Self.receipt(late)
+            #expect(late.refused == 1 && lateReceipt.first?.info.contains("return-window-closed") == true, "\(lateReceipt)")
+        }
+    }
+}

@@ -198,4 +198,43 @@ public struct CEBGenerator: Sendable {
         return Messages(order: order, payment: payment, waybill: waybill, inventory: list, buyerIdNumber: id, orderNo: orderNo,
                         logisticsNo: logisticsNo)
     }
+
+    /// A cancellation (CEB623) or return (CEB625) of parcel `index`'s list, numbered `invtNo` by customs.
+    public func withdrawal(_ kind: Parcel.Withdrawal.Kind, of index: Int, invtNo: String, rules: CrossBorderRules, at date: Date,
+                           reason: String = "买家申请退货") -> Data
+    {
+        let parcel = parcel(index, rules: rules, at: date)
+        let inventory = (try? XMLTree.parse(parcel.inventory))?.element("Inventory")
+        func text(_ name: String) -> String { inventory?.element("InventoryHead")?.element(name)?.text ?? "" }
+        let head = """
+            <ceb:guid>\(String(format: "%08X-0000-4000-8000-%012X", index, 5))</ceb:guid><ceb:appType>1</ceb:appType>\
+            <ceb:appTime>\(ChinaTime.second(date))</ceb:appTime><ceb:appStatus>2</ceb:appStatus><ceb:customsCode>\(customsCode)</ceb:customsCode>\
+            <ceb:orderNo>\(parcel.orderNo)</ceb:orderNo><ceb:ebpCode>\(ebpCode)</ceb:ebpCode><ceb:ebpName>示范跨境平台</ceb:ebpName>\
+            <ceb:ebcCode>\(ebcCode)</ceb:ebcCode><ceb:ebcName>示范电商企业</ceb:ebcName><ceb:logisticsNo>\(parcel.logisticsNo)</ceb:logisticsNo>\
+            <ceb:logisticsCode>\(logisticsCode)</ceb:logisticsCode><ceb:logisticsName>示范物流</ceb:logisticsName><ceb:copNo>COP\(index)</ceb:copNo>\
+            <ceb:invtNo>\(invtNo)</ceb:invtNo><ceb:buyerIdType>1</ceb:buyerIdType><ceb:buyerIdNumber>\(parcel.buyerIdNumber)</ceb:buyerIdNumber>\
+            <ceb:buyerName>\(text("buyerName"))</ceb:buyerName><ceb:buyerTelephone>\(text("buyerTelephone"))</ceb:buyerTelephone>\
+            <ceb:agentCode>\(agentCode)</ceb:agentCode><ceb:agentName>示范报关行</ceb:agentName><ceb:reason>\(reason)</ceb:reason>
+            """
+        let body: String
+        let name: String
+        switch kind {
+        case .cancellation:
+            name = "CEB623Message"
+            body = "<ceb:InvtCancel>\(head)</ceb:InvtCancel>"
+        case .return:
+            name = "CEB625Message"
+            let lines = (inventory?.elements("InventoryList") ?? []).map { line in
+                let field = { (n: String) in line.element(n)?.text ?? "" }
+                return "<ceb:InvtRefundList><ceb:gnum>\(field("gnum"))</ceb:gnum><ceb:gcode>\(field("gcode"))</ceb:gcode><ceb:gname>\(field("gname"))</ceb:gname><ceb:qty>\(field("qty"))</ceb:qty><ceb:unit>\(field("unit"))</ceb:unit></ceb:InvtRefundList>"
+            }.joined()
+            body = "<ceb:InvtRefund><ceb:InvtRefundHead>\(head)</ceb:InvtRefundHead>\(lines)</ceb:InvtRefund>"
+        }
+        let unsigned = Data("""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <ceb:\(name) guid="\(String(format: "%08X-0000-4000-8000-%012X", index, 6))" version="1.0" xmlns:ceb="http://www.chinaport.gov.cn/ceb">\(body)\
+            <ceb:BaseTransfer><ceb:copCode>\(agentCode)</ceb:copCode><ceb:copName>Clearway demo</ceb:copName><ceb:dxpMode>DXP</ceb:dxpMode><ceb:dxpId>DXPENT0000000001</ceb:dxpId><ceb:note></ceb:note></ceb:BaseTransfer></ceb:\(name)>
+            """.utf8)
+        return CEBSignature.envelop(unsigned)
+    }
 }
