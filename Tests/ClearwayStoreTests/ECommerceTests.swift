@@ -131,3 +131,92 @@ extension ECommerceTests {
         }
     }
 }
+
+extension ECommerceTests {
+    static func sample(_ version: String, _ name: String) throws -> Data? {
+        guard let folder = SharedData.directory?.appendingPathComponent("ceb/\(version)/samples/import") else { return nil }
+        return try Data(contentsOf: folder.appendingPathComponent(name))
+    }
+
+    @Test("the official CEB311 sample: every order is refused naming line 2, whose 200 × 10 is not 12000; its totals pass")
+    func officialOrderSample() async throws {
+        guard let data = try Self.sample("v202205", "CEB311Message.xml") else {
+            print("skipped: ../shared/data is absent in this clone")
+            return
+        }
+        try await TestBackend.sqlite.withClearway { clearway in
+            let answer = try await clearway.receiveCEB(data, by: try await Demo.principal("admin", in: clearway))
+            #expect(answer.receiptType == "CEB312Message")
+            let receipts = try Self.receipt(answer)
+            #expect(receipts.count == 6 && answer.refused == 6)
+            for receipt in receipts {
+                #expect(receipt.status == "100")
+                #expect(receipt.info.contains("[Code:line-total-mismatch;Desc:/OrderList/1/totalPrice line 2: qty 200 × price 10 = 2000, not totalPrice 12000]"))
+                #expect(!receipt.info.contains("paid-mismatch") && !receipt.info.contains("goods-value-mismatch"), "\(receipt.info)")
+            }
+        }
+    }
+
+    @Test("the official CEB621 sample: all ten lists are refused, every line failing qty × price")
+    func officialInventorySample() async throws {
+        guard let data = try Self.sample("v202205", "CEB621Message.xml") else {
+            print("skipped: ../shared/data is absent in this clone")
+            return
+        }
+        try await TestBackend.sqlite.withClearway { clearway in
+            let answer = try await clearway.receiveCEB(data, by: try await Demo.principal("admin", in: clearway))
+            let receipts = try Self.receipt(answer)
+            #expect(answer.receiptType == "CEB622Message" && receipts.count == 10 && answer.refused == 10)
+            for receipt in receipts {
+                #expect(receipt.status == "100")
+                #expect(receipt.info.components(separatedBy: "line-total-mismatch").count - 1 == 2, "\(receipt.info)")
+            }
+            #expect(try await clearway.parcelCounts().isEmpty, "a refused list stores nothing")
+        }
+    }
+
+    @Test("every official import sample of both editions passes the schema check; payments and waybills are stored, withdrawals of unknown lists refused")
+    func officialSamplesRead() async throws {
+        guard SharedData.directory != nil else {
+            print("skipped: ../shared/data is absent in this clone")
+            return
+        }
+        try await TestBackend.sqlite.withClearway { clearway in
+            let admin = try await Demo.principal("admin", in: clearway)
+            for version in ["v2018-113", "v202205"] {
+                for name in ["CEB311Message.xml", "CEB411Message.xml", "CEB511Message.xml", "CEB621Message.xml", "CEB623Message.xml", "CEB625Message.xml"] {
+                    let answer = try await clearway.receiveCEB(try Self.sample(version, name)!, by: admin)
+                    #expect(answer.receiptType != "CEB900Message", "\(version)/\(name): \(String(decoding: answer.receipt, as: UTF8.self).prefix(600))")
+                }
+            }
+            let payment = try await clearway.receiveCEB(try Self.sample("v202205", "CEB411Message.xml")!, by: admin)
+            #expect(try Self.receipt(payment).allSatisfy { $0.status == "120" || $0.info.contains("already-declared") })
+            let cancel = try await clearway.receiveCEB(try Self.sample("v202205", "CEB623Message.xml")!, by: admin)
+            #expect(try Self.receipt(cancel).allSatisfy { $0.status == "100" && $0.info.contains("not-found") })
+        }
+    }
+
+    @Test("a message with an entity declaration, one that breaks the schema, and one of the wrong kind are answered by CEB900 and change nothing")
+    func formatErrors() async throws {
+        try await TestBackend.sqlite.withClearway { clearway in
+            let admin = try await Demo.principal("admin", in: clearway)
+            let bomb = Data("""
+                <?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>
+                <ceb:CEB311Message xmlns:ceb="http://www.chinaport.gov.cn/ceb" guid="x" version="1.0">&lol2;</ceb:CEB311Message>
+                """.utf8)
+            let rules = try await clearway.crossBorderRules()
+            let good = String(decoding: CEBGenerator(seed: 1).parcel(0, rules: rules, at: Date()).order, as: UTF8.self)
+            let broken = Data(good.replacingOccurrences(of: "<ceb:orderType>I</ceb:orderType>", with: "").utf8)
+            let export = Data(good.replacingOccurrences(of: "CEB311Message", with: "CEB303Message").utf8)
+            for (data, expected) in [(bomb, "not accepted"), (broken, "expected orderType, found orderNo"), (export, "not CEB303Message")] {
+                let answer = try await clearway.receiveCEB(data, by: admin)
+                let root = try XMLTree.parse(answer.receipt)
+                #expect(answer.receiptType == "CEB900Message" && root.localName == "CEB900Message")
+                let info = root.element("MessageReturn")?.element("returnInfo")?.text ?? ""
+                #expect(info.contains(expected), "\(info)")
+                #expect(root.element("MessageReturn")?.element("returnStatus")?.text == "-1")
+            }
+            #expect(try await clearway.parcelCounts().isEmpty)
+        }
+    }
+}
