@@ -44,7 +44,7 @@ let package = Package(
         ),
         .target(
             name: "ClearwayInterop",
-            dependencies: ["ClearwayCore"],
+            dependencies: ["ClearwayCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: upcoming
         ),
         .target(

@@ -42,6 +42,10 @@ public final class Clearway: Sendable {
             return Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
         }
 
+        /// Whether a CEB message whose signature digest does not match its content is refused (CEB900) or only noted
+        /// on its receipt; the official samples carry copied placeholder signatures, so `record` is the default.
+        public var refuseBadCEBDigests = false
+
         /// Sends one webhook request and returns the receiver's HTTP status (a real POST; replaced only to count calls).
         public var postWebhook: @Sendable (URL, [String: String], Data) async throws -> Int = WebhookPost.send
 

@@ -220,3 +220,28 @@ extension ECommerceTests {
         }
     }
 }
+
+extension ECommerceTests {
+    @Test("a list changed after it was signed is refused whole when digests are enforced, and noted on the receipt when not")
+    func signatureDigest() async throws {
+        let clock = TestClock()
+        for enforce in [true, false] {
+            try await TestBackend.sqlite.withClearway(clock: clock, configure: { $0.refuseBadCEBDigests = enforce }) { clearway in
+                let rules = try await clearway.crossBorderRules()
+                let messages = CEBGenerator(seed: 5).parcel(0, rules: rules, at: clock.now)
+                let broker = try await Demo.principal("broker", in: clearway)
+                let genuine = try await clearway.receiveCEB(messages.inventory, by: broker)
+                #expect(genuine.receiptType == "CEB622Message")
+                let text = String(decoding: messages.inventory, as: UTF8.self)
+                let tampered = Data(text.replacingOccurrences(of: "<ceb:copNo>COP0</ceb:copNo>", with: "<ceb:copNo>COP9</ceb:copNo>").utf8)
+                let answer = try await clearway.receiveCEB(tampered, by: broker)
+                let body = String(decoding: answer.receipt, as: UTF8.self)
+                if enforce {
+                    #expect(answer.receiptType == "CEB900Message" && body.contains("changed after signing"))
+                } else {
+                    #expect(answer.receiptType == "CEB622Message" && body.contains("Code:signature-digest"))
+                }
+            }
+        }
+    }
+}

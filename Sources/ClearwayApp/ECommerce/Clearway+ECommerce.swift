@@ -61,12 +61,27 @@ extension Clearway {
             return CEBAnswer(receiptType: "CEB900Message", receipt: CEBReceipt.formatError(error, at: environment.now()),
                              accepted: 0, refused: 1, parcels: [])
         }
+        var note = ""
+        if case .digestMismatch(let stated, let computed) = inbound.signature {
+            let issue = XMLSchema.Issue(path: "/\(inbound.kind.rawValue)/Signature/SignedInfo/Reference/DigestValue",
+                                        reason: "the content digests to \(computed), not the stated \(stated): changed after signing")
+            if environment.refuseBadCEBDigests {
+                let failure = CEBMessage.Failure(messageType: inbound.kind.rawValue, guid: inbound.guid, issues: [issue])
+                return CEBAnswer(receiptType: "CEB900Message", receipt: CEBReceipt.formatError(failure, at: environment.now()),
+                                 accepted: 0, refused: 1, parcels: [])
+            }
+            note = "[Code:signature-digest;Desc:\(issue.reason)]"
+        }
         let sender = principal.role == .admin ? nil : try await customsCode(of: principal)
         var receipts: [CEBReceipt] = []
         var parcels: [String] = []
         for entry in inbound.entries {
             let (id, answers) = try await receive(entry, sender: sender, principal: principal, cached: cached)
-            receipts += answers
+            receipts += answers.map { answer in
+                var answer = answer
+                answer.info = note + answer.info
+                return answer
+            }
             if let id { parcels.append(id) }
         }
         let refused = inbound.entries.indices.filter { index in

@@ -45,6 +45,8 @@ public enum CEBMessage {
         public var copCode: String
         public var dxpId: String
         public var entries: [Entry]
+        /// Whether the content is what the enveloped signature's Reference digested.
+        public var signature: CEBSignature.Check
     }
 
     /// Why a message was refused whole: its type and guid when they could be read, and each problem by element path.
@@ -52,6 +54,11 @@ public enum CEBMessage {
         public var messageType: String
         public var guid: String
         public var issues: [XMLSchema.Issue]
+        public init(messageType: String, guid: String, issues: [XMLSchema.Issue]) {
+            self.messageType = messageType
+            self.guid = guid
+            self.issues = issues
+        }
     }
 
     /// Parses, validates and maps a message. Entity declarations, deep nesting, huge attributes and documents over
@@ -109,7 +116,7 @@ public enum CEBMessage {
         if !mapper.issues.isEmpty { throw Failure(messageType: kind.rawValue, guid: guid, issues: mapper.issues) }
         let transfer = root.element("BaseTransfer")
         return Inbound(kind: kind, guid: guid, copCode: transfer?.element("copCode")?.text ?? "",
-                       dxpId: transfer?.element("dxpId")?.text ?? "", entries: entries)
+                       dxpId: transfer?.element("dxpId")?.text ?? "", entries: entries, signature: CEBSignature.check(root))
     }
 
     /// Turns validated elements into documents, collecting what the schema cannot say (amount range, ID numbers).

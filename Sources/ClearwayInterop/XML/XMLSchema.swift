@@ -17,6 +17,10 @@ public struct XMLSchema: Sendable {
         public var path: String
         public var reason: String
         public var description: String { "\(path): \(reason)" }
+        public init(path: String, reason: String) {
+            self.path = path
+            self.reason = reason
+        }
     }
 
     struct Simple: Sendable {

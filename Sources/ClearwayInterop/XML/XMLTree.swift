@@ -152,6 +152,10 @@ public enum XMLTree {
             }
         }
 
+        func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+            self.parser(parser, foundCharacters: String(decoding: CDATABlock, as: UTF8.self))
+        }
+
         func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
             guard let done = stack.popLast() else { return }
             if stack.isEmpty { root = done } else { stack[stack.count - 1].children.append(.element(done)) }
