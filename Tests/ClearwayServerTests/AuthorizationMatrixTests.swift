@@ -1,5 +1,6 @@
 import ClearwayApp
 import ClearwayCore
+import ClearwayInterop
 import ClearwayStore
 import ClearwayTestSupport
 import Foundation
@@ -162,7 +163,56 @@ struct AuthorizationMatrixTests {
     static func token(_ role: Role?) -> String? { role.map { "demo-token-\(users[$0]!)" } }
 
     static let endpoints: [Endpoint] = baseEndpoints + clearanceEndpoints() + feeEndpoints() + credentialEndpoints()
-        + riskEndpoints() + approvalEndpoints() + diversionEndpoints() + appointmentEndpoints()
+        + riskEndpoints() + approvalEndpoints() + diversionEndpoints() + appointmentEndpoints() + ecommerceEndpoints()
+
+    /// Distinct parcel numbers for fresh parcels.
+    static let nextParcel = Mutex(0)
+
+    /// A fresh parcel, all four documents sent by their firms; the platform withholds no tax when `review` is asked.
+    static func freshParcel(_ clearway: Clearway, review: Bool = false) async throws -> String {
+        let index = nextParcel.withLock { $0 += 1; return $0 }
+        var generator = CEBGenerator(seed: 99)
+        generator.misstateTax = review
+        let messages = generator.parcel(index, rules: try await clearway.crossBorderRules(), at: Date(timeIntervalSince1970: 1_780_000_000))
+        for (data, user) in zip(messages.all, ["platform", "payment", "logistics", "broker"]) {
+            _ = try await clearway.receiveCEB(data, by: try await Demo.principal(user, in: clearway))
+        }
+        return Parcel.id(ebpCode: generator.ebpCode, orderNo: messages.orderNo)
+    }
+
+    static let parcelReaders: Set<Role> = [.customsOfficer, .admin, .ecommercePlatform, .broker, .paymentFirm, .logisticsFirm]
+
+    static func ecommerceEndpoints() -> [Endpoint] {
+        [
+            Endpoint(operation: "POST /api/v1/ceb", allowed: [.ecommercePlatform, .paymentFirm, .logisticsFirm, .broker, .admin],
+                success: .ok, denied: .forbidden) { clearway, role in
+                let index = nextParcel.withLock { $0 += 1; return $0 }
+                let order = CEBGenerator(seed: 98).parcel(index, rules: try await clearway.crossBorderRules(), at: Date()).order
+                return Call(method: .post, path: "/api/v1/ceb", token: token(role), raw: (Array(order), "application/xml"))
+            },
+            Endpoint(operation: "GET /api/v1/parcels", allowed: parcelReaders, success: .ok, denied: .forbidden) { _, role in
+                Call(method: .get, path: "/api/v1/parcels?status=manual-review", token: token(role))
+            },
+            Endpoint(operation: "GET /api/v1/parcels/{parcelId}", allowed: parcelReaders, success: .ok, denied: .notFound) { clearway, role in
+                Call(method: .get, path: "/api/v1/parcels/\(try await freshParcel(clearway))", token: token(role))
+            },
+            Endpoint(operation: "GET /api/v1/parcels/{parcelId}/tax-bill", allowed: parcelReaders, success: .ok, denied: .notFound) {
+                clearway, role in
+                Call(method: .get, path: "/api/v1/parcels/\(try await freshParcel(clearway))/tax-bill", token: token(role))
+            },
+            Endpoint(operation: "POST /api/v1/parcels/{parcelId}/review", allowed: [.customsOfficer], success: .ok, denied: .notFound,
+                seenBy: parcelReaders.subtracting([.customsOfficer])) { clearway, role in
+                Call(method: .post, path: "/api/v1/parcels/\(try await freshParcel(clearway, review: true))/review", token: token(role),
+                    json: #"{"approved":false,"note":"tax not withheld"}"#)
+            },
+            Endpoint(operation: "POST /api/v1/parcels/{parcelId}/inspection", allowed: [.customsOfficer], success: .conflict,
+                denied: .notFound, seenBy: parcelReaders.subtracting([.customsOfficer])) { clearway, role in
+                // A parcel under review is not under inspection: the officer may ask, and is told the state forbids it.
+                Call(method: .post, path: "/api/v1/parcels/\(try await freshParcel(clearway, review: true))/inspection",
+                    token: token(role), json: #"{"approved":true}"#)
+            },
+        ]
+    }
 
     /// Distinct cold-chain slots for fresh appointments, so no test request meets a full slot.
     static let nextSlot = Mutex(0)
@@ -756,7 +806,7 @@ struct AuthorizationMatrixTests {
                 if let path { operations.insert("\(method.uppercased()) \(path)") }
             }
         }
-        #expect(operations.count == 108)
+        #expect(operations.count == 114)
         #expect(operations == Set(Self.endpoints.map(\.operation)))
     }
 }

@@ -62,12 +62,16 @@ public struct Policy: Sendable {
         case readParcel(codes: [String], customsCode: String?, viewerCode: String?)
         /// Review or inspect a parcel declared at an office.
         case decideParcel(customsCode: String?)
+        /// Send CEB messages at all, or list parcels.
+        case useCEB
         case useOwnTokens
         case revokeToken(ownerUserID: String)
     }
 
     /// Roles that lodge and change declarations for their own party.
     static let declaringRoles: Set<Role> = [.trader, .broker, .tradeServiceEnterprise]
+    /// Roles that take part in cross-border e-commerce: the firms that send CEB messages, customs, administrators.
+    static let cebRoles: Set<Role> = [.ecommercePlatform, .paymentFirm, .logisticsFirm, .broker, .customsOfficer, .admin]
     /// Roles that see declarations of the offices they are bound to.
     static let officeRoles: Set<Role> = [.customsOfficer, .quarantineOfficer]
 
@@ -150,6 +154,8 @@ public struct Policy: Sendable {
             return principal.role.actsForParty && viewer.map(codes.contains) == true
         case .decideParcel(let customsCode):
             return principal.role == .customsOfficer && isOfficer(principal, of: customsCode)
+        case .useCEB:
+            return Self.cebRoles.contains(principal.role)
         case .useOwnTokens:
             return true
         case .revokeToken(let owner):

@@ -54,6 +54,9 @@ extension Clearway {
     /// refused on its own (status 100 with the reasons), each in its own transaction.
     public func receiveCEB(_ data: Data, by principal: Principal) async throws -> CEBAnswer {
         let cached = try await cached()
+        guard cached.policy.allows(principal, .useCEB), principal.role != .customsOfficer else {
+            throw ClearanceError.forbidden(reason: "CEB messages are sent by e-commerce platforms, payment and logistics firms and declaring agents")
+        }
         guard let schema = cached.cebSchema else { throw ClearanceError.notFound(kind: "reference data", id: "ceb-import-schema") }
         let keyer = try await personKeyer()
         let inbound: CEBMessage.Inbound
@@ -288,6 +291,9 @@ extension Clearway {
     /// Parcels the principal may see, newest first, optionally in one status (the officers' review and inspection queues).
     public func parcels(status: Parcel.Status?, limit: Int = 200, by principal: Principal) async throws -> [Parcel.State] {
         let cached = try await cached()
+        guard cached.policy.allows(principal, .useCEB) else {
+            throw ClearanceError.forbidden(reason: "parcels are seen by customs and the firms that take part in cross-border e-commerce")
+        }
         let viewer = try await customsCode(of: principal)
         let all = try await store.read { db in try await ParcelTables.list(status: status, limit: limit * 4, on: db) }
         return Array(all.filter { mayRead($0, principal, viewer: viewer, policy: cached.policy) }.prefix(limit))
@@ -305,7 +311,10 @@ extension Clearway {
                 return try await store.transaction { db in
                     var found = try await ParcelTables.find(id, on: db)
                     if found == nil { found = try await ParcelTables.find(invtNo: id, on: db) }
-                    guard let found else { throw ClearanceError.notFound(kind: "parcel", id: id) }
+                    let viewer = try await PartyTable.find(id: principal.partyID ?? "", on: db)?.customsCode?.rawValue
+                    guard let found, self.mayRead(found.state, principal, viewer: viewer, policy: cached.policy) else {
+                        throw ClearanceError.notFound(kind: "parcel", id: id)
+                    }
                     guard cached.policy.allows(principal, .decideParcel(customsCode: found.state.inventory?.customsCode)) else {
                         throw ClearanceError.forbidden(reason: "parcels are reviewed and inspected by customs officers of the list's office")
                     }
@@ -343,5 +352,17 @@ extension Clearway {
     /// Counts of parcels by status.
     public func parcelCounts() async throws -> [String: Int] {
         try await store.read { db in try await ParcelTables.counts(on: db) }
+    }
+}
+
+extension Clearway {
+    /// The electronic tax bill (CEB816) of an assessed list: status 1 generated until a summary bill carries it.
+    public func parcelTaxBill(_ id: String, by principal: Principal) async throws -> Data {
+        let (state, _) = try await parcel(id, by: principal)
+        guard let assessment = state.assessment, let inventory = state.inventory, let invtNo = state.invtNo,
+              [.released, .closed, .inspection, .held, .manualReview].contains(state.status)
+        else { throw ClearanceError.notAllowedInState(action: "issue a tax bill for", state: state.status.rawValue) }
+        return CEBReceipt.taxBill(taxNo: "T\(invtNo)", invtNo: invtNo, inventory: inventory, assessment: assessment,
+                                  status: state.taxBill == nil ? "1" : "2", at: state.decidedAt ?? environment.now())
     }
 }

@@ -42,6 +42,8 @@ public struct CEBGenerator: Sendable {
     public var logisticsCode = "3101960888"
     public var agentCode = "3122980001"
     public var customsCode = "2248"
+    /// Whether the platform withholds no tax, so the list goes to an officer for review (tests and the demo queue).
+    public var misstateTax = false
 
     public init(seed: UInt64 = 20261111, buyers: Int = 100_000) {
         self.seed = seed
@@ -116,7 +118,7 @@ public struct CEBGenerator: Sendable {
                                       unit: line.product.unit, price: ExactAmount(units: line.product.priceFen * 1000),
                                       totalPrice: ExactAmount(units: line.product.priceFen * 1000 * Int64(line.qty)))
             })
-        let taxFen = (try? rules.assess(inventory, usedFen: 0, at: date).totalFen) ?? 0
+        let taxFen = misstateTax ? 0 : (try? rules.assess(inventory, usedFen: 0, at: date).totalFen) ?? 0
         func amount(_ fen: Int64) -> String { yuan(fen) }
         let paid = goodsFen + freightFen + taxFen
         let orderLines = lines.enumerated().map { n, line in
