@@ -73,7 +73,7 @@ struct Serve: AsyncParsableCommand {
         }
         let group = ServiceGroup(
             configuration: .init(services: [app, CustodyWatch.beat(clearway: clearway, logger: logger), DiversionPlanner.beat(clearway: clearway, logger: logger),
-                AppointmentReminders.beat(clearway: clearway, logger: logger),
+                AppointmentReminders.beat(clearway: clearway, logger: logger), ParcelWatch.beat(clearway: clearway, logger: logger),
                 WebhookDelivery.beat(clearway: clearway, logger: logger)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()

@@ -245,3 +245,52 @@ extension ECommerceTests {
         }
     }
 }
+
+extension ECommerceTests {
+    @Test("after the matching window a list without its payment reports the payment firm's document missing, once")
+    func missingDocumentReported() async throws {
+        let clock = TestClock()
+        try await TestBackend.sqlite.withClearway(clock: clock) { clearway in
+            let generator = CEBGenerator(seed: 21)
+            let messages = generator.parcel(0, rules: try await clearway.crossBorderRules(), at: clock.now)
+            _ = try await Self.send(messages, order: [0, 2, 3], to: clearway)
+            #expect(try await clearway.reportMissingParcelDocuments() == 0)
+            clock.advance(25 * 3600)
+            #expect(try await clearway.reportMissingParcelDocuments() == 1)
+            #expect(try await clearway.reportMissingParcelDocuments() == 0)
+            let admin = try await Demo.principal("admin", in: clearway)
+            let parcel = try await clearway.parcel(Parcel.id(ebpCode: generator.ebpCode, orderNo: messages.orderNo), by: admin).state
+            #expect(parcel.status == .stored)
+            #expect(parcel.missingReported == [.payment])
+            // The late payment still completes the set.
+            _ = try await Self.send(messages, order: [1], to: clearway)
+            let done = try await clearway.parcel(parcel.id, by: admin).state
+            #expect([.released, .inspection].contains(done.status))
+        }
+    }
+
+    @Test("an officer refusing a parcel under review gives its value back to the buyer's year")
+    func reviewRefusal() async throws {
+        let clock = TestClock()
+        try await TestBackend.sqlite.withClearway(clock: clock) { clearway in
+            var generator = CEBGenerator(seed: 22)
+            generator.misstateTax = true
+            let messages = generator.parcel(0, rules: try await clearway.crossBorderRules(), at: clock.now)
+            _ = try await Self.send(messages, order: [0, 1, 2, 3], to: clearway)
+            let officer = try await Demo.principal("officer", in: clearway)
+            let id = Parcel.id(ebpCode: generator.ebpCode, orderNo: messages.orderNo)
+            let waiting = try await clearway.parcel(id, by: officer).state
+            #expect(waiting.status == .manualReview)
+            #expect(waiting.findings.map(\.code) == ["tax-withheld-differs"])
+            let buyer = waiting.assessment!.personKey
+            let held = try await clearway.store.read { db in try await ParcelTables.used(buyer: buyer, year: 2026, on: db) }
+            #expect(held == waiting.assessment!.valueFen)
+            let refused = try await clearway.decideParcel(id, review: false, inspectionPassed: nil, note: "tax not withheld", by: officer)
+            #expect(refused.status == .rejected)
+            let after = try await clearway.store.read { db in try await ParcelTables.used(buyer: buyer, year: 2026, on: db) }
+            #expect(after == 0)
+            let queue = try await clearway.parcels(status: .manualReview, by: officer)
+            #expect(queue.isEmpty)
+        }
+    }
+}
