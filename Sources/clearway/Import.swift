@@ -7,11 +7,11 @@ import Foundation
 /// `clearway import FILE…`: interchange files into the ledger, each taken whole or refused whole.
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Import UN/EDIFACT interchanges (COARRI and CODECO as port events, CUSDEC as declarations answered with CUSRES); exit 1 when any is refused.")
+        abstract: "Import UN/EDIFACT interchanges (COARRI and CODECO as port events, CUSDEC as declarations answered with CUSRES) and CEB e-commerce messages (answered with their receipts); exit 1 when any is refused.")
 
     @OptionGroup var options: DatabaseOptions
 
-    @Option(name: .customLong("as"), help: "Act as this user (a declarant for CUSDEC, a terminal for COARRI/CODECO); default the system.")
+    @Option(name: .customLong("as"), help: "Act as this user (a declarant for CUSDEC, a terminal for COARRI/CODECO, the sending firm for CEB); default the system.")
     var user: String?
 
     @Argument(help: "Files to import.")
@@ -44,9 +44,27 @@ struct Import: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("\(path): cannot read: \(error.localizedDescription)\n".utf8))
                 continue
             }
+            if Self.isXML(data) {
+                do {
+                    let answer = try await clearway.receiveCEB(data, by: principal)
+                    let out = path + ".receipt.xml"
+                    try answer.receipt.write(to: URL(fileURLWithPath: out))
+                    if answer.receiptType == "CEB900Message" {
+                        refused += 1
+                        FileHandle.standardError.write(Data("\(path): refused whole by the format check; CEB900 in \(out)\n".utf8))
+                    } else {
+                        print("\(path): \(answer.accepted) entr\(answer.accepted == 1 ? "y" : "ies") taken, \(answer.refused) refused; \(answer.receiptType) in \(out)")
+                        if answer.refused > 0 { refused += 1 }
+                    }
+                } catch {
+                    refused += 1
+                    FileHandle.standardError.write(Data("\(path): \(error)\n".utf8))
+                }
+                continue
+            }
             guard Self.isEDIFACT(data) else {
                 refused += 1
-                FileHandle.standardError.write(Data("\(path): not a UN/EDIFACT interchange (UNA or UNB first)\n".utf8))
+                FileHandle.standardError.write(Data("\(path): neither a UN/EDIFACT interchange (UNA or UNB first) nor a CEB XML message\n".utf8))
                 continue
             }
             do {
@@ -74,6 +92,10 @@ struct Import: AsyncParsableCommand {
         await clearway.store.close()
         print("files: \(files.count), refused: \(refused), movements: \(events)")
         if refused > 0 { throw ExitCode(1) }
+    }
+
+    static func isXML(_ data: Data) -> Bool {
+        data.prefix(64).drop { $0 == 0xEF || $0 == 0xBB || $0 == 0xBF || $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }.first == UInt8(ascii: "<")
     }
 
     static func isEDIFACT(_ data: Data) -> Bool {

@@ -100,3 +100,42 @@ extension CEBDigestTests {
             == "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732")
     }
 }
+
+@Suite("CEB receipts Clearway writes")
+struct CEBReceiptTests {
+    static let schema: XMLSchema = {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Data/ceb/import-business-node-202205.xsd")
+        return try! XMLSchema(documents: [try! Data(contentsOf: file)])
+    }()
+    static let rules = CrossBorderRules(
+        terms: [.init(effectiveFrom: Date(timeIntervalSince1970: 0), singleLimitFen: 500_000, annualLimitFen: 2_600_000,
+                      reduction: Decimal(string: "0.7")!, taxTolerance: Decimal(string: "0.05")!)],
+        tariff: CEBGenerator.catalogue.map {
+            .init(prefix: String($0.gcode.prefix(4)), effectiveFrom: Date(timeIntervalSince1970: 0), duty: Decimal(string: "0.05")!,
+                  vat: Decimal(string: "0.13")!, consumption: 0)
+        })
+
+    @Test("the generator's four messages and a return pass the official schema, and each receipt Clearway answers with does too")
+    func receiptsValidate() throws {
+        let now = Date(timeIntervalSince1970: 1_780_000_000)
+        let generator = CEBGenerator(seed: 1)
+        let messages = generator.parcel(0, rules: Self.rules, at: now)
+        let returned = generator.withdrawal(.return, of: 0, invtNo: "22482026I000000001",
+                                            rules: Self.rules, at: now)
+        for data in messages.all + [returned] {
+            let inbound = try CEBMessage.read(data, schema: Self.schema) { "key-\($0)" }
+            #expect(inbound.signature != .unsigned || inbound.kind != .inventory)
+            let receipts = inbound.entries.map { CEBReceipt(entry: $0, preNo: "B20260528000000001", invtNo: "22482026I000000001", status: 120, info: "stored", at: now) }
+            let answer = try XMLTree.parse(CEBReceipt.message(answering: inbound.kind, guid: inbound.guid, receipts: receipts))
+            #expect(Self.schema.validate(answer) == [], "\(inbound.kind.receipt)")
+        }
+        let failure = CEBMessage.Failure(messageType: "CEB311Message", guid: "", issues: [.init(path: "/CEB311Message", reason: "broken")])
+        #expect(Self.schema.validate(try XMLTree.parse(CEBReceipt.formatError(failure, at: now))) == [])
+        guard case .document(.inventory(let inventory)) = try CEBMessage.read(messages.inventory, schema: Self.schema, personKey: { $0 }).entries[0]
+        else { Issue.record("no inventory"); return }
+        let assessment = try Self.rules.assess(inventory, usedFen: 0, at: now)
+        let bill = CEBReceipt.taxBill(taxNo: "T1", invtNo: "22482026I000000001", inventory: inventory, assessment: assessment, status: "1", at: now)
+        #expect(Self.schema.validate(try XMLTree.parse(bill)) == [])
+    }
+}
