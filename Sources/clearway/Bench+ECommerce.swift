@@ -1,0 +1,122 @@
+import ArgumentParser
+import ClearwayApp
+import ClearwayCore
+import ClearwayInterop
+import ClearwayStore
+import Foundation
+import Logging
+
+extension Bench {
+    /// A Singles'-Day burst of cross-border parcels through the whole import path, against the bare XML parse rate.
+    struct ECommerce: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ecommerce",
+            abstract: "Complete parcels per second (order, payment, waybill, list: schema, matching, limits, tax, release) against the bare XML parse rate, same run.")
+
+        @Option(help: "Parcels in the burst (four messages each).")
+        var parcels: Int = 4000
+
+        @Option(help: "Parcels sent at once.")
+        var concurrency: Int = 8
+
+        @Option(help: "Database (default: a new SQLite file in the temporary folder, removed after).")
+        var database: String?
+
+        @Option(help: "The Data directory (default: ./Data or the source tree's).")
+        var data: String?
+
+        func validate() throws {
+            guard (10...1_000_000).contains(parcels) else { throw ValidationError("--parcels is between 10 and 1000000") }
+            guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency is between 1 and 256") }
+        }
+
+        func run() async throws {
+            let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("clearway-bench-\(UUID().uuidString).sqlite").path
+            let location = database ?? temporary
+            defer { if database == nil { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temporary + suffix) } } }
+            var logger = Logger(label: "bench")
+            logger.logLevel = .warning
+            let store = try await openStore(location, logger: logger)
+            try await Migrations.run(on: store)
+            let clearway = Clearway(store: store, logger: logger)
+            let directory = DataDirectory.locate(data)
+            try await clearway.loadReferenceData(from: directory)
+            _ = try await clearway.seedDemo(from: directory)
+            var senders: [Principal] = []
+            for user in ["platform", "payment", "logistics", "broker"] {
+                guard let found = try await clearway.authenticate(token: "demo-token-\(user)") else { throw ValidationError("no demo user \(user)") }
+                senders.append(found.principal)
+            }
+            let principals = senders
+            let rules = try await clearway.crossBorderRules()
+            let generator = CEBGenerator(seed: 1111, buyers: max(1, parcels / 2))
+            let now = Date()
+            print("generating \(parcels) parcels (\(parcels * 4) CEB messages)…")
+            let burst = (0..<parcels).map { generator.parcel($0, rules: rules, at: now).all }
+            let bytes = burst.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } }
+
+            // The floor: parsing the same messages into trees and nothing else, on every core as the intake uses them.
+            let parseStart = ContinuousClock.now
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                let lanes = ProcessInfo.processInfo.activeProcessorCount
+                for lane in 0..<lanes {
+                    group.addTask {
+                        for index in stride(from: lane, to: burst.count, by: lanes) {
+                            for message in burst[index] { _ = try XMLTree.parse(message) }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let parseSeconds = (ContinuousClock.now - parseStart).seconds
+            let parseRate = Double(parcels * 4) / parseSeconds
+
+            let bar = ProgressBar(total: parcels, label: "parcels")
+            let start = ContinuousClock.now
+            let done = Counter()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for lane in 0..<concurrency {
+                    group.addTask {
+                        for index in stride(from: lane, to: burst.count, by: concurrency) {
+                            for (message, principal) in zip(burst[index], principals) {
+                                let answer = try await clearway.receiveCEB(message, by: principal)
+                                if answer.refused > 0 {
+                                    throw ValidationError("parcel \(index) refused: \(String(decoding: answer.receipt, as: UTF8.self).prefix(400))")
+                                }
+                            }
+                            bar.update(done.increment())
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let seconds = (ContinuousClock.now - start).seconds
+            bar.finish()
+            let counts = try await clearway.parcelCounts()
+            await store.close()
+            let decided = (counts["released"] ?? 0) + (counts["inspection"] ?? 0) + (counts["manual-review"] ?? 0) + (counts["rejected"] ?? 0)
+            print("statuses: " + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            print(String(format: "messages: %d (%.1f MB), %d parcels decided", parcels * 4, Double(bytes) / 1e6, decided))
+            print(String(format: "xml parse (floor): %.0f messages/s", parseRate))
+            print(String(format: "intake: %.0f messages/s", Double(parcels * 4) / seconds))
+            print(String(format: "parcels: %.0f parcels/s", Double(decided) / seconds))
+            print(String(format: "ratio: %.3f", Double(parcels * 4) / seconds / parseRate))
+        }
+    }
+}
+
+/// A thread-safe count for progress.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func increment() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        value += 1
+        return value
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
