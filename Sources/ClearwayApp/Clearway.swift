@@ -14,6 +14,10 @@ public final class Clearway: Sendable {
     private let cache = Mutex<Cached?>(nil)
     /// The key buyers' ID numbers are hashed with, read once from the database.
     let personKey = Mutex<SymmetricKey?>(nil)
+    /// Enterprises' customs codes by party id (set when a party is registered, never changed) and each day's random
+    /// seed once it exists (never changed either): read once, not on every CEB message.
+    let partyCustomsCodes = Mutex<[String: String]>([:])
+    let daySeeds = Mutex<[String: Data]>([:])
 
     /// Effects injected by value so tests and the simulator control time and randomness.
     public struct Environment: Sendable {

@@ -37,6 +37,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "A risk model from `clearway risk train` to score lodgements with (env CLEARWAY_RISK_MODEL).")
     var riskModel: String?
 
+    @Flag(name: .long, help: "Refuse (CEB900) CEB messages whose signature digest does not match their content, instead of noting it on the receipt (env CLEARWAY_REFUSE_BAD_CEB_DIGESTS=1).")
+    var refuseBadCebDigests = false
+
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
         let logger = options.logger()
@@ -47,6 +50,7 @@ struct Serve: AsyncParsableCommand {
             bcryptCost: cost, issuerKey: env["CLEARWAY_ISSUER_KEY"],
             publicURL: env["CLEARWAY_PUBLIC_URL"] ?? "http://\(host ?? env["CLEARWAY_HOST"] ?? "127.0.0.1"):\(port ?? env["CLEARWAY_PORT"].flatMap(Int.init) ?? 8080)")
         if let path = riskModel ?? env["CLEARWAY_RISK_MODEL"] { environment.riskModel = try loadRiskModel(path) }
+        environment.refuseBadCEBDigests = refuseBadCebDigests || env["CLEARWAY_REFUSE_BAD_CEB_DIGESTS"] == "1"
         let clearway = try await options.openMigrated(environment: environment, logger: logger)
         let logins = demo ? try await clearway.seedDemo(from: options.dataDirectory) : []
         if demo { try await clearway.seedDemoShipments(from: options.dataDirectory) }

@@ -111,3 +111,22 @@ struct CrossBorderTaxTests {
         #expect(throws: IdentifierError.self) { try ExactAmount("1.123456") }
     }
 }
+
+@Suite("China time by arithmetic")
+struct ChinaTimeTests {
+    @Test("the arithmetic calendar agrees with Foundation's for every hour of ten years, leap days and year ends included")
+    func agreesWithCalendar() {
+        var date = Timestamp.parse("2019-12-31T15:30:00Z")!
+        let end = Timestamp.parse("2029-12-31T23:00:00Z")!
+        while date < end {
+            let c = ChinaTime.calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+            let civil = ChinaTime.civil(date)
+            #expect(civil.year == c.year && civil.month == c.month && civil.day == c.day && civil.hour == c.hour && civil.minute == c.minute,
+                    "\(date)")
+            if civil.year != c.year || civil.day != c.day { break }
+            date = date.addingTimeInterval(3_607)
+        }
+        #expect(ChinaTime.day(Timestamp.parse("2024-02-28T16:00:00Z")!) == "2024-02-29")
+        #expect(ChinaTime.second(Timestamp.parse("2026-12-31T16:00:01Z")!) == "20270101000001")
+    }
+}

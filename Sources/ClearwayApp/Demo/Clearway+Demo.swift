@@ -66,7 +66,7 @@ extension Clearway {
         let empty = try await store.read { db in
             try await DiversionTables.boxes(port: "CNSHA", site: nil, statuses: nil, limit: 1, on: db).isEmpty
         }
-        guard empty else { return }
+        guard empty else { return try await seedDemoParcels() }
         let records = try CSVReader.records(try String(contentsOf: file, encoding: .utf8))
         guard let trader = try await principal(username: "trader"), let officer = try await principal(username: "officer"),
               let terminal = try await principal(username: "terminal")
@@ -103,6 +103,7 @@ extension Clearway {
                 by: terminal)
         }
         try await replanDiversion(port: "CNSHA")
+        try await seedDemoParcels()
     }
 
     /// Publishes the demo targeting rules that are not published yet.

@@ -43,10 +43,21 @@ extension Clearway {
         { number in Hex.encode(Data(HMAC<SHA256>.authenticationCode(for: Data(number.utf8), using: key))) }
     }
 
+    /// Makes sure today's random seed exists (committed) and keeps it, so parcels' draws need not read it each time.
+    func cacheDaySeed(at now: Date) async throws {
+        let day = ChinaTime.day(now)
+        guard daySeeds.withLock({ $0[day] }) == nil else { return }
+        let seed = try await store.transaction { db in try await RiskTables.seed(day: day, make: self.environment.makeSeed, at: now, on: db) }
+        daySeeds.withLock { $0[day] = seed }
+    }
+
     /// The customs registration code of the principal's enterprise, if it has one.
     func customsCode(of principal: Principal) async throws -> String? {
         guard let party = principal.partyID else { return nil }
-        return try await store.read { db in try await PartyTable.find(id: party, on: db) }?.customsCode?.rawValue
+        if let known = partyCustomsCodes.withLock({ $0[party] }) { return known }
+        let code = try await store.read { db in try await PartyTable.find(id: party, on: db) }?.customsCode?.rawValue
+        if let code { partyCustomsCodes.withLock { $0[party] = code } }
+        return code
     }
 
     /// Takes a CEB import message (CEB311, 411, 511, 621, 623 or 625) and answers with its receipt message. A message
@@ -76,6 +87,7 @@ extension Clearway {
             note = "[Code:signature-digest;Desc:\(issue.reason)]"
         }
         let sender = principal.role == .admin ? nil : try await customsCode(of: principal)
+        try await cacheDaySeed(at: environment.now())
         var receipts: [CEBReceipt] = []
         var parcels: [String] = []
         for entry in inbound.entries {
@@ -239,7 +251,12 @@ extension Clearway {
         var draw: RandomSelection.Draw?
         if let number = inventoryNumber ?? state.invtNo {
             let day = ChinaTime.day(now)
-            let seed = try await RiskTables.seed(day: day, make: environment.makeSeed, at: now, on: db)
+            let seed: Data
+            if let known = daySeeds.withLock({ $0[day] }) {
+                seed = known
+            } else {
+                seed = try await RiskTables.seed(day: day, make: environment.makeSeed, at: now, on: db)
+            }
             draw = RandomSelection.draw(seed: seed, day: day, customsNumber: number, rate: cached.crossBorder.inspectionRate, roster: 0)
         }
         let context = Parcel.Context(now: now, principal: principal, rules: cached.crossBorder, hs: cached.reference.hs,
@@ -364,5 +381,28 @@ extension Clearway {
         else { throw ClearanceError.notAllowedInState(action: "issue a tax bill for", state: state.status.rawValue) }
         return CEBReceipt.taxBill(taxNo: "T\(invtNo)", invtNo: invtNo, inventory: inventory, assessment: assessment,
                                   status: state.taxBill == nil ? "1" : "2", at: state.decidedAt ?? environment.now())
+    }
+}
+
+extension Clearway {
+    /// Cross-border parcels for the demo (after `seedDemo`): a morning's orders from QuickBuy, most released, two with
+    /// no tax withheld waiting in the officers' review queue, one still waiting for its payment; once, on an empty table.
+    public func seedDemoParcels(count: Int = 24) async throws {
+        guard try await parcelCounts().isEmpty else { return }
+        var senders: [Principal] = []
+        for user in ["platform", "payment", "logistics", "broker"] {
+            guard let principal = try await principal(username: user) else { throw ClearanceError.notFound(kind: "demo user", id: user) }
+            senders.append(principal)
+        }
+        let rules = try await crossBorderRules()
+        let now = environment.now()
+        for index in 0..<count {
+            var generator = CEBGenerator(seed: 2026, buyers: 40)
+            generator.misstateTax = index % 12 == 5
+            let messages = generator.parcel(index, rules: rules, at: now)
+            for (position, (message, sender)) in zip(messages.all, senders).enumerated() where !(index == count - 1 && position == 1) {
+                _ = try await receiveCEB(message, by: sender)
+            }
+        }
     }
 }

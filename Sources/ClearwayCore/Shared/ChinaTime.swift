@@ -10,25 +10,49 @@ public enum ChinaTime {
         return calendar
     }()
 
+    /// The wall-clock date and time of a moment in China, by arithmetic (UTC+8, no daylight saving since 1991;
+    /// Calendar is slow and these are asked for on every message).
+    public static func civil(_ date: Date) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
+        let local = Int((date.timeIntervalSince1970 + 8 * 3600).rounded(.down))
+        let days = Int((Double(local) / 86_400).rounded(.down))
+        let secondOfDay = local - days * 86_400
+        // Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant, "chrono-compatible low-level date algorithms").
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        return (year, month, day, secondOfDay / 3600, secondOfDay % 3600 / 60, secondOfDay % 60)
+    }
+
+    static func pad(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+    }
+
     /// The day a date falls on, YYYY-MM-DD.
     public static func day(_ date: Date) -> String {
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+        let c = civil(date)
+        return "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))"
     }
 
     /// The calendar year a date falls in, in China.
-    public static func year(_ date: Date) -> Int { calendar.component(.year, from: date) }
+    public static func year(_ date: Date) -> Int { civil(date).year }
 
     /// YYYYMMDDhhmmss, as CEB messages write a time.
     public static func second(_ date: Date) -> String {
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d%02d%02d%02d%02d%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+        let c = civil(date)
+        return pad(c.year, 4) + pad(c.month, 2) + pad(c.day, 2) + pad(c.hour, 2) + pad(c.minute, 2) + pad(c.second, 2)
     }
 
     /// CCYYMMDDHHMM, as EDIFACT format 203 writes a time.
     public static func minute(_ date: Date) -> String {
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return String(format: "%04d%02d%02d%02d%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
+        let c = civil(date)
+        return pad(c.year, 4) + pad(c.month, 2) + pad(c.day, 2) + pad(c.hour, 2) + pad(c.minute, 2)
     }
 
     /// The local wall-clock hour, minute and ISO weekday (1 Monday … 7 Sunday) of a date. Arithmetic, not a calendar:

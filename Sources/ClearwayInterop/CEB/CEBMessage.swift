@@ -123,10 +123,10 @@ public enum CEBMessage {
     struct Mapper {
         let personKey: (String) -> String
         var issues: [XMLSchema.Issue] = []
+        /// Fields are looked up in each element's `fields`, read in one pass, not searched for one by one.
+        func text(_ fields: [String: String], _ name: String) -> String { fields[name] ?? "" }
 
-        mutating func text(_ node: XMLElement?, _ name: String) -> String { node?.element(name)?.text ?? "" }
-
-        mutating func amount(_ node: XMLElement?, _ name: String, _ path: String) -> ExactAmount {
+        mutating func amount(_ node: [String: String], _ name: String, _ path: String) -> ExactAmount {
             let value = text(node, name)
             if value.isEmpty { return .zero }
             do { return try ExactAmount(value) } catch {
@@ -135,7 +135,7 @@ public enum CEBMessage {
             }
         }
 
-        mutating func person(_ node: XMLElement?, id: String, name: String, telephone: String, _ path: String) -> Parcel.Person {
+        mutating func person(_ node: [String: String], id: String, name: String, telephone: String, _ path: String) -> Parcel.Person {
             let number = text(node, id)
             let valid = number.count == 18 && number.prefix(17).allSatisfy { ("0"..."9").contains($0) }
                 && (("0"..."9").contains(number.last!) || number.last == "X")
@@ -145,11 +145,11 @@ public enum CEBMessage {
             return Parcel.Person(key: valid ? personKey(number) : "", name: text(node, name), telephone: text(node, telephone))
         }
 
-        mutating func envelope(_ node: XMLElement?) -> Parcel.Envelope {
+        mutating func envelope(_ node: [String: String]) -> Parcel.Envelope {
             Parcel.Envelope(guid: text(node, "guid"), appType: text(node, "appType"), appTime: text(node, "appTime"))
         }
 
-        mutating func gnum(_ node: XMLElement, _ path: String) -> Int {
+        mutating func gnum(_ node: [String: String], _ path: String) -> Int {
             guard let value = Int(text(node, "gnum")), value > 0 else {
                 issues.append(.init(path: "\(path)/gnum", reason: "gnum is the line number, from 1"))
                 return 0
@@ -158,11 +158,12 @@ public enum CEBMessage {
         }
 
         mutating func order(_ node: XMLElement, _ path: String) -> Parcel.Order? {
-            let head = node.element("OrderHead"), headPath = path + "/OrderHead"
+            let head = node.element("OrderHead")?.fields ?? [:], headPath = path + "/OrderHead"
             if text(head, "orderType") != "I" {
                 issues.append(.init(path: headPath + "/orderType", reason: "an import order has orderType I"))
             }
-            let lines = node.elements("OrderList").enumerated().map { index, line in
+            let lines = node.elements("OrderList").enumerated().map { index, element in
+                let line = element.fields
                 let linePath = path + "/OrderList" + (index > 0 ? "[\(index + 1)]" : "")
                 return Parcel.Order.Line(
                     gnum: gnum(line, linePath), itemNo: text(line, "itemNo"), itemName: text(line, "itemName"),
@@ -182,8 +183,9 @@ public enum CEBMessage {
                 lines: lines)
         }
 
-        mutating func payment(_ head: XMLElement?, _ path: String) -> Parcel.Payment? {
-            Parcel.Payment(
+        mutating func payment(_ element: XMLElement?, _ path: String) -> Parcel.Payment? {
+            let head = element?.fields ?? [:]
+            return Parcel.Payment(
                 envelope: envelope(head), payCode: text(head, "payCode"), payName: text(head, "payName"),
                 payTransactionId: text(head, "payTransactionId"), orderNo: text(head, "orderNo"), ebpCode: text(head, "ebpCode"),
                 payer: person(head, id: "payerIdNumber", name: "payerName", telephone: "telephone", path),
@@ -191,8 +193,9 @@ public enum CEBMessage {
                 payTime: text(head, "payTime"))
         }
 
-        mutating func waybill(_ head: XMLElement?, _ path: String) -> Parcel.Waybill? {
-            Parcel.Waybill(
+        mutating func waybill(_ element: XMLElement?, _ path: String) -> Parcel.Waybill? {
+            let head = element?.fields ?? [:]
+            return Parcel.Waybill(
                 envelope: envelope(head), logisticsCode: text(head, "logisticsCode"), logisticsName: text(head, "logisticsName"),
                 logisticsNo: text(head, "logisticsNo"), billNo: text(head, "billNo"), freight: amount(head, "freight", path),
                 insuredFee: amount(head, "insuredFee", path), currency: text(head, "currency"), weight: amount(head, "weight", path),
@@ -201,8 +204,9 @@ public enum CEBMessage {
         }
 
         mutating func inventory(_ node: XMLElement, _ path: String) -> Parcel.Inventory? {
-            let head = node.element("InventoryHead"), headPath = path + "/InventoryHead"
-            let lines = node.elements("InventoryList").enumerated().map { index, line in
+            let head = node.element("InventoryHead")?.fields ?? [:], headPath = path + "/InventoryHead"
+            let lines = node.elements("InventoryList").enumerated().map { index, element in
+                let line = element.fields
                 let linePath = path + "/InventoryList" + (index > 0 ? "[\(index + 1)]" : "")
                 return Parcel.Inventory.Line(
                     gnum: gnum(line, linePath), itemNo: text(line, "itemNo"), itemName: text(line, "itemName"),
@@ -223,8 +227,9 @@ public enum CEBMessage {
                 netWeight: amount(head, "netWeight", headPath), lines: lines)
         }
 
-        mutating func withdrawal(_ node: XMLElement?, _ kind: Parcel.Withdrawal.Kind, _ path: String) -> Parcel.Withdrawal? {
-            Parcel.Withdrawal(
+        mutating func withdrawal(_ element: XMLElement?, _ kind: Parcel.Withdrawal.Kind, _ path: String) -> Parcel.Withdrawal? {
+            let node = element?.fields ?? [:]
+            return Parcel.Withdrawal(
                 kind: kind, envelope: envelope(node), orderNo: text(node, "orderNo"), ebpCode: text(node, "ebpCode"),
                 invtNo: text(node, "invtNo"), copNo: text(node, "copNo"), agentCode: text(node, "agentCode"),
                 customsCode: text(node, "customsCode"), reason: text(node, "reason"))

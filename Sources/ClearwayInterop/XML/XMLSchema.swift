@@ -215,7 +215,7 @@ public struct XMLSchema: Sendable {
                 while index < children.count, particle.max.map({ taken < $0 }) ?? true {
                     let child = children[index]
                     if let element = particle.element {
-                        guard child.localName == element.name else { break }
+                        guard child.hasLocalName(element.name) else { break }
                     }
                     counts[child.localName, default: 0] += 1
                     let childPath = "\(path)/\(child.localName)\(counts[child.localName]! > 1 ? "[\(counts[child.localName]!)]" : "")"

@@ -15,24 +15,64 @@ public struct XMLElement: Sendable, Equatable {
             && zip(lhs.attributes, rhs.attributes).allSatisfy { $0.name == $1.name && $0.value == $1.value }
     }
 
-    public var prefix: String? { name.contains(":") ? String(name.split(separator: ":")[0]) : nil }
-    public var localName: String { String(name.split(separator: ":").last ?? "") }
+    public var prefix: String? {
+        guard let colon = name.utf8.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        return String(name[..<colon])
+    }
+
+    public var localName: String {
+        guard let colon = name.utf8.lastIndex(of: UInt8(ascii: ":")) else { return name }
+        return String(name[name.utf8.index(after: colon)...])
+    }
+
+    /// Whether the element's name is `localName`, with or without a prefix; no allocation, as readers ask it often.
+    public func hasLocalName(_ localName: String) -> Bool {
+        let whole = name.utf8, local = localName.utf8
+        guard whole.count >= local.count else { return false }
+        if whole.count == local.count { return name == localName }
+        let start = whole.index(whole.endIndex, offsetBy: -local.count)
+        return whole[whole.index(before: start)] == UInt8(ascii: ":") && whole[start...].elementsEqual(local)
+    }
 
     public func attribute(_ name: String) -> String? { attributes.first { $0.name == name }?.value }
 
     /// Child elements, optionally with a local name.
     public func elements(_ localName: String? = nil) -> [XMLElement] {
         children.compactMap { node in
-            if case .element(let element) = node, localName == nil || element.localName == localName { return element }
+            if case .element(let element) = node, localName.map(element.hasLocalName) ?? true { return element }
             return nil
         }
     }
 
-    public func element(_ localName: String) -> XMLElement? { elements(localName).first }
+    public func element(_ localName: String) -> XMLElement? {
+        for node in children {
+            if case .element(let element) = node, element.hasLocalName(localName) { return element }
+        }
+        return nil
+    }
+
+    /// The text of each child element by local name (the first of each), read in one pass: what message readers
+    /// look fields up in.
+    public var fields: [String: String] {
+        var result: [String: String] = [:]
+        result.reserveCapacity(children.count)
+        for node in children {
+            if case .element(let element) = node {
+                let key = element.localName
+                if result[key] == nil { result[key] = element.text }
+            }
+        }
+        return result
+    }
 
     /// The text content, whitespace collapsed.
     public var text: String {
-        children.compactMap { if case .text(let t) = $0 { t } else { nil } }.joined()
+        if children.count == 1, case .text(let only) = children[0],
+           !only.utf8.contains(where: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D })
+        {
+            return only
+        }
+        return children.compactMap { if case .text(let t) = $0 { t } else { nil } }.joined()
             .split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 }
@@ -55,7 +95,7 @@ public enum XMLTree {
     /// documents larger than `maxBytes`.
     public static func parse(_ data: Data, maxDepth: Int = 64, maxBytes: Int = 4 << 20) throws(XMLFailure) -> XMLElement {
         guard data.count <= maxBytes else { throw XMLFailure(line: 0, reason: "document larger than \(maxBytes) bytes") }
-        if let head = String(data: data.prefix(4096), encoding: .utf8), head.contains("<!DOCTYPE") || head.contains("<!ENTITY") {
+        if Self.declaresDocumentType(data.prefix(4096)) {
             throw XMLFailure(line: 1, reason: "document type declarations and entities are not accepted")
         }
         let parser = XMLParser(data: data)
@@ -70,6 +110,17 @@ public enum XMLTree {
             throw XMLFailure(line: parser.lineNumber, reason: parser.parserError.map { "\($0.localizedDescription)" } ?? "not well-formed")
         }
         return root
+    }
+
+    /// Whether the bytes hold `<!DOCTYPE` or `<!ENTITY` (a byte search: no string is made of the head).
+    static func declaresDocumentType(_ head: Data) -> Bool {
+        let bytes = [UInt8](head)
+        guard bytes.count >= 9 else { return false }
+        for i in 0..<(bytes.count - 8) where bytes[i] == UInt8(ascii: "<") && bytes[i + 1] == UInt8(ascii: "!") {
+            let word = bytes[(i + 2)..<min(i + 9, bytes.count)]
+            if word.elementsEqual("DOCTYPE".utf8) || word.prefix(6).elementsEqual("ENTITY".utf8) { return true }
+        }
+        return false
     }
 
     /// Writes a tree back with an XML declaration; text and attribute values escaped.
