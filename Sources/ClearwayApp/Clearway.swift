@@ -50,6 +50,11 @@ public final class Clearway: Sendable {
         /// on its receipt; the official samples carry copied placeholder signatures, so `record` is the default.
         public var refuseBadCEBDigests = false
 
+        /// The bank gateway tax bills are paid through (its `/payments`; read when paying, so a gateway started with
+        /// the server on a free port can be named once it runs), and the secret both sides sign with.
+        public var bankGateway: @Sendable () -> URL? = { nil }
+        public var bankSecret = "demo-bank-secret"
+
         /// Sends one webhook request and returns the receiver's HTTP status (a real POST; replaced only to count calls).
         public var postWebhook: @Sendable (URL, [String: String], Data) async throws -> Int = WebhookPost.send
 

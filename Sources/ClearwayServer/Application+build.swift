@@ -41,7 +41,7 @@ public func buildRouter(
     try handlers.registerHandlers(
         on: router, serverURL: URL(string: "/")!,
         configuration: Configuration(dateTranscoder: FlexibleDateTranscoder()),
-        middlewares: [ShapeMiddleware(limit: settings.maxBodySize)])
+        middlewares: [ShapeMiddleware(limit: settings.maxBodySize), RawBodyMiddleware(limit: settings.maxBodySize)])
     return router
 }
 

@@ -7,6 +7,7 @@ import Foundation
 import Logging
 import Metrics
 import Prometheus
+import Synchronization
 import ServiceLifecycle
 import UnixSignals
 
@@ -37,6 +38,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "A risk model from `clearway risk train` to score lodgements with (env CLEARWAY_RISK_MODEL).")
     var riskModel: String?
 
+    @Option(name: .long, help: "The bank gateway tax bills are paid through (env CLEARWAY_BANK_GATEWAY); with --demo and none given, a simulated bank is started beside the server.")
+    var bankGateway: String?
+
     @Flag(name: .long, help: "Refuse (CEB900) CEB messages whose signature digest does not match their content, instead of noting it on the receipt (env CLEARWAY_REFUSE_BAD_CEB_DIGESTS=1).")
     var refuseBadCebDigests = false
 
@@ -51,6 +55,14 @@ struct Serve: AsyncParsableCommand {
             publicURL: env["CLEARWAY_PUBLIC_URL"] ?? "http://\(host ?? env["CLEARWAY_HOST"] ?? "127.0.0.1"):\(port ?? env["CLEARWAY_PORT"].flatMap(Int.init) ?? 8080)")
         if let path = riskModel ?? env["CLEARWAY_RISK_MODEL"] { environment.riskModel = try loadRiskModel(path) }
         environment.refuseBadCEBDigests = refuseBadCebDigests || env["CLEARWAY_REFUSE_BAD_CEB_DIGESTS"] == "1"
+        environment.bankSecret = env["CLEARWAY_BANK_SECRET"] ?? environment.bankSecret
+        let simulatedBank = Mutex<URL?>(nil)
+        let startsBank = demo && (bankGateway ?? env["CLEARWAY_BANK_GATEWAY"]) == nil
+        if let configured = (bankGateway ?? env["CLEARWAY_BANK_GATEWAY"]).flatMap(URL.init(string:)) {
+            environment.bankGateway = { configured }
+        } else if startsBank {
+            environment.bankGateway = { simulatedBank.withLock { $0 } }
+        }
         let clearway = try await options.openMigrated(environment: environment, logger: logger)
         let logins = demo ? try await clearway.seedDemo(from: options.dataDirectory) : []
         if demo { try await clearway.seedDemoShipments(from: options.dataDirectory) }
@@ -75,10 +87,18 @@ struct Serve: AsyncParsableCommand {
             // Unbuffered, so the URL shows at once even when stdout is a file or a pipe.
             FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
+        var services: [any Service] = [app, CustodyWatch.beat(clearway: clearway, logger: logger), DiversionPlanner.beat(clearway: clearway, logger: logger),
+            AppointmentReminders.beat(clearway: clearway, logger: logger), ParcelWatch.beat(clearway: clearway, logger: logger),
+            TaxBilling.beat(clearway: clearway, logger: logger), WebhookDelivery.beat(clearway: clearway, logger: logger)]
+        if startsBank {
+            let host = settings.host
+            services.append(BankSimulator.application(.init(secret: environment.bankSecret), host: host, port: 0, logger: logger) { port in
+                simulatedBank.withLock { $0 = URL(string: "http://\(host):\(port)") }
+                FileHandle.standardOutput.write(Data("  Simulated bank gateway (tax bills are paid through it): http://\(host):\(port)/payments\n".utf8))
+            })
+        }
         let group = ServiceGroup(
-            configuration: .init(services: [app, CustodyWatch.beat(clearway: clearway, logger: logger), DiversionPlanner.beat(clearway: clearway, logger: logger),
-                AppointmentReminders.beat(clearway: clearway, logger: logger), ParcelWatch.beat(clearway: clearway, logger: logger),
-                WebhookDelivery.beat(clearway: clearway, logger: logger)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {

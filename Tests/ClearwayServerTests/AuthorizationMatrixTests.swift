@@ -163,7 +163,7 @@ struct AuthorizationMatrixTests {
     static func token(_ role: Role?) -> String? { role.map { "demo-token-\(users[$0]!)" } }
 
     static let endpoints: [Endpoint] = baseEndpoints + clearanceEndpoints() + feeEndpoints() + credentialEndpoints()
-        + riskEndpoints() + approvalEndpoints() + diversionEndpoints() + appointmentEndpoints() + ecommerceEndpoints()
+        + riskEndpoints() + approvalEndpoints() + diversionEndpoints() + appointmentEndpoints() + ecommerceEndpoints() + taxEndpoints()
 
     /// Distinct parcel numbers for fresh parcels.
     static let nextParcel = Mutex(0)
@@ -178,6 +178,57 @@ struct AuthorizationMatrixTests {
             _ = try await clearway.receiveCEB(data, by: try await Demo.principal(user, in: clearway))
         }
         return Parcel.id(ebpCode: generator.ebpCode, orderNo: messages.orderNo)
+    }
+
+    /// A fresh issued tax bill of QuickBuy (the demo guarantor), for a period no other request uses.
+    static func freshBill(_ clearway: Clearway) async throws -> String {
+        let index = nextParcel.withLock { $0 += 1; return $0 }
+        let period = TaxBill.Period(year: 1900 + index, month: 1, half: 1)
+        let state = TaxBill.State(id: TaxBill.id(assureCode: "3301960555", period: period))
+        let events = try TaxBill.decide(.issue(assureCode: "3301960555", period: period, items: [
+            .init(parcelID: "p", invtNo: "22482026I000000001", dutyFen: 0, vatFen: 9_100, consumptionFen: 0),
+        ]), state, now: Date(), principal: .system)
+        try await clearway.store.transaction { db in
+            try await EventStore.append(stream: state.id, type: "tax-bill", expectedVersion: 0, events: try events.map(NewEvent.init), on: db)
+            try await TaxBillTables.upsert(events.reduce(state, TaxBill.evolve), on: db)
+        }
+        return state.id
+    }
+
+    static let guarantorsAndCustoms: Set<Role> = everyone.subtracting([.quarantineOfficer, .taxAgency, .forexAgency, .portAuthority, .agencyOfficer])
+
+    static func taxEndpoints() -> [Endpoint] {
+        [
+            Endpoint(operation: "GET /api/v1/tax-guarantees", allowed: guarantorsAndCustoms, success: .ok, denied: .forbidden) { _, role in
+                Call(method: .get, path: "/api/v1/tax-guarantees", token: token(role))
+            },
+            Endpoint(operation: "PUT /api/v1/tax-guarantees/{assureCode}", allowed: [.customsOfficer, .admin], success: .ok, denied: .forbidden) {
+                _, role in
+                Call(method: .put, path: "/api/v1/tax-guarantees/3101960888", token: token(role),
+                     json: #"{"bank":"Bank of Ningbo","amountFen":10000000,"validUntil":"2030-12-31T00:00:00Z"}"#)
+            },
+            Endpoint(operation: "GET /api/v1/tax-bills", allowed: guarantorsAndCustoms.union([.taxAgency]), success: .ok, denied: .forbidden) {
+                _, role in
+                Call(method: .get, path: "/api/v1/tax-bills", token: token(role))
+            },
+            Endpoint(operation: "GET /api/v1/tax-bills/{billId}", allowed: [.admin, .customsOfficer, .taxAgency, .ecommercePlatform],
+                success: .ok, denied: .notFound) { clearway, role in
+                Call(method: .get, path: "/api/v1/tax-bills/\(try await freshBill(clearway))", token: token(role))
+            },
+            // No bank gateway is configured here: the guarantor's payment reaches the point of calling it and is told 503.
+            Endpoint(operation: "POST /api/v1/tax-bills/{billId}/payment", allowed: [.admin, .ecommercePlatform], success: .serviceUnavailable,
+                denied: .notFound, seenBy: [.customsOfficer, .taxAgency]) { clearway, role in
+                Call(method: .post, path: "/api/v1/tax-bills/\(try await freshBill(clearway))/payment", token: token(role))
+            },
+            // Signed by the bank, not logged in: everyone gets the same answer (no such payment).
+            Endpoint(operation: "POST /api/v1/bank/callbacks", allowed: everyone, success: .notFound, denied: .notFound, isPublic: true) { _, role in
+                let body = #"{"payment":"BOS-NONE","reference":"taxbill-none","amountFen":1,"status":"paid"}"#
+                let signature = Webhook.signature(secret: "demo-bank-secret", timestamp: 1_780_000_000, body: Data(body.utf8))
+                var call = Call(method: .post, path: "/api/v1/bank/callbacks", token: token(role), json: body)
+                call.headers[HTTPField.Name("Bank-Signature")!] = signature
+                return call
+            },
+        ]
     }
 
     static let parcelReaders: Set<Role> = [.customsOfficer, .admin, .ecommercePlatform, .broker, .paymentFirm, .logisticsFirm]
@@ -806,7 +857,7 @@ struct AuthorizationMatrixTests {
                 if let path { operations.insert("\(method.uppercased()) \(path)") }
             }
         }
-        #expect(operations.count == 114)
+        #expect(operations.count == 120)
         #expect(operations == Set(Self.endpoints.map(\.operation)))
     }
 }

@@ -36,6 +36,18 @@ extension Clearway {
                 }
             }
         }
+        // Banks' electronic tax guarantees for the demo guarantors (kept as they are if already there).
+        for (index, record) in try CSVReader.records(try String(contentsOf: demo.appendingPathComponent("tax-guarantees.csv"), encoding: .utf8)).enumerated() {
+            guard let code = record["assure_code"], let bank = record["bank"],
+                  let amount = try? Money.parse(record["amount"] ?? "", currency: "CNY", exponent: 2),
+                  let until = Timestamp.parse((record["valid_until"] ?? "") + "T23:59:59+08:00")
+            else { throw ReferenceDataError(file: "demo/tax-guarantees.csv", line: index + 2, reason: "assure_code, bank, amount (CNY), valid_until (YYYY-MM-DD)") }
+            try await store.transaction { db in
+                if try await TaxBillTables.guarantee(code, on: db) == nil {
+                    try await TaxBillTables.setGuarantee(.init(assureCode: code, bank: bank, amountFen: amount.minor, validUntil: until), at: now, on: db)
+                }
+            }
+        }
         var logins: [DemoLogin] = []
         let users = try CSVReader.records(try String(contentsOf: demo.appendingPathComponent("users.csv"), encoding: .utf8))
         for (index, record) in users.enumerated() {

@@ -20,7 +20,7 @@ public struct CEBAnswer: Sendable {
 extension Clearway {
     static let parcelStream = "parcel"
 
-    /// The quota found changed under a parcel between reading it and charging it: the entry is tried again.
+    /// The buyer's year or the guarantee changed under a parcel between reading and charging it: tried again.
     struct QuotaMoved: Error {}
 
     /// Hashes resident ID numbers with the platform's own key (HMAC-SHA256), made once and kept in the database, so
@@ -259,8 +259,14 @@ extension Clearway {
             }
             draw = RandomSelection.draw(seed: seed, day: day, customsNumber: number, rate: cached.crossBorder.inspectionRate, roster: 0)
         }
+        var available: Int64?
+        var assure: String?
+        if case .receive(.inventory(let inventory)) = command { assure = inventory.assureCode } else { assure = state.inventory?.assureCode }
+        if let assure, let guarantee = try await TaxBillTables.guarantee(assure, on: db), guarantee.validUntil >= now {
+            available = guarantee.availableFen
+        }
         let context = Parcel.Context(now: now, principal: principal, rules: cached.crossBorder, hs: cached.reference.hs,
-                                     usedFen: used, inventoryNumber: inventoryNumber, draw: draw)
+                                     usedFen: used, inventoryNumber: inventoryNumber, draw: draw, guaranteeAvailableFen: available)
         let events = try Parcel.decide(command, state, context)
         return try await saveParcel(events, to: state, preNo: preNo, cached: cached, on: db)
     }
@@ -279,6 +285,12 @@ extension Clearway {
             else { throw QuotaMoved() }
         } else if state.countsTowardQuota, !next.countsTowardQuota, let assessment = state.assessment {
             try await ParcelTables.refund(buyer: assessment.personKey, year: assessment.year, fen: assessment.valueFen, on: db)
+        }
+        // The guarantor's guarantee holds a parcel's tax from release until the tax is paid or the goods come back.
+        if !state.holdsGuarantee, next.holdsGuarantee, let assessment = next.assessment, let assure = next.inventory?.assureCode {
+            guard try await TaxBillTables.freeze(assure, fen: assessment.totalFen, at: now, on: db) else { throw QuotaMoved() }
+        } else if state.holdsGuarantee, !next.holdsGuarantee, let assessment = state.assessment, let assure = state.inventory?.assureCode {
+            try await TaxBillTables.unfreeze(assure, fen: assessment.totalFen, on: db)
         }
         try await ParcelTables.upsert(next, preNo: preNo, at: now, on: db)
         return next

@@ -70,6 +70,10 @@ public enum Parcel {
         }
         public var missing: [Party] { Party.allCases.filter { !present.contains($0) } }
 
+        /// Whether the guarantor's guarantee carries this parcel's tax now: from release until the tax is paid or the
+        /// goods are returned.
+        public var holdsGuarantee: Bool { status == .released && assessment != nil }
+
         /// Whether the buyer's annual total carries this parcel's value now.
         public var countsTowardQuota: Bool {
             assessment != nil && ![.rejected, .cancelled, .returned].contains(status)
@@ -89,8 +93,11 @@ public enum Parcel {
         public var usedFen: Int64
         public var inventoryNumber: String?
         public var draw: RandomSelection.Draw?
+        /// What the guarantor's electronic tax guarantee can still take (nil: it has none in force).
+        public var guaranteeAvailableFen: Int64?
         public init(now: Date, principal: Principal, rules: CrossBorderRules, hs: HSNomenclature? = nil, usedFen: Int64 = 0,
-                    inventoryNumber: String? = nil, draw: RandomSelection.Draw? = nil) {
+                    inventoryNumber: String? = nil, draw: RandomSelection.Draw? = nil, guaranteeAvailableFen: Int64? = nil) {
+            self.guaranteeAvailableFen = guaranteeAvailableFen
             self.now = now
             self.principal = principal
             self.rules = rules
@@ -254,10 +261,18 @@ public enum Parcel {
             let decision = Event.reviewed(.init(stamp: stamp, approved: approve, note: note))
             guard approve else { return [decision, .rejected(.init(stamp: stamp, findings: [FieldIssue("/", "refused-on-review", note)]))] }
             if let draw = state.random, draw.selected { return [decision, .inspectionSelected(.init(stamp: stamp, draw: draw))] }
+            if let shortfall = guaranteeShortfall(state.assessment, context) {
+                throw .invalid(ValidationFailure([shortfall]))
+            }
             return [decision, .released(stamp)]
         case .inspect(let passed, let note):
             guard state.status == .inspection else { throw refuse("record the inspection of") }
-            return [.inspected(.init(stamp: stamp, approved: passed, note: note))] + (passed ? [.released(stamp)] : [])
+            let result = Event.inspected(.init(stamp: stamp, approved: passed, note: note))
+            guard passed else { return [result] }
+            if let shortfall = guaranteeShortfall(state.assessment, context) {
+                return [result, .reviewRequested(.init(stamp: stamp, findings: [shortfall]))]
+            }
+            return [result, .released(stamp)]
         case .withdraw(let withdrawal):
             guard withdrawal.invtNo == state.invtNo else {
                 throw .invalid(ValidationFailure([FieldIssue("/invtNo", "inventory-number-mismatch",
@@ -308,10 +323,25 @@ public enum Parcel {
             events.append(.reviewRequested(.init(stamp: stamp, findings: findings)))
         } else if let draw = context.draw, draw.selected {
             events.append(.inspectionSelected(.init(stamp: stamp, draw: draw)))
+        } else if let shortfall = guaranteeShortfall(assessment, context) {
+            events.append(.reviewRequested(.init(stamp: stamp, findings: [shortfall])))
         } else {
             events.append(.released(stamp))
         }
         return events
+    }
+
+    /// Goods leave before their tax is paid only under a guarantee that can take the tax.
+    static func guaranteeShortfall(_ assessment: ParcelAssessment?, _ context: Context) -> FieldIssue? {
+        guard let assessment, assessment.totalFen > 0 else { return nil }
+        guard let available = context.guaranteeAvailableFen else {
+            return FieldIssue("/InventoryHead/assureCode", "guarantee-missing", "the guarantor has no electronic tax guarantee in force")
+        }
+        guard assessment.totalFen <= available else {
+            return FieldIssue("/InventoryHead/assureCode", "guarantee-insufficient",
+                              "the tax of \(yuan(assessment.totalFen)) CNY is more than the \(yuan(available)) CNY the guarantee can still take")
+        }
+        return nil
     }
 
     public static func evolve(_ state: State, _ event: Event) -> State {

@@ -11,6 +11,8 @@ public enum ClearanceError: Error, Sendable, Equatable {
     case tooManyAttempts(retryAfter: Int)
     /// A limited resource (an appointment slot's places) has none left.
     case full(what: String)
+    /// A system the platform depends on (a bank's gateway) did not answer; nothing was changed.
+    case unavailable(what: String)
 
     public var code: String {
         switch self {
@@ -23,6 +25,7 @@ public enum ClearanceError: Error, Sendable, Equatable {
         case .unauthenticated: "unauthenticated"
         case .tooManyAttempts: "too-many-attempts"
         case .full: "no-place-left"
+        case .unavailable: "dependency-unavailable"
         }
     }
 
@@ -38,6 +41,7 @@ public enum ClearanceError: Error, Sendable, Equatable {
         case .unauthenticated(let reason): reason
         case .tooManyAttempts(let seconds): "too many failed logins; try again in \(max(1, seconds / 60)) minute(s)"
         case .full(let what): "\(what) has no place left"
+        case .unavailable(let what): "\(what) did not answer; nothing was changed, try again"
         }
     }
 }

@@ -1,6 +1,7 @@
 import ClearwayAPI
 import ClearwayApp
 import ClearwayCore
+import ClearwayStore
 import Foundation
 import OpenAPIRuntime
 
@@ -64,5 +65,57 @@ extension Components.Schemas.Parcel {
             vatFen: assessment?.vatFen, consumptionTaxFen: assessment?.consumptionFen, taxWithheldFen: state.order?.taxTotal.fen,
             findings: state.findings.map { .init(pointer: $0.pointer, code: $0.code, detail: $0.detail) },
             firstReceivedAt: state.firstReceivedAt, decidedAt: state.decidedAt, releasedAt: state.releasedAt)
+    }
+}
+
+extension APIHandlers {
+    func listTaxGuarantees(_ input: Operations.ListTaxGuarantees.Input) async throws -> Operations.ListTaxGuarantees.Output {
+        .ok(.init(body: .json(try await clearway.taxGuarantees(by: try RequestPrincipal.required()).map(Schemas.TaxGuarantee.init))))
+    }
+
+    func setTaxGuarantee(_ input: Operations.SetTaxGuarantee.Input) async throws -> Operations.SetTaxGuarantee.Output {
+        guard case .json(let body) = input.body else { throw ClearanceError.unauthenticated(reason: "no body") }
+        let guarantee = try await clearway.setTaxGuarantee(
+            GuaranteeForm(assureCode: input.path.assureCode, bank: body.bank, amountFen: body.amountFen, validUntil: body.validUntil),
+            by: try RequestPrincipal.required())
+        return .ok(.init(body: .json(.init(guarantee))))
+    }
+
+    func listTaxBills(_ input: Operations.ListTaxBills.Input) async throws -> Operations.ListTaxBills.Output {
+        .ok(.init(body: .json(try await clearway.taxBills(by: try RequestPrincipal.required()).map(Schemas.TaxBill.init))))
+    }
+
+    func getTaxBill(_ input: Operations.GetTaxBill.Input) async throws -> Operations.GetTaxBill.Output {
+        .ok(.init(body: .json(.init(try await clearway.taxBill(input.path.billId, by: try RequestPrincipal.required())))))
+    }
+
+    func payTaxBill(_ input: Operations.PayTaxBill.Input) async throws -> Operations.PayTaxBill.Output {
+        .accepted(.init(body: .json(.init(try await clearway.payTaxBill(input.path.billId, by: try RequestPrincipal.required())))))
+    }
+
+    func receiveBankCallback(_ input: Operations.ReceiveBankCallback.Input) async throws -> Operations.ReceiveBankCallback.Output {
+        guard case .json(let body) = input.body else { throw ClearanceError.unauthenticated(reason: "no body") }
+        // The signature covers the bytes the bank sent, which re-encoding the decoded body would not reproduce.
+        _ = body
+        let raw = try RawBody.current()
+        return .ok(.init(body: .json(.init(try await clearway.settleBankCallback(raw, signature: input.headers.bankSignature)))))
+    }
+}
+
+extension Components.Schemas.TaxGuarantee {
+    init(_ g: TaxBillTables.Guarantee) {
+        self.init(assureCode: g.assureCode, bank: g.bank, amountFen: g.amountFen, frozenFen: g.frozenFen, availableFen: g.availableFen,
+                  validUntil: g.validUntil)
+    }
+}
+
+extension Components.Schemas.TaxBill {
+    init(_ bill: ClearwayCore.TaxBill.State) {
+        self.init(
+            id: bill.id, assureCode: bill.assureCode, period: bill.period?.description ?? "", status: .init(rawValue: bill.status.rawValue)!,
+            totalFen: bill.totalFen, issuedAt: bill.issuedAt, bank: bill.bank, bankPayment: bill.bankPayment, paidAt: bill.paidAt,
+            failures: bill.failures,
+            items: bill.items.map { .init(parcelId: $0.parcelID, invtNo: $0.invtNo, dutyFen: $0.dutyFen, vatFen: $0.vatFen,
+                                          consumptionTaxFen: $0.consumptionFen) })
     }
 }

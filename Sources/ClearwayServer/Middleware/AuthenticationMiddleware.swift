@@ -21,6 +21,7 @@ struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
             || path == "/verify" || (method == .get && path.hasPrefix("/verify/"))
             || (method == .get && path.hasPrefix("/credentials/") && path.hasSuffix("/print"))
             || (method == .post && path == "/api/v1/credentials/verify")
+            || (method == .post && path == "/api/v1/bank/callbacks")
             || (method == .get && path.hasPrefix("/api/v1/credentials/") && !path.dropFirst("/api/v1/credentials/".count).contains("/"))
     }
 

@@ -80,6 +80,8 @@ struct Problem: Encodable, Sendable {
             Problem(code: error.code, title: "Too many attempts", status: .tooManyRequests, detail: error.detail)
         case .full:
             Problem(code: error.code, title: "No place left", status: .conflict, detail: error.detail)
+        case .unavailable:
+            Problem(code: error.code, title: "Dependency unavailable", status: .serviceUnavailable, detail: error.detail)
         }
     }
 

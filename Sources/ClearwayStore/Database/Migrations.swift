@@ -385,6 +385,21 @@ public enum Migrations {
                 "CREATE TABLE platform_secrets (name TEXT PRIMARY KEY, secret TEXT NOT NULL, created_at TEXT NOT NULL)",
             ]
         },
+        Migration(id: "0020-tax-bills") { _ in
+            [
+                // Electronic tax guarantees: what each guarantor's bank stands for, and how much released parcels hold.
+                """
+                CREATE TABLE cbec_guarantees (assure_code TEXT PRIMARY KEY, bank TEXT NOT NULL, amount_fen BIGINT NOT NULL,
+                    frozen_fen BIGINT NOT NULL DEFAULT 0, valid_until TEXT NOT NULL, updated_at TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE tax_bills (id TEXT PRIMARY KEY, assure_code TEXT NOT NULL, period TEXT NOT NULL, status TEXT NOT NULL,
+                    total_fen BIGINT NOT NULL, bank_payment TEXT UNIQUE, issued_at TEXT NOT NULL, paid_at TEXT, state TEXT NOT NULL)
+                """,
+                "CREATE INDEX tax_bills_assure ON tax_bills (assure_code, period)",
+                "CREATE INDEX cbec_parcels_released ON cbec_parcels (status, released_at)",
+            ]
+        },
     ]
 
     /// Applies every migration not yet recorded; returns the ids it applied. Safe to run from several nodes at once.
