@@ -142,3 +142,41 @@ func sendLive(_ port: Int, _ method: String, _ path: String, token: String? = ni
     let (data, response) = try await URLSession.shared.data(for: request)
     return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
 }
+
+extension TaxBillHTTPTests {
+    @Test("a payment whose answer the bank never got back to us is still settled by its callback, and a refused one can be paid again")
+    func lostAnswerReconciled() async throws {
+        let clock = TestClock()
+        try await TestBackend.sqlite.withClearway(clock: clock) { clearway in
+            let rules = try await clearway.crossBorderRules()
+            let generator = CEBGenerator(seed: 33)
+            var index = 0
+            var bills: [TaxBill.State] = []
+            while bills.isEmpty && index < 5 {
+                let messages = generator.parcel(index, rules: rules, at: clock.now)
+                for (data, user) in zip(messages.all, ["platform", "payment", "logistics", "broker"]) {
+                    _ = try await clearway.receiveCEB(data, by: try await Demo.principal(user, in: clearway))
+                }
+                index += 1
+                if index == 2 {
+                    clock.advance(40 * 86_400)
+                    bills = try await clearway.issueTaxBills()
+                }
+            }
+            let bill = try #require(bills.first)
+            func callback(_ status: String, _ payment: String) throws -> (Data, String) {
+                let body = try JSONEncoder().encode(BankCallback(payment: payment, reference: bill.id, amountFen: bill.totalFen, status: status,
+                                                                 reason: status == "failed" ? "insufficient funds" : nil))
+                return (body, Webhook.signature(secret: "demo-bank-secret", timestamp: Int(clock.now.timeIntervalSince1970), body: body))
+            }
+            let (refusedBody, refusedSignature) = try callback("failed", "BOS-1")
+            let refused = try await clearway.settleBankCallback(refusedBody, signature: refusedSignature)
+            #expect(refused.status == .issued && refused.failures == ["insufficient funds"])
+            let (paidBody, paidSignature) = try callback("paid", "BOS-2")
+            let paid = try await clearway.settleBankCallback(paidBody, signature: paidSignature)
+            #expect(paid.status == .paid && paid.bankPayment == "BOS-2")
+            let again = try await clearway.settleBankCallback(paidBody, signature: paidSignature)
+            #expect(again == paid)
+        }
+    }
+}

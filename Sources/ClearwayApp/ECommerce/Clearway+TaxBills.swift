@@ -163,7 +163,7 @@ extension Clearway {
                     if found == nil { found = try await TaxBillTables.find(callback.reference, on: db) }
                     guard let bill = found else { throw ClearanceError.notFound(kind: "tax bill", id: callback.reference) }
                     let bank = Principal(userID: "bank", username: bill.bank ?? "bank", role: .admin)
-                    let events = try TaxBill.decide(.settle(payment: callback.payment, paid: callback.status == "paid",
+                    let events = try TaxBill.decide(.settle(bank: bill.bank ?? "bank", payment: callback.payment, paid: callback.status == "paid",
                                                             amountFen: callback.amountFen, reason: callback.reason),
                                                     bill, now: now, principal: bank)
                     let next = try await self.saveTaxBill(events, to: bill, on: db)

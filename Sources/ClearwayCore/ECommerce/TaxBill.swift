@@ -93,7 +93,7 @@ public enum TaxBill {
         /// The gateway took the payment order under its own payment id.
         case requestPayment(bank: String, payment: String)
         /// The bank's signed callback: paid or failed, with its payment id and the amount it moved.
-        case settle(payment: String, paid: Bool, amountFen: Int64, reason: String?)
+        case settle(bank: String, payment: String, paid: Bool, amountFen: Int64, reason: String?)
     }
 
     public enum Event: DomainEvent, Equatable {
@@ -168,20 +168,26 @@ public enum TaxBill {
                 throw .notAllowedInState(action: "request payment of", state: state.status.rawValue)
             }
             return [.paymentRequested(.init(stamp: stamp, bank: bank, payment: payment))]
-        case .settle(let payment, let paid, let amountFen, let reason):
+        case .settle(let bank, let payment, let paid, let amountFen, let reason):
             // A callback the bank sends again (it retries until we answer) changes nothing.
             if state.status == .paid, state.bankPayment == payment { return [] }
-            guard state.status == .paymentRequested, state.bankPayment == payment else {
-                throw .notAllowedInState(action: "settle payment \(payment) of", state: state.status.rawValue)
+            var recorded: [Event] = []
+            if state.status == .issued, state.issuedAt != nil {
+                // The bank took an order whose answer never reached us (a timeout): its callback records it now.
+                recorded = [.paymentRequested(.init(stamp: stamp, bank: bank, payment: payment))]
+            } else {
+                guard state.status == .paymentRequested, state.bankPayment == payment else {
+                    throw .notAllowedInState(action: "settle payment \(payment) of", state: state.status.rawValue)
+                }
             }
             if paid {
                 guard amountFen == state.totalFen else {
                     throw .invalid(ValidationFailure([FieldIssue("/amountFen", "amount-mismatch",
                         "the bank moved \(yuan(amountFen)) CNY; the bill is \(yuan(state.totalFen)) CNY")]))
                 }
-                return [.paid(.init(stamp: stamp, payment: payment, amountFen: amountFen, reason: nil))]
+                return recorded + [.paid(.init(stamp: stamp, payment: payment, amountFen: amountFen, reason: nil))]
             }
-            return [.paymentFailed(.init(stamp: stamp, payment: payment, amountFen: amountFen, reason: reason ?? "refused by the bank"))]
+            return recorded + [.paymentFailed(.init(stamp: stamp, payment: payment, amountFen: amountFen, reason: reason ?? "refused by the bank"))]
         }
     }
 
