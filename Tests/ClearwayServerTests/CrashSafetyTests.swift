@@ -35,11 +35,13 @@ final class ServerProcess: @unchecked Sendable {
             let chunk = handle.availableData
             if chunk.isEmpty { try await Task.sleep(for: .milliseconds(20)) } else { seen += String(decoding: chunk, as: UTF8.self) }
         }
-        guard let start = seen.range(of: "http://"), let end = seen.range(of: "/  (database") else {
+        // The server's own line; with --demo a simulated bank announces its address too.
+        guard let line = seen.range(of: "Clearway is running at "), let end = seen.range(of: "/  (database", range: line.upperBound..<seen.endIndex)
+        else {
             process.terminate()
             throw StoreError.badLocation("clearway serve did not start: \(seen)")
         }
-        base = URL(string: String(seen[start.lowerBound..<end.lowerBound]))!
+        base = URL(string: String(seen[line.upperBound..<end.lowerBound]))!
         // Keep draining stdout so the server never blocks on a full pipe.
         handle.readabilityHandler = { _ = $0.availableData }
     }
