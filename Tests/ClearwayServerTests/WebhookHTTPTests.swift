@@ -1,5 +1,7 @@
 import ClearwayApp
 import ClearwayCore
+import ClearwayInterop
+import ClearwayStore
 import ClearwayTestSupport
 import Foundation
 import HTTPTypes
@@ -128,6 +130,41 @@ struct WebhookHTTPTests {
 
                 let gone = try await client.send(Call(method: .delete, path: "/api/v1/webhooks/\(id)", token: "demo-token-trader"))
                 #expect(gone.status == .noContent)
+            }
+        }
+    }
+}
+
+@Suite("Webhooks for cross-border parcels")
+struct ParcelWebhookTests {
+    @Test("the platform's system receives its parcel's release and its tax bill; a firm the parcel does not name receives nothing")
+    func parcelAndBillEvents() async throws {
+        let clock = TestClock()
+        try await WebhookReceiver.with { url, receiver in
+            await receiver.set(up: true)
+            try await TestBackend.sqlite.withClearway(clock: clock) { clearway in
+                let platform = try await Demo.principal("platform", in: clearway)
+                let trader = try await Demo.principal("trader", in: clearway)
+                _ = try await clearway.subscribeWebhook(url: url.absoluteString, topics: ["parcel.*", "tax-bill.*"], by: platform)
+                let other = try await clearway.subscribeWebhook(url: url.absoluteString, topics: ["*"], by: trader)
+                let rules = try await clearway.crossBorderRules()
+                let generator = CEBGenerator(seed: 41)
+                for index in 0..<3 {
+                    let messages = generator.parcel(index, rules: rules, at: clock.now)
+                    for (data, user) in zip(messages.all, ["platform", "payment", "logistics", "broker"]) {
+                        _ = try await clearway.receiveCEB(data, by: try await Demo.principal(user, in: clearway))
+                    }
+                }
+                clock.advance(40 * 86_400)
+                let bills = try await clearway.issueTaxBills()
+                #expect(bills.count == 1)
+                for _ in 0..<5 { try await clearway.deliverWebhooks() }
+                let topics = await receiver.deliveries.compactMap { $0.headers["clearway-topic"] }
+                #expect(topics.filter { $0 == "parcel.received" }.count == 12)
+                #expect(topics.contains("parcel.released"))
+                #expect(topics.contains("tax-bill.issued"))
+                let attempts = try await clearway.webhookAttempts(other.subscription.id, by: trader)
+                #expect(attempts.isEmpty, "the trader is named on no parcel")
             }
         }
     }

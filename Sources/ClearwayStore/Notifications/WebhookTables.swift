@@ -134,7 +134,9 @@ public enum WebhookTables {
                     OR EXISTS (SELECT 1 FROM diversion_boxes b JOIN declarations d2 ON d2.id = b.declaration_id
                         WHERE b.id = o.stream_id AND (d2.declarant_id = \(bind: party) OR d2.trading_party_id = \(bind: party)))
                     OR EXISTS (SELECT 1 FROM cbec_parcels c JOIN parties p ON p.id = \(bind: party)
-                        WHERE c.id = o.stream_id AND p.customs_code IN (c.ebp_code, c.agent_code)))
+                        WHERE c.id = o.stream_id AND p.customs_code IN (c.ebp_code, c.agent_code))
+                    OR EXISTS (SELECT 1 FROM tax_bills t JOIN parties p2 ON p2.id = \(bind: party)
+                        WHERE t.id = o.stream_id AND p2.customs_code = t.assure_code))
                 """
         }
         sql += " ORDER BY o.id LIMIT \(bind: limit)"
