@@ -128,7 +128,7 @@ extension Clearway {
             (nil, [CEBReceipt(entry: entry, status: Parcel.Status.rejected.cebCode!, info: info, at: now)])
         }
         guard cached.policy.allows(principal, .sendCEB(party, codes: codes, senderCode: sender)) else {
-            return refused("[Code:403;Desc:the sender (\(sender ?? "no customs code")) is not a \(party.rawValue) this \(party.document) names (\(codes.joined(separator: ", ")))]")
+            return refused("[Code:403;Desc:the sender (\(sender ?? "no customs code")) is not the \(party.rawValue) this \(party.document) names (\(codes.joined(separator: ", ")))]")
         }
         for _ in 0..<20 {
             do {
