@@ -62,8 +62,16 @@ public struct Policy: Sendable {
         case readParcel(codes: [String], customsCode: String?, viewerCode: String?)
         /// Review or inspect a parcel declared at an office.
         case decideParcel(customsCode: String?)
-        /// Send CEB messages at all, or list parcels.
-        case useCEB
+        /// Send CEB messages at all (each entry is then checked with `sendCEB`).
+        case sendCEBMessages
+        /// List parcels (each is then checked with `readParcel`).
+        case listParcels
+        /// Register or change a guarantor's electronic tax guarantee.
+        case manageTaxGuarantees
+        /// See guarantees and tax bills of a guarantor; `viewerCode` is the customs code of the principal's enterprise.
+        case readTaxBills(assureCode: String?, viewerCode: String?)
+        /// Pay a guarantor's tax bill.
+        case payTaxBill(assureCode: String, viewerCode: String?)
         case useOwnTokens
         case revokeToken(ownerUserID: String)
     }
@@ -71,7 +79,7 @@ public struct Policy: Sendable {
     /// Roles that lodge and change declarations for their own party.
     static let declaringRoles: Set<Role> = [.trader, .broker, .tradeServiceEnterprise]
     /// Roles that take part in cross-border e-commerce: the firms that send CEB messages, customs, administrators.
-    static let cebRoles: Set<Role> = [.ecommercePlatform, .paymentFirm, .logisticsFirm, .broker, .customsOfficer, .admin]
+    static let cebSenders: Set<Role> = [.ecommercePlatform, .paymentFirm, .logisticsFirm, .broker, .admin]
     /// Roles that see declarations of the offices they are bound to.
     static let officeRoles: Set<Role> = [.customsOfficer, .quarantineOfficer]
 
@@ -154,8 +162,18 @@ public struct Policy: Sendable {
             return principal.role.actsForParty && viewer.map(codes.contains) == true
         case .decideParcel(let customsCode):
             return principal.role == .customsOfficer && isOfficer(principal, of: customsCode)
-        case .useCEB:
-            return Self.cebRoles.contains(principal.role)
+        case .sendCEBMessages:
+            return Self.cebSenders.contains(principal.role)
+        case .listParcels:
+            return Self.cebSenders.contains(principal.role) || principal.role == .customsOfficer
+        case .manageTaxGuarantees:
+            return principal.role == .admin || principal.role == .customsOfficer
+        case .readTaxBills(let assureCode, let viewer):
+            if [.admin, .customsOfficer, .taxAgency].contains(principal.role) { return true }
+            // A guarantor sees its own (nil: asks for its list, which holds only its own).
+            return principal.role.actsForParty && viewer != nil && (assureCode == nil || assureCode == viewer)
+        case .payTaxBill(let assureCode, let viewer):
+            return principal.role == .admin || (principal.role.actsForParty && viewer == assureCode)
         case .useOwnTokens:
             return true
         case .revokeToken(let owner):

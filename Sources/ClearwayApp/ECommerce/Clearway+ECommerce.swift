@@ -65,7 +65,7 @@ extension Clearway {
     /// refused on its own (status 100 with the reasons), each in its own transaction.
     public func receiveCEB(_ data: Data, by principal: Principal) async throws -> CEBAnswer {
         let cached = try await cached()
-        guard cached.policy.allows(principal, .useCEB), principal.role != .customsOfficer else {
+        guard cached.policy.allows(principal, .sendCEBMessages) else {
             throw ClearanceError.forbidden(reason: "CEB messages are sent by e-commerce platforms, payment and logistics firms and declaring agents")
         }
         guard let schema = cached.cebSchema else { throw ClearanceError.notFound(kind: "reference data", id: "ceb-import-schema") }
@@ -320,7 +320,7 @@ extension Clearway {
     /// Parcels the principal may see, newest first, optionally in one status (the officers' review and inspection queues).
     public func parcels(status: Parcel.Status?, limit: Int = 200, by principal: Principal) async throws -> [Parcel.State] {
         let cached = try await cached()
-        guard cached.policy.allows(principal, .useCEB) else {
+        guard cached.policy.allows(principal, .listParcels) else {
             throw ClearanceError.forbidden(reason: "parcels are seen by customs and the firms that take part in cross-border e-commerce")
         }
         let viewer = try await customsCode(of: principal)

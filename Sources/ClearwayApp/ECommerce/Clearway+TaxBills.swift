@@ -26,7 +26,7 @@ extension Clearway {
 
     /// Registers or changes a guarantor's electronic tax guarantee (customs officers, administrators).
     public func setTaxGuarantee(_ form: GuaranteeForm, by principal: Principal) async throws -> TaxBillTables.Guarantee {
-        guard principal.role == .admin || principal.role == .customsOfficer else {
+        guard try await cached().policy.allows(principal, .manageTaxGuarantees) else {
             throw ClearanceError.forbidden(reason: "tax guarantees are registered by customs")
         }
         var issues = IssueCollector()
@@ -45,9 +45,13 @@ extension Clearway {
 
     /// Guarantees: all for customs, a guarantor its own.
     public func taxGuarantees(by principal: Principal) async throws -> [TaxBillTables.Guarantee] {
+        let policy = try await cached().policy
         let all = try await store.read { db in try await TaxBillTables.guarantees(on: db) }
-        if principal.role == .admin || principal.role == .customsOfficer { return all }
-        guard let code = try await customsCode(of: principal) else { throw ClearanceError.forbidden(reason: "guarantees are seen by customs and their guarantors") }
+        if policy.allows(principal, .manageTaxGuarantees) { return all }
+        let code = try await customsCode(of: principal)
+        guard let code, policy.allows(principal, .readTaxBills(assureCode: code, viewerCode: code)) else {
+            throw ClearanceError.forbidden(reason: "guarantees are seen by customs and their guarantors")
+        }
         return all.filter { $0.assureCode == code }
     }
 
@@ -91,15 +95,19 @@ extension Clearway {
     }
 
     func mayRead(_ bill: TaxBill.State, _ principal: Principal) async throws -> Bool {
-        if principal.role == .admin || principal.role == .customsOfficer || principal.role == .taxAgency { return true }
-        return try await customsCode(of: principal) == bill.assureCode
+        let viewer = try await customsCode(of: principal)
+        return try await cached().policy.allows(principal, .readTaxBills(assureCode: bill.assureCode, viewerCode: viewer))
     }
 
     public func taxBills(by principal: Principal) async throws -> [TaxBill.State] {
-        if principal.role == .admin || principal.role == .customsOfficer || principal.role == .taxAgency {
+        let policy = try await cached().policy
+        if policy.allows(principal, .readTaxBills(assureCode: nil, viewerCode: nil)) {
             return try await store.read { db in try await TaxBillTables.list(assureCode: nil, on: db) }
         }
-        guard let code = try await customsCode(of: principal) else { throw ClearanceError.forbidden(reason: "tax bills are seen by customs, tax and their guarantors") }
+        let code = try await customsCode(of: principal)
+        guard let code, policy.allows(principal, .readTaxBills(assureCode: code, viewerCode: code)) else {
+            throw ClearanceError.forbidden(reason: "tax bills are seen by customs, tax and their guarantors")
+        }
         return try await store.read { db in try await TaxBillTables.list(assureCode: code, on: db) }
     }
 
@@ -115,7 +123,7 @@ extension Clearway {
     public func payTaxBill(_ id: String, by principal: Principal) async throws -> TaxBill.State {
         let bill = try await taxBill(id, by: principal)
         let payer = try await customsCode(of: principal)
-        guard principal.role == .admin || (principal.role.actsForParty && payer == bill.assureCode) else {
+        guard try await cached().policy.allows(principal, .payTaxBill(assureCode: bill.assureCode, viewerCode: payer)) else {
             throw ClearanceError.forbidden(reason: "a bill is paid by its guarantor")
         }
         guard bill.status == .issued else { throw ClearanceError.notAllowedInState(action: "pay", state: bill.status.rawValue) }
