@@ -63,7 +63,7 @@ extension Bench {
                     let solution = try Assignment.solve(rows: problem.n, columns: problem.n, costs: problem.costs)
                     let elapsed = ContinuousClock.now - start
                     cost = solution.cost
-                    best = min(best, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                    best = min(best, elapsed.seconds)
                 }
                 print("\(problem.name)\t\(problem.n)\t\(String(format: "%.0f", cost))\t\(String(format: "%.6f", best))")
             }

@@ -5,6 +5,7 @@ import ClearwayInterop
 import ClearwayStore
 import Foundation
 import Logging
+import Synchronization
 
 extension Bench {
     /// A Singles'-Day burst of cross-border parcels through the whole import path, against the bare XML parse rate.
@@ -73,7 +74,7 @@ extension Bench {
 
             let bar = ProgressBar(total: parcels, label: "parcels")
             let start = ContinuousClock.now
-            let done = Counter()
+            let done = Tally()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for lane in 0..<concurrency {
                     group.addTask {
@@ -105,18 +106,13 @@ extension Bench {
     }
 }
 
-/// A thread-safe count for progress.
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    func increment() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        value += 1
-        return value
-    }
+/// A count the concurrent senders share, for progress.
+final class Tally: Sendable {
+    private let value = Mutex(0)
+    func increment() -> Int { value.withLock { $0 += 1; return $0 } }
 }
 
 extension Duration {
+    /// The duration in seconds, for rates.
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

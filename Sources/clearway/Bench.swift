@@ -68,7 +68,7 @@ struct Bench: AsyncParsableCommand {
                 count += 100
             }
             let elapsed = clock.now - start
-            return Double(count) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            return Double(count) / elapsed.seconds
         }
     }
 }

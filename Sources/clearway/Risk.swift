@@ -50,8 +50,7 @@ struct Risk: AsyncParsableCommand {
             try model.encoded().write(to: URL(fileURLWithPath: out), options: .atomic)
             print("records: \(model.trainedOn)")
             print("trees: \(model.trees.trees.count)")
-            print(String(format: "training seconds: %.2f", Double(elapsed.components.seconds)
-                + Double(elapsed.components.attoseconds) / 1e18))
+            print(String(format: "training seconds: %.2f", elapsed.seconds))
             print("model: \(out)")
         }
     }

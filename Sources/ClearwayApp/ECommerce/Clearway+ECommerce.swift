@@ -90,8 +90,10 @@ extension Clearway {
         try await cacheDaySeed(at: environment.now())
         var receipts: [CEBReceipt] = []
         var parcels: [String] = []
+        var refused = 0
         for entry in inbound.entries {
             let (id, answers) = try await receive(entry, sender: sender, principal: principal, cached: cached)
+            if answers.contains(where: { $0.status == Parcel.Status.rejected.cebCode }) { refused += 1 }
             receipts += answers.map { answer in
                 var answer = answer
                 answer.info = note + answer.info
@@ -99,9 +101,6 @@ extension Clearway {
             }
             if let id { parcels.append(id) }
         }
-        let refused = inbound.entries.indices.filter { index in
-            receipts.contains { $0.entry == inbound.entries[index] && $0.status == 100 }
-        }.count
         return CEBAnswer(receiptType: inbound.kind.receipt,
                          receipt: CEBReceipt.message(answering: inbound.kind, guid: inbound.guid, receipts: receipts),
                          accepted: inbound.entries.count - refused, refused: refused, parcels: parcels)

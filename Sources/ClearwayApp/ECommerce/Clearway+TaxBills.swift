@@ -3,9 +3,6 @@ import ClearwayInterop
 import ClearwayStore
 import Foundation
 import SQLKit
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// An electronic tax guarantee as a bank gives it.
 public struct GuaranteeForm: Sendable {
@@ -224,22 +221,11 @@ public struct BankCallback: Codable, Sendable {
     }
 }
 
-/// The HTTP side of the bank gateway.
+/// The HTTP side of the bank gateway: signed JSON both ways.
 public enum BankGateway {
-    static let session: URLSession = {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = 10
-        configuration.timeoutIntervalForResource = 15
-        return URLSession(configuration: configuration)
-    }()
-
     /// POSTs a signed JSON body; returns the status and body.
     public static func post(_ url: URL, signature: String, body: Data, header: String = "Clearway-Signature") async throws -> (Int, Data) {
-        var request = URLRequest(url: url)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue(signature, forHTTPHeaderField: header)
-        let (data, response) = try await session.upload(for: request, from: body)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+        let answer = try await WebhookPost.post(to: url, headers: ["Content-Type": "application/json", header: signature], body: body)
+        return (answer.status, answer.body)
     }
 }

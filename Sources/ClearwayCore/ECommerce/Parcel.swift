@@ -78,9 +78,6 @@ public enum Parcel {
         public var countsTowardQuota: Bool {
             assessment != nil && ![.rejected, .cancelled, .returned].contains(status)
         }
-
-        /// The CEB622 statuses a change passed through, for the receipts.
-        public var receiptStatuses: [Int] { status.cebCode.map { [$0] } ?? [] }
     }
 
     /// What the App knows that the domain needs: time, who, the terms, the buyer's year so far, and for a list that

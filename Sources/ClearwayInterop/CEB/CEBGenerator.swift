@@ -59,6 +59,8 @@ public struct CEBGenerator: Sendable {
         public var buyerIdNumber: String
         public var orderNo: String
         public var logisticsNo: String
+        /// The list as the platform reads it (buyer key as `personKey` made it).
+        public var list: Parcel.Inventory
         public var all: [Data] { [order, payment, waybill, inventory] }
     }
 
@@ -198,7 +200,7 @@ public struct CEBGenerator: Sendable {
             <ceb:grossWeight>2</ceb:grossWeight><ceb:netWeight>1</ceb:netWeight><ceb:note></ceb:note></ceb:InventoryHead>\(inventoryLines)</ceb:Inventory>
             """, agentCode, signed: true)
         return Messages(order: order, payment: payment, waybill: waybill, inventory: list, buyerIdNumber: id, orderNo: orderNo,
-                        logisticsNo: logisticsNo)
+                        logisticsNo: logisticsNo, list: inventory)
     }
 
     /// A cancellation (CEB623) or return (CEB625) of parcel `index`'s list, numbered `invtNo` by customs.
@@ -206,8 +208,7 @@ public struct CEBGenerator: Sendable {
                            reason: String = "买家申请退货") -> Data
     {
         let parcel = parcel(index, rules: rules, at: date)
-        let inventory = (try? XMLTree.parse(parcel.inventory))?.element("Inventory")
-        func text(_ name: String) -> String { inventory?.element("InventoryHead")?.element(name)?.text ?? "" }
+        let buyer = parcel.list.buyer
         let head = """
             <ceb:guid>\(String(format: "%08X-0000-4000-8000-%012X", index, 5))</ceb:guid><ceb:appType>1</ceb:appType>\
             <ceb:appTime>\(ChinaTime.second(date))</ceb:appTime><ceb:appStatus>2</ceb:appStatus><ceb:customsCode>\(customsCode)</ceb:customsCode>\
@@ -215,7 +216,7 @@ public struct CEBGenerator: Sendable {
             <ceb:ebcCode>\(ebcCode)</ceb:ebcCode><ceb:ebcName>示范电商企业</ceb:ebcName><ceb:logisticsNo>\(parcel.logisticsNo)</ceb:logisticsNo>\
             <ceb:logisticsCode>\(logisticsCode)</ceb:logisticsCode><ceb:logisticsName>示范物流</ceb:logisticsName><ceb:copNo>COP\(index)</ceb:copNo>\
             <ceb:invtNo>\(invtNo)</ceb:invtNo><ceb:buyerIdType>1</ceb:buyerIdType><ceb:buyerIdNumber>\(parcel.buyerIdNumber)</ceb:buyerIdNumber>\
-            <ceb:buyerName>\(text("buyerName"))</ceb:buyerName><ceb:buyerTelephone>\(text("buyerTelephone"))</ceb:buyerTelephone>\
+            <ceb:buyerName>\(buyer.name)</ceb:buyerName><ceb:buyerTelephone>\(buyer.telephone)</ceb:buyerTelephone>\
             <ceb:agentCode>\(agentCode)</ceb:agentCode><ceb:agentName>示范报关行</ceb:agentName><ceb:reason>\(reason)</ceb:reason>
             """
         let body: String
@@ -226,9 +227,8 @@ public struct CEBGenerator: Sendable {
             body = "<ceb:InvtCancel>\(head)</ceb:InvtCancel>"
         case .return:
             name = "CEB625Message"
-            let lines = (inventory?.elements("InventoryList") ?? []).map { line in
-                let field = { (n: String) in line.element(n)?.text ?? "" }
-                return "<ceb:InvtRefundList><ceb:gnum>\(field("gnum"))</ceb:gnum><ceb:gcode>\(field("gcode"))</ceb:gcode><ceb:gname>\(field("gname"))</ceb:gname><ceb:qty>\(field("qty"))</ceb:qty><ceb:unit>\(field("unit"))</ceb:unit></ceb:InvtRefundList>"
+            let lines = parcel.list.lines.map { line in
+                "<ceb:InvtRefundList><ceb:gnum>\(line.gnum)</ceb:gnum><ceb:gcode>\(line.gcode)</ceb:gcode><ceb:gname>\(line.gname)</ceb:gname><ceb:qty>\(line.qty)</ceb:qty><ceb:unit>\(line.unit)</ceb:unit></ceb:InvtRefundList>"
             }.joined()
             body = "<ceb:InvtRefund><ceb:InvtRefundHead>\(head)</ceb:InvtRefundHead>\(lines)</ceb:InvtRefund>"
         }
