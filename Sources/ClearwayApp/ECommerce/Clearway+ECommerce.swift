@@ -242,27 +242,27 @@ extension Clearway {
                       principal: Principal, cached: Cached, on db: any SQLDatabase) async throws -> Parcel.State
     {
         let now = environment.now()
-        var buyer: String?
-        if case .receive(.inventory(let inventory)) = command { buyer = inventory.buyer.key } else { buyer = state.inventory?.buyer.key }
-        let year = ChinaTime.year(now)
         var used: Int64 = 0
-        if let buyer { used = try await ParcelTables.used(buyer: buyer, year: year, on: db) }
         var draw: RandomSelection.Draw?
-        if let number = inventoryNumber ?? state.invtNo {
-            let day = ChinaTime.day(now)
-            let seed: Data
-            if let known = daySeeds.withLock({ $0[day] }) {
-                seed = known
-            } else {
-                seed = try await RiskTables.seed(day: day, make: environment.makeSeed, at: now, on: db)
-            }
-            draw = RandomSelection.draw(seed: seed, day: day, customsNumber: number, rate: cached.crossBorder.inspectionRate, roster: 0)
-        }
         var available: Int64?
-        var assure: String?
-        if case .receive(.inventory(let inventory)) = command { assure = inventory.assureCode } else { assure = state.inventory?.assureCode }
-        if let assure, let guarantee = try await TaxBillTables.guarantee(assure, on: db), guarantee.validUntil >= now {
-            available = guarantee.availableFen
+        // What only an assessment, a release or a review reads; a document that does not complete the set needs none.
+        if Parcel.mayDecide(command, on: state) {
+            var inventory = state.inventory
+            if case .receive(.inventory(let arriving)) = command { inventory = arriving }
+            if let buyer = inventory?.buyer.key { used = try await ParcelTables.used(buyer: buyer, year: ChinaTime.year(now), on: db) }
+            if let number = inventoryNumber ?? state.invtNo {
+                let day = ChinaTime.day(now)
+                let seed: Data
+                if let known = daySeeds.withLock({ $0[day] }) {
+                    seed = known
+                } else {
+                    seed = try await RiskTables.seed(day: day, make: environment.makeSeed, at: now, on: db)
+                }
+                draw = RandomSelection.draw(seed: seed, day: day, customsNumber: number, rate: cached.crossBorder.inspectionRate, roster: 0)
+            }
+            if let assure = inventory?.assureCode, let guarantee = try await TaxBillTables.guarantee(assure, on: db), guarantee.validUntil >= now {
+                available = guarantee.availableFen
+            }
         }
         let context = Parcel.Context(now: now, principal: principal, rules: cached.crossBorder, hs: cached.reference.hs,
                                      usedFen: used, inventoryNumber: inventoryNumber, draw: draw, guaranteeAvailableFen: available)

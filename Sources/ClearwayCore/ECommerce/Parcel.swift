@@ -293,6 +293,16 @@ public enum Parcel {
         }
     }
 
+    /// Whether deciding `command` may assess, release or review the parcel — only then does the App need to read the
+    /// buyer's year, the random draw and the guarantee before deciding.
+    public static func mayDecide(_ command: Command, on state: State) -> Bool {
+        switch command {
+        case .receive(let document): Set(state.present + [document.party]).count == Party.allCases.count
+        case .review, .inspect: true
+        case .reportMissing, .withdraw, .close: false
+        }
+    }
+
     /// Once the four documents are in: match, check the limits, assess the tax, then release, review or inspect.
     static func evaluate(_ state: State, _ context: Context, _ stamp: Declaration.Event.Stamp) -> [Event] {
         guard state.status == .stored, let order = state.order, let payment = state.payment, let waybill = state.waybill,

@@ -13,9 +13,7 @@ public enum ChinaTime {
     /// The wall-clock date and time of a moment in China, by arithmetic (UTC+8, no daylight saving since 1991;
     /// Calendar is slow and these are asked for on every message).
     public static func civil(_ date: Date) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
-        let local = Int((date.timeIntervalSince1970 + 8 * 3600).rounded(.down))
-        let days = Int((Double(local) / 86_400).rounded(.down))
-        let secondOfDay = local - days * 86_400
+        let (days, secondOfDay) = local(date)
         // Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant, "chrono-compatible low-level date algorithms").
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
@@ -27,6 +25,13 @@ public enum ChinaTime {
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
         return (year, month, day, secondOfDay / 3600, secondOfDay % 3600 / 60, secondOfDay % 60)
+    }
+
+    /// Whole days since 1970-01-01 and the second of the day, on China's wall clock (UTC+8).
+    static func local(_ date: Date) -> (days: Int, second: Int) {
+        let local = Int((date.timeIntervalSince1970 + 8 * 3600).rounded(.down))
+        let days = Int((Double(local) / 86_400).rounded(.down))
+        return (days, local - days * 86_400)
     }
 
     static func pad(_ value: Int, _ width: Int) -> String {
@@ -58,9 +63,7 @@ public enum ChinaTime {
     /// The local wall-clock hour, minute and ISO weekday (1 Monday … 7 Sunday) of a date. Arithmetic, not a calendar:
     /// China has kept UTC+8 without daylight saving since 1991, and planners ask this for thousands of slots.
     public static func components(_ date: Date) -> (weekday: Int, hour: Int, minute: Int) {
-        let local = Int((date.timeIntervalSince1970 + 8 * 3600).rounded(.down))
-        let days = Int((Double(local) / 86_400).rounded(.down))
-        let second = local - days * 86_400
+        let (days, second) = local(date)
         // 1970-01-01 was a Thursday, ISO weekday 4.
         let weekday = ((days + 3) % 7 + 7) % 7 + 1
         return (weekday, second / 3600, second % 3600 / 60)
