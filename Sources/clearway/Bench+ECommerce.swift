@@ -74,7 +74,7 @@ extension Bench {
 
             let bar = ProgressBar(total: parcels, label: "parcels")
             let start = ContinuousClock.now
-            let done = Tally()
+            let done = SharedCount()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for lane in 0..<concurrency {
                     group.addTask {
@@ -107,7 +107,7 @@ extension Bench {
 }
 
 /// A count the concurrent senders share, for progress.
-final class Tally: Sendable {
+final class SharedCount: Sendable {
     private let value = Mutex(0)
     func increment() -> Int { value.withLock { $0 += 1; return $0 } }
 }

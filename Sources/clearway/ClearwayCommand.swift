@@ -6,7 +6,7 @@ struct ClearwayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clearway",
         abstract: "Clearway, a cross-border trade clearance platform.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, Audit.self, Report.self, Verify.self, Risk.self, Bench.self, Import.self, BankSimulatorCommand.self,
+        subcommands: [Serve.self, Migrate.self, Demo.self, Audit.self, Report.self, Verify.self, Risk.self, Bench.self, Import.self, Simulate.self, BankSimulatorCommand.self,
                       BackupCommand.self, RestoreCommand.self])
 
 }

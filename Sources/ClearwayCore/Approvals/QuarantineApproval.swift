@@ -48,8 +48,12 @@ public enum QuarantineApproval {
         public var missingDocuments: [String]
         /// Days a permit for this product is valid.
         public var validityDays: Int
+        /// Whether the port approves qualifying applications automatically (the 2024 measure); where it does not, an
+        /// officer reviews every application — the baseline the simulator compares against.
+        public var automaticApproval: Bool
         public init(onAccessList: Bool, producerRegistered: Bool, applicantTier: CreditTier, missingDocuments: [String],
-                    validityDays: Int) {
+                    validityDays: Int, automaticApproval: Bool = true) {
+            self.automaticApproval = automaticApproval
             self.onAccessList = onAccessList
             self.producerRegistered = producerRegistered
             self.applicantTier = applicantTier
@@ -185,6 +189,9 @@ public enum QuarantineApproval {
         }
         if !facts.missingDocuments.isEmpty {
             reasons.append(.init(code: "documents-incomplete", detail: "missing: \(facts.missingDocuments.joined(separator: ", "))"))
+        }
+        if !facts.automaticApproval {
+            reasons.append(.init(code: "automatic-approval-off", detail: "this port reviews every application by hand"))
         }
         return reasons
     }

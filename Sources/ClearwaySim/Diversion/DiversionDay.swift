@@ -35,8 +35,20 @@ public struct DiversionDay: Sendable {
         case planner
     }
 
-    public struct Result: Sendable, Equatable {
+    /// Where one box went and how long it circulated.
+    public struct Outcome: Sendable, Equatable {
+        public var box: Diversion.Box
+        public var slot: Diversion.Slot
+        public var circulationMinutes: Double
+    }
+
+    public struct Result: Sendable {
         public var policy: Policy
+        /// Placed boxes in the order they were committed.
+        public var outcomes: [Outcome]
+        /// Boxes still without a slot when the run ended, with the minutes they had waited by then (a lower bound of
+        /// their circulation).
+        public var unplaced: [(box: Diversion.Box, waitedMinutes: Double)]
         public var boxes: Int
         public var placed: Int
         public var meanCirculationMinutes: Double
@@ -94,6 +106,7 @@ public struct DiversionDay: Sendable {
         let end = parameters.start.addingTimeInterval(48 * 3600)
         var committed: [String: Diversion.Slot] = [:]
         var circulation: [Double] = []
+        var outcomes: [Outcome] = []
         var next = 0
         var waiting: [Diversion.Box] = []
         var holding: [Diversion.Box] = []
@@ -124,6 +137,7 @@ public struct DiversionDay: Sendable {
                     holding.append(started)
                     let back = Double(network.travel(from: box.location, to: placement.slot.site) ?? 0) * 60
                     circulation.append((placement.slot.end.timeIntervalSince(box.readyAt) + back) / 60)
+                    outcomes.append(Outcome(box: box, slot: placement.slot, circulationMinutes: circulation.last!))
                     return true
                 }
             }
@@ -132,24 +146,10 @@ public struct DiversionDay: Sendable {
         let sorted = circulation.sorted()
         let p90 = sorted.isEmpty ? 0 : sorted[max(0, Int((0.9 * Double(sorted.count)).rounded(.up)) - 1)]
         return Result(
-            policy: policy, boxes: boxes.count, placed: committed.count,
+            policy: policy, outcomes: outcomes,
+            unplaced: (waiting + boxes[next...]).map { ($0, now.timeIntervalSince($0.readyAt) / 60) }, boxes: boxes.count, placed: committed.count,
             meanCirculationMinutes: sorted.isEmpty ? 0 : sorted.reduce(0, +) / Double(sorted.count), p90CirculationMinutes: p90,
             rounds: rounds,
             planningSeconds: Double(planning.components.seconds) + Double(planning.components.attoseconds) / 1e18)
     }
-}
-
-/// SplitMix64: small, fast and the same on every platform, so a seed names one day.
-public struct SeededRandom: RandomNumberGenerator, Sendable {
-    var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// A uniform value in [0, 1).
-    public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

@@ -1,0 +1,247 @@
+import ClearwayCore
+import Foundation
+
+/// Import boxes from discharge to the gate (DOMAIN.md §2.3): the serial flow — declared after arrival, stacked in
+/// the yard, fetched by a truck booked after release — against direct pick-up at ship side (船边直提), where boxes
+/// declared and released before the vessel berths go from the hook straight onto a waiting truck. A box hit for
+/// inspection, or not yet released when it is discharged, falls back to the yard; Core decides which.
+public struct PickupModel: Sendable, Equatable, Codable {
+    /// `serial` or `direct-pickup`.
+    public var procedure: String
+    /// Days of vessel calls.
+    public var days: Int
+    public var vesselEveryHours: Double
+    public var boxesPerVessel: Int
+    public var cranes: Int
+    /// One quay crane's cycle per box.
+    public var craneMove: Distribution
+    public var documentaryShare: Double
+    public var inspectionShare: Double
+    /// Serial: when the broker lodges, after the vessel's arrival report.
+    public var declaredAfterArrival: Distribution
+    /// Direct pick-up: how long before the vessel berths the declaration is lodged.
+    public var declaredBeforeArrival: Distribution
+    /// From lodgement to duties paid online.
+    public var dutyPayment: Distribution
+    public var officers: Int
+    public var documentReview: Distribution
+    public var inspectionLanes: Int
+    public var inspection: Distribution
+    /// Yard flow: from release (or discharge, if later) to the booked truck at the gate.
+    public var truckAfterRelease: Distribution
+    /// Ship side: from the box landing to the staged truck driving off with it.
+    public var shipSideTruck: Distribution
+    public var yardCranes: Int
+    public var yardRetrieval: Distribution
+    public var gateLanes: Int
+    public var gate: Distribution
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case procedure, days, vesselEveryHours, boxesPerVessel, cranes, craneMove, documentaryShare, inspectionShare,
+            declaredAfterArrival, declaredBeforeArrival, dutyPayment, officers, documentReview, inspectionLanes,
+            inspection, truckAfterRelease, shipSideTruck, yardCranes, yardRetrieval, gateLanes, gate
+    }
+
+    static var fieldNames: [String] { CodingKeys.allCases.map(\.rawValue) }
+
+    public func problems() -> [FieldProblem] {
+        var c = ParameterChecks()
+        if Procedure(rawValue: procedure).map({ [.serial, .directPickup].contains($0) }) != true {
+            c.add("procedure", "is 'serial' or 'direct-pickup', not '\(procedure)'")
+        }
+        c.count(days, "days", 1...365)
+        c.positive(vesselEveryHours, "vesselEveryHours")
+        c.count(boxesPerVessel, "boxesPerVessel", 1...20_000)
+        c.count(cranes, "cranes", 1...50)
+        c.count(officers, "officers", 1...1000)
+        c.count(inspectionLanes, "inspectionLanes", 1...1000)
+        c.count(yardCranes, "yardCranes", 1...1000)
+        c.count(gateLanes, "gateLanes", 1...1000)
+        c.share(documentaryShare, "documentaryShare")
+        c.share(inspectionShare, "inspectionShare")
+        if documentaryShare + inspectionShare > 1 { c.add("inspectionShare", "documentaryShare + inspectionShare is above 1") }
+        for (field, d) in [("craneMove", craneMove), ("declaredAfterArrival", declaredAfterArrival),
+                           ("declaredBeforeArrival", declaredBeforeArrival), ("dutyPayment", dutyPayment),
+                           ("documentReview", documentReview), ("inspection", inspection), ("truckAfterRelease", truckAfterRelease),
+                           ("shipSideTruck", shipSideTruck), ("yardRetrieval", yardRetrieval), ("gate", gate)] {
+            c.distribution(d, field)
+        }
+        return c.problems
+    }
+
+    enum Event {
+        case vesselArrives(Int)
+        case lodge(Int)
+        case dutiesPaid(Int)
+        case reviewed(Int)
+        case inspected(Int)
+        case discharged(Int)
+        case shipSideTake(Int)
+        case truckArrives(Int)
+        case retrieved(Int)
+        case gatedOut(Int)
+    }
+
+    struct Box {
+        var vessel: Int
+        var arrivedAt = 0.0
+        var lane = Declaration.Lane.green
+        var dischargedAt: Double?
+        var releasedAt: Double?
+        var gatedOutAt: Double?
+        var shipSide = false
+        var truckCalled = false
+    }
+
+    public func simulate(name: String, seed: UInt64, start: Date, progress: (Double) -> Void = { _ in }) throws -> SimulationResult {
+        let procedure = Procedure(rawValue: self.procedure)!
+        var driver = try DeclarationDriver(procedure: procedure, direction: .import, start: start,
+                                           means: procedure == .serial ? "MODEL VESSEL" : nil, voyage: procedure == .serial ? "001E" : nil)
+        var sim = Simulation<Event>()
+        var lanes = SeededRandom(seed: seed, stream: "lanes")
+        var brokers = SeededRandom(seed: seed, stream: "brokers")
+        var quay = SeededRandom(seed: seed, stream: "quay")
+        var customs = SeededRandom(seed: seed, stream: "customs")
+        var trucks = SeededRandom(seed: seed, stream: "trucks")
+        var yard = SeededRandom(seed: seed, stream: "yard")
+        var cranePool = Pool(capacity: cranes), officerPool = Pool(capacity: officers), lanePool = Pool(capacity: inspectionLanes)
+        var yardPool = Pool(capacity: yardCranes), gatePool = Pool(capacity: gateLanes)
+        let vessels = Int((Double(days) * 24 / vesselEveryHours).rounded(.down))
+        let total = vessels * boxesPerVessel
+        var boxes: [Box] = []
+        boxes.reserveCapacity(total)
+        driver.reserve(total)
+        for vessel in 0..<vessels {
+            let arrival = (Double(vessel) + 0.5) * vesselEveryHours * 3600
+            sim.schedule(.vesselArrives(vessel), at: arrival)
+            for _ in 0..<boxesPerVessel {
+                let index = boxes.count
+                var box = Box(vessel: vessel)
+                box.arrivedAt = arrival
+                let u = lanes.unit()
+                box.lane = u < inspectionShare ? .inspection : u < inspectionShare + documentaryShare ? .documentary : .green
+                boxes.append(box)
+                let lodgeAt = procedure == .serial
+                    ? arrival + declaredAfterArrival.seconds(&brokers) : arrival - declaredBeforeArrival.seconds(&brokers)
+                sim.schedule(.lodge(index), at: max(lodgeAt, 0))
+            }
+        }
+        var done = 0
+        func noteRelease(_ box: Int, _ now: Double, _ sim: inout Simulation<Event>) {
+            guard boxes[box].releasedAt == nil, driver.isReleased(box) else { return }
+            boxes[box].releasedAt = now
+            callTruckIfReady(box, &sim)
+        }
+        func callTruckIfReady(_ box: Int, _ sim: inout Simulation<Event>) {
+            guard !boxes[box].truckCalled, !boxes[box].shipSide, boxes[box].releasedAt != nil, boxes[box].dischargedAt != nil
+            else { return }
+            // Under direct pick-up the staged truck is tried first; only a box it could not take waits for a booked truck.
+            if procedure == .directPickup, !triedShipSide.contains(box) { return }
+            boxes[box].truckCalled = true
+            sim.schedule(.truckArrives(box), after: truckAfterRelease.seconds(&trucks))
+        }
+        var triedShipSide = Set<Int>()
+        while let event = sim.next() {
+            let now = sim.now
+            switch event {
+            case .vesselArrives(let vessel):
+                let first = vessel * boxesPerVessel
+                for box in first..<(first + boxesPerVessel) {
+                    if driver.state(box).exists { driver.port(.conveyanceArrived, box, at: now, container: false) }
+                    if cranePool.request(box, at: now) { sim.schedule(.discharged(box), after: craneMove.seconds(&quay)) }
+                }
+            case .lodge(let box):
+                driver.lodge(box, at: now, means: procedure == .serial ? "MODEL VESSEL" : nil, voyage: procedure == .serial ? "001E" : nil)
+                if now >= boxes[box].arrivedAt { driver.port(.conveyanceArrived, box, at: now, container: false) }
+                if let landed = boxes[box].dischargedAt { driver.port(.discharged, box, at: max(landed, now)) }
+                driver.decideRisk(box, lane: boxes[box].lane, at: now)
+                sim.schedule(.dutiesPaid(box), after: dutyPayment.seconds(&brokers))
+                switch boxes[box].lane {
+                case .green: break
+                case .documentary:
+                    if officerPool.request(box, at: now) { sim.schedule(.reviewed(box), after: documentReview.seconds(&customs)) }
+                case .inspection:
+                    if boxes[box].dischargedAt != nil, lanePool.request(box, at: now) {
+                        sim.schedule(.inspected(box), after: inspection.seconds(&customs))
+                    }
+                }
+                noteRelease(box, now, &sim)
+            case .dutiesPaid(let box):
+                driver.run(.settleDuties(.paid), box, at: now, by: DeclarationDriver.broker)
+                noteRelease(box, now, &sim)
+            case .reviewed(let box):
+                driver.run(.completeInspection(order: nil, outcome: .noDiscrepancy, findings: "documents in order", evidence: []), box, at: now)
+                noteRelease(box, now, &sim)
+                if let next = officerPool.release(at: now) { sim.schedule(.reviewed(next), after: documentReview.seconds(&customs)) }
+            case .inspected(let box):
+                driver.run(.completeInspection(order: nil, outcome: .noDiscrepancy, findings: "goods as declared", evidence: []), box, at: now)
+                noteRelease(box, now, &sim)
+                if let next = lanePool.release(at: now) { sim.schedule(.inspected(next), after: inspection.seconds(&customs)) }
+            case .discharged(let box):
+                boxes[box].dischargedAt = now
+                if driver.state(box).exists { driver.port(.discharged, box, at: now) }
+                if let next = cranePool.release(at: now) { sim.schedule(.discharged(next), after: craneMove.seconds(&quay)) }
+                if boxes[box].lane == .inspection, driver.state(box).exists, lanePool.request(box, at: now) {
+                    sim.schedule(.inspected(box), after: inspection.seconds(&customs))
+                }
+                if procedure == .directPickup {
+                    sim.schedule(.shipSideTake(box), after: shipSideTruck.seconds(&trucks))
+                } else {
+                    callTruckIfReady(box, &sim)
+                }
+            case .shipSideTake(let box):
+                triedShipSide.insert(box)
+                if driver.state(box).exists, driver.port(.gatedOut, box, at: now, shipSide: true) {
+                    boxes[box].shipSide = true
+                    boxes[box].gatedOutAt = now
+                    done += 1
+                } else {
+                    callTruckIfReady(box, &sim)  // refused by Core (not released): the box goes to the yard
+                }
+            case .truckArrives(let box):
+                if yardPool.request(box, at: now) { sim.schedule(.retrieved(box), after: yardRetrieval.seconds(&yard)) }
+            case .retrieved(let box):
+                if let next = yardPool.release(at: now) { sim.schedule(.retrieved(next), after: yardRetrieval.seconds(&yard)) }
+                if gatePool.request(box, at: now) { sim.schedule(.gatedOut(box), after: gate.seconds(&yard)) }
+            case .gatedOut(let box):
+                if let next = gatePool.release(at: now) { sim.schedule(.gatedOut(next), after: gate.seconds(&yard)) }
+                if driver.port(.gatedOut, box, at: now) {
+                    boxes[box].gatedOutAt = now
+                    done += 1
+                }
+            }
+            if done % 200 == 0 { progress(Double(done) / Double(max(total, 1))) }
+        }
+        var dwell = Tally(), arrivalToExit = Tally()
+        var rows: [[String]] = []
+        for (index, box) in boxes.enumerated() {
+            if let out = box.gatedOutAt, let landed = box.dischargedAt {
+                dwell.add((out - landed) / 60)
+                arrivalToExit.add((out - box.arrivedAt) / 60)
+            }
+            rows.append([driver.container(index).rawValue, String(box.vessel + 1), box.lane.rawValue, clockText(box.arrivedAt),
+                         minutesText(box.releasedAt.map { $0 - box.arrivedAt }), minutesText(box.dischargedAt.map { $0 - box.arrivedAt }),
+                         minutesText(box.gatedOutAt.map { $0 - box.arrivedAt }),
+                         minutesText(box.gatedOutAt.flatMap { out in box.dischargedAt.map { out - $0 } }), box.shipSide ? "ship-side" : "yard",
+                         driver.state(index).status?.rawValue ?? ""])
+        }
+        let shipSide = Double(boxes.filter(\.shipSide).count)
+        return SimulationResult(
+            scenario: name, model: "pickup",
+            measures: [
+                .init("boxes", Double(total), ""),
+                .init("boxes out of the gate", Double(dwell.count), ""),
+                .init("mean discharge to gate-out", dwell.mean, "min"),
+                .init("median discharge to gate-out", dwell.percentile(50), "min"),
+                .init("p90 discharge to gate-out", dwell.percentile(90), "min"),
+                .init("mean vessel arrival to gate-out", arrivalToExit.mean, "min"),
+                .init("picked up at ship side", total > 0 ? shipSide / Double(total) * 100 : 0, "%"),
+                .init("movements Core refused", Double(driver.refusedMovements), ""),
+                .init("Core errors", Double(driver.faults.count), ""),
+                .init("yard crane utilisation", yardPool.utilisation(at: sim.now) * 100, "%"),
+            ],
+            columns: ["container", "vessel", "lane", "vessel_arrival", "released_min", "discharged_min", "gated_out_min",
+                      "discharge_to_gate_out_min", "route", "status"],
+            rows: rows, primary: dwell, primaryLabel: "discharge to gate-out (min)", events: sim.processed)
+    }
+}
