@@ -147,6 +147,11 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(
+            name: "ClearwaySimTests",
+            dependencies: ["ClearwayCore", "ClearwaySim"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
             name: "ClearwayStoreTests",
             dependencies: [
                 "ClearwayCore", "ClearwayStore", "ClearwayApp", "ClearwayTestSupport",

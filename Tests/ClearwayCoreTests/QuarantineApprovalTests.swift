@@ -33,6 +33,8 @@ struct QuarantineApprovalTests {
             ("producer-not-registered", QuarantineApproval.Facts(onAccessList: true, producerRegistered: false, applicantTier: .normal, missingDocuments: [], validityDays: 180)),
             ("applicant-dishonest", QuarantineApproval.Facts(onAccessList: true, producerRegistered: true, applicantTier: .dishonest, missingDocuments: [], validityDays: 180)),
             ("documents-incomplete", QuarantineApproval.Facts(onAccessList: true, producerRegistered: true, applicantTier: .normal, missingDocuments: ["phytosanitary-protocol"], validityDays: 180)),
+            // A port without the measure: every application goes to an officer, the simulator's baseline.
+            ("automatic-approval-off", QuarantineApproval.Facts(onAccessList: true, producerRegistered: true, applicantTier: .normal, missingDocuments: [], validityDays: 180, automaticApproval: false)),
           ])
     func referred(code: String, facts: QuarantineApproval.Facts) throws {
         let state = try Self.submitted(facts)
