@@ -3,6 +3,7 @@ import ClearwayApp
 import ClearwayCore
 import ClearwayStore
 import ClearwayServer
+import ClearwaySim
 import Foundation
 import Logging
 import Metrics
@@ -43,6 +44,21 @@ struct Serve: AsyncParsableCommand {
 
     @Flag(name: .long, help: "Refuse (CEB900) CEB messages whose signature digest does not match their content, instead of noting it on the receipt (env CLEARWAY_REFUSE_BAD_CEB_DIGESTS=1).")
     var refuseBadCebDigests = false
+
+    @Flag(name: .long, help: "With --demo: replay a simulated day of the port (Scenarios/pickup-ship-side.json) against the running server.")
+    var live = false
+
+    @Option(name: .long, help: "With --live: simulated seconds per real second (60 plays an hour a minute).")
+    var speed: Double = 60
+
+    @Option(name: .long, help: "With --live: e-commerce parcels in the simulated day.")
+    var liveParcels: Int = 400
+
+    func validate() throws {
+        if live, !demo { throw ValidationError("--live replays a day of demo traffic: use it with --demo") }
+        guard speed > 0, speed <= 100_000 else { throw ValidationError("--speed is above 0 and at most 100000") }
+        guard (0...100_000).contains(liveParcels) else { throw ValidationError("--live-parcels is between 0 and 100000") }
+    }
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
@@ -96,6 +112,16 @@ struct Serve: AsyncParsableCommand {
                 simulatedBank.withLock { $0 = URL(string: "http://\(host):\(port)") }
                 FileHandle.standardOutput.write(Data("  Simulated bank gateway (tax bills are paid through it): http://\(host):\(port)/payments\n".utf8))
             })
+        }
+        if live {
+            let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("Scenarios/pickup-ship-side.json")
+            let local = URL(fileURLWithPath: "Scenarios/pickup-ship-side.json")
+            let scenario = try Scenario.read(Data(contentsOf: FileManager.default.fileExists(atPath: local.path) ? local : file))
+            guard case .pickup(var model) = scenario.model else { throw ValidationError("\(file.path) is not a pick-up scenario") }
+            model.boxesPerVessel = min(model.boxesPerVessel, 40)
+            let steps = try LiveDay.plan(model: model, parcels: liveParcels, seed: scenario.seed, start: environment.now())
+            services.append(LiveReplay(clearway: clearway, steps: steps, speed: speed, logger: logger))
         }
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -20,10 +20,10 @@ final class ServerProcess: @unchecked Sendable {
     let base: URL
 
     /// Starts the built `clearway` binary on `database` and waits for the line that names its URL.
-    init(binary: URL, database: String, demo: Bool) async throws {
+    init(binary: URL, database: String, demo: Bool, extra: [String] = []) async throws {
         process.executableURL = binary
         process.arguments = ["serve", "--database", database, "--port", "0", "--bcrypt-cost", "4", "--log-level", "error"]
-            + (demo ? ["--demo"] : [])
+            + (demo ? ["--demo"] : []) + extra
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

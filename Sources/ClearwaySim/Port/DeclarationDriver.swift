@@ -50,9 +50,9 @@ struct DeclarationDriver {
         template = try form.validated(reference: Self.reference, parties: [Self.trader.creditCode: Self.trader], at: start)
     }
 
-    /// An ISO 6346 number with a valid check digit for box `index` (owner code SIM, category U).
-    static func containerNumber(_ index: Int) -> String {
-        let stem = "SIMU" + String(format: "%06d", index % 1_000_000)
+    /// An ISO 6346 number with a valid check digit for box `index` (owner code `owner`, category U).
+    static func containerNumber(_ index: Int, owner: String = "SIM") -> String {
+        let stem = owner + "U" + String(format: "%06d", index % 1_000_000)
         for digit in 0...9 where (try? ContainerNumber(stem + String(digit))) != nil { return stem + String(digit) }
         return stem + "0"
     }

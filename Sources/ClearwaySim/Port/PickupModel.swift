@@ -85,6 +85,9 @@ public struct PickupModel: Sendable, Equatable, Codable {
     struct Box {
         var vessel: Int
         var arrivedAt = 0.0
+        var lodgedAt: Double?
+        var dutiesPaidAt: Double?
+        var checkedAt: Double?
         var lane = Declaration.Lane.green
         var dischargedAt: Double?
         var releasedAt: Double?
@@ -94,6 +97,58 @@ public struct PickupModel: Sendable, Equatable, Codable {
     }
 
     public func simulate(name: String, seed: UInt64, start: Date, progress: (Double) -> Void = { _ in }) throws -> SimulationResult {
+        let (boxes, driver, events, yardUtilisation) = try run(seed: seed, start: start, progress: progress)
+        let total = boxes.count
+        var dwell = Tally(), arrivalToExit = Tally()
+        var rows: [[String]] = []
+        for (index, box) in boxes.enumerated() {
+            if let out = box.gatedOutAt, let landed = box.dischargedAt {
+                dwell.add((out - landed) / 60)
+                arrivalToExit.add((out - box.arrivedAt) / 60)
+            }
+            rows.append([driver.container(index).rawValue, String(box.vessel + 1), box.lane.rawValue, clockText(box.arrivedAt),
+                         minutesText(box.releasedAt.map { $0 - box.arrivedAt }), minutesText(box.dischargedAt.map { $0 - box.arrivedAt }),
+                         minutesText(box.gatedOutAt.map { $0 - box.arrivedAt }),
+                         minutesText(box.gatedOutAt.flatMap { out in box.dischargedAt.map { out - $0 } }), box.shipSide ? "ship-side" : "yard",
+                         driver.state(index).status?.rawValue ?? ""])
+        }
+        let shipSide = Double(boxes.filter(\.shipSide).count)
+        return SimulationResult(
+            scenario: name, model: "pickup",
+            measures: [
+                .init("boxes", Double(total), ""),
+                .init("boxes out of the gate", Double(dwell.count), ""),
+                .init("mean discharge to gate-out", dwell.mean, "min"),
+                .init("median discharge to gate-out", dwell.percentile(50), "min"),
+                .init("p90 discharge to gate-out", dwell.percentile(90), "min"),
+                .init("mean vessel arrival to gate-out", arrivalToExit.mean, "min"),
+                .init("picked up at ship side", total > 0 ? shipSide / Double(total) * 100 : 0, "%"),
+                .init("movements Core refused", Double(driver.refusedMovements), ""),
+                .init("Core errors", Double(driver.faults.count), ""),
+                .init("yard crane utilisation", yardUtilisation * 100, "%"),
+            ],
+            columns: ["container", "vessel", "lane", "vessel_arrival", "released_min", "discharged_min", "gated_out_min",
+                      "discharge_to_gate_out_min", "route", "status"],
+            rows: rows, primary: dwell, primaryLabel: "discharge to gate-out (min)", events: events)
+    }
+
+    /// What each party did to each box and when, for replaying the day against a running platform.
+    public func timeline(seed: UInt64, start: Date) throws -> [LiveDay.Step] {
+        let (boxes, _, _, _) = try run(seed: seed, start: start)
+        var steps: [LiveDay.Step] = []
+        for (index, box) in boxes.enumerated() {
+            if let at = box.lodgedAt { steps.append(.init(at: at, action: .lodge(box: index))) }
+            if let at = box.dutiesPaidAt { steps.append(.init(at: at, action: .settleDuties(box: index))) }
+            if let at = box.dischargedAt { steps.append(.init(at: at, action: .discharge(box: index))) }
+            if let at = box.checkedAt { steps.append(.init(at: at, action: .completeInspection(box: index))) }
+            if let at = box.gatedOutAt { steps.append(.init(at: at, action: .gateOut(box: index, shipSide: box.shipSide))) }
+        }
+        return steps
+    }
+
+    private func run(seed: UInt64, start: Date, progress: (Double) -> Void = { _ in }) throws
+        -> (boxes: [Box], driver: DeclarationDriver, events: Int, yardUtilisation: Double)
+    {
         let procedure = Procedure(rawValue: self.procedure)!
         var driver = try DeclarationDriver(procedure: procedure, direction: .import, start: start,
                                            means: procedure == .serial ? "MODEL VESSEL" : nil, voyage: procedure == .serial ? "001E" : nil)
@@ -151,6 +206,7 @@ public struct PickupModel: Sendable, Equatable, Codable {
                     if cranePool.request(box, at: now) { sim.schedule(.discharged(box), after: craneMove.seconds(&quay)) }
                 }
             case .lodge(let box):
+                boxes[box].lodgedAt = now
                 driver.lodge(box, at: now, means: procedure == .serial ? "MODEL VESSEL" : nil, voyage: procedure == .serial ? "001E" : nil)
                 if now >= boxes[box].arrivedAt { driver.port(.conveyanceArrived, box, at: now, container: false) }
                 if let landed = boxes[box].dischargedAt { driver.port(.discharged, box, at: max(landed, now)) }
@@ -167,13 +223,16 @@ public struct PickupModel: Sendable, Equatable, Codable {
                 }
                 noteRelease(box, now, &sim)
             case .dutiesPaid(let box):
+                boxes[box].dutiesPaidAt = now
                 driver.run(.settleDuties(.paid), box, at: now, by: DeclarationDriver.broker)
                 noteRelease(box, now, &sim)
             case .reviewed(let box):
+                boxes[box].checkedAt = now
                 driver.run(.completeInspection(order: nil, outcome: .noDiscrepancy, findings: "documents in order", evidence: []), box, at: now)
                 noteRelease(box, now, &sim)
                 if let next = officerPool.release(at: now) { sim.schedule(.reviewed(next), after: documentReview.seconds(&customs)) }
             case .inspected(let box):
+                boxes[box].checkedAt = now
                 driver.run(.completeInspection(order: nil, outcome: .noDiscrepancy, findings: "goods as declared", evidence: []), box, at: now)
                 noteRelease(box, now, &sim)
                 if let next = lanePool.release(at: now) { sim.schedule(.inspected(next), after: inspection.seconds(&customs)) }
@@ -212,36 +271,6 @@ public struct PickupModel: Sendable, Equatable, Codable {
             }
             if done % 200 == 0 { progress(Double(done) / Double(max(total, 1))) }
         }
-        var dwell = Tally(), arrivalToExit = Tally()
-        var rows: [[String]] = []
-        for (index, box) in boxes.enumerated() {
-            if let out = box.gatedOutAt, let landed = box.dischargedAt {
-                dwell.add((out - landed) / 60)
-                arrivalToExit.add((out - box.arrivedAt) / 60)
-            }
-            rows.append([driver.container(index).rawValue, String(box.vessel + 1), box.lane.rawValue, clockText(box.arrivedAt),
-                         minutesText(box.releasedAt.map { $0 - box.arrivedAt }), minutesText(box.dischargedAt.map { $0 - box.arrivedAt }),
-                         minutesText(box.gatedOutAt.map { $0 - box.arrivedAt }),
-                         minutesText(box.gatedOutAt.flatMap { out in box.dischargedAt.map { out - $0 } }), box.shipSide ? "ship-side" : "yard",
-                         driver.state(index).status?.rawValue ?? ""])
-        }
-        let shipSide = Double(boxes.filter(\.shipSide).count)
-        return SimulationResult(
-            scenario: name, model: "pickup",
-            measures: [
-                .init("boxes", Double(total), ""),
-                .init("boxes out of the gate", Double(dwell.count), ""),
-                .init("mean discharge to gate-out", dwell.mean, "min"),
-                .init("median discharge to gate-out", dwell.percentile(50), "min"),
-                .init("p90 discharge to gate-out", dwell.percentile(90), "min"),
-                .init("mean vessel arrival to gate-out", arrivalToExit.mean, "min"),
-                .init("picked up at ship side", total > 0 ? shipSide / Double(total) * 100 : 0, "%"),
-                .init("movements Core refused", Double(driver.refusedMovements), ""),
-                .init("Core errors", Double(driver.faults.count), ""),
-                .init("yard crane utilisation", yardPool.utilisation(at: sim.now) * 100, "%"),
-            ],
-            columns: ["container", "vessel", "lane", "vessel_arrival", "released_min", "discharged_min", "gated_out_min",
-                      "discharge_to_gate_out_min", "route", "status"],
-            rows: rows, primary: dwell, primaryLabel: "discharge to gate-out (min)", events: sim.processed)
+        return (boxes, driver, sim.processed, yardPool.utilisation(at: sim.now))
     }
 }
