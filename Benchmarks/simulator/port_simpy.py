@@ -71,7 +71,7 @@ def pickup(p, seed):
     rng = random.Random(seed)
     draw = {k: sampler(rng, v) for k, v in p.items() if isinstance(v, dict)}
     env = simpy.Environment()
-    cranes = simpy.Resource(env, capacity=p["cranes"])
+    berths = simpy.Resource(env, capacity=p["berths"])
     officers = simpy.Resource(env, capacity=p["officers"])
     lanes = simpy.Resource(env, capacity=p["inspectionLanes"])
     yard = simpy.Resource(env, capacity=p["yardCranes"])
@@ -81,7 +81,14 @@ def pickup(p, seed):
     dwell, ship_side = [], [0]
     events = [0]
 
-    def box(arrival):
+    def vessel(arrival, berthed, cranes, landings):
+        yield env.timeout(arrival - env.now)
+        with berths.request() as r:
+            yield r
+            berthed.succeed()
+            yield env.all_of(landings)  # the berth is free once the last box is discharged
+
+    def box(arrival, berthed, cranes):
         u = rng.random()
         lane = "inspection" if u < p["inspectionShare"] else "documentary" if u < p["inspectionShare"] + p["documentaryShare"] else "green"
         lodged_at = arrival + draw["declaredAfterArrival"]() if serial else max(0, arrival - draw["declaredBeforeArrival"]())
@@ -109,7 +116,7 @@ def pickup(p, seed):
             released.succeed()
 
         def quay():
-            yield env.timeout(arrival - env.now)
+            yield berthed
             with cranes.request() as r:
                 yield r
                 yield env.timeout(draw["craneMove"]())
@@ -135,11 +142,14 @@ def pickup(p, seed):
 
         env.process(customs())
         env.process(quay())
+        return discharged
 
-    for vessel in range(vessels):
-        arrival = (vessel + 0.5) * p["vesselEveryHours"] * 60
-        for _ in range(p["boxesPerVessel"]):
-            box(arrival)
+    for index in range(vessels):
+        arrival = (index + 0.5) * p["vesselEveryHours"] * 60
+        berthed = env.event()
+        cranes = simpy.Resource(env, capacity=p["cranes"])  # the gang of the berth the vessel gets
+        landings = [box(arrival, berthed, cranes) for _ in range(p["boxesPerVessel"])]
+        env.process(vessel(arrival, berthed, cranes, landings))
     env.run()
     dwell.sort()
     return {

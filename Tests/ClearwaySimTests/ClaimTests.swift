@@ -51,3 +51,21 @@ struct ClaimTests {
         #expect(optimised.measure("placed within 48 h") == optimised.measure("inspected boxes"))
     }
 }
+
+@Suite("Port capacities")
+struct CapacityTests {
+    @Test("vessels calling faster than one berth can discharge wait at anchor; a second berth shortens arrival to gate-out")
+    func berthsBind() throws {
+        func run(berths: Int) throws -> Double {
+            let data = try ScenarioFiles.edited("pickup-ship-side.json", ScenarioFiles.parameters {
+                $0["days"] = 1
+                $0["vesselEveryHours"] = 1
+                $0["boxesPerVessel"] = 120
+                $0["berths"] = berths
+            })
+            return try Scenario.read(data).run().measure("mean vessel arrival to gate-out")!
+        }
+        let one = try run(berths: 1), two = try run(berths: 2)
+        #expect(one > two + 30)
+    }
+}

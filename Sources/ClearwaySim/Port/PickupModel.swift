@@ -12,6 +12,9 @@ public struct PickupModel: Sendable, Equatable, Codable {
     public var days: Int
     public var vesselEveryHours: Double
     public var boxesPerVessel: Int
+    /// Berths: a vessel that finds them all taken waits at anchor until one is free.
+    public var berths: Int
+    /// Quay cranes working each berth.
     public var cranes: Int
     /// One quay crane's cycle per box.
     public var craneMove: Distribution
@@ -37,7 +40,7 @@ public struct PickupModel: Sendable, Equatable, Codable {
     public var gate: Distribution
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case procedure, days, vesselEveryHours, boxesPerVessel, cranes, craneMove, documentaryShare, inspectionShare,
+        case procedure, days, vesselEveryHours, boxesPerVessel, berths, cranes, craneMove, documentaryShare, inspectionShare,
             declaredAfterArrival, declaredBeforeArrival, dutyPayment, officers, documentReview, inspectionLanes,
             inspection, truckAfterRelease, shipSideTruck, yardCranes, yardRetrieval, gateLanes, gate
     }
@@ -52,6 +55,7 @@ public struct PickupModel: Sendable, Equatable, Codable {
         c.count(days, "days", 1...365)
         c.positive(vesselEveryHours, "vesselEveryHours")
         c.count(boxesPerVessel, "boxesPerVessel", 1...20_000)
+        c.count(berths, "berths", 1...50)
         c.count(cranes, "cranes", 1...50)
         c.count(officers, "officers", 1...1000)
         c.count(inspectionLanes, "inspectionLanes", 1...1000)
@@ -71,6 +75,7 @@ public struct PickupModel: Sendable, Equatable, Codable {
 
     enum Event {
         case vesselArrives(Int)
+        case vesselBerths(Int)
         case lodge(Int)
         case dutiesPaid(Int)
         case reviewed(Int)
@@ -159,9 +164,13 @@ public struct PickupModel: Sendable, Equatable, Codable {
         var customs = SeededRandom(seed: seed, stream: "customs")
         var trucks = SeededRandom(seed: seed, stream: "trucks")
         var yard = SeededRandom(seed: seed, stream: "yard")
-        var cranePool = Pool(capacity: cranes), officerPool = Pool(capacity: officers), lanePool = Pool(capacity: inspectionLanes)
-        var yardPool = Pool(capacity: yardCranes), gatePool = Pool(capacity: gateLanes)
         let vessels = Int((Double(days) * 24 / vesselEveryHours).rounded(.down))
+        var berthPool = Pool(capacity: berths)
+        var landed = [Int](repeating: 0, count: max(vessels, 1))
+        // Each berth has its own gang of cranes: a vessel's boxes queue for its berth's cranes only.
+        var cranePools = [Pool](repeating: Pool(capacity: cranes), count: max(vessels, 1))
+        var officerPool = Pool(capacity: officers), lanePool = Pool(capacity: inspectionLanes)
+        var yardPool = Pool(capacity: yardCranes), gatePool = Pool(capacity: gateLanes)
         let total = vessels * boxesPerVessel
         var boxes: [Box] = []
         boxes.reserveCapacity(total)
@@ -200,10 +209,13 @@ public struct PickupModel: Sendable, Equatable, Codable {
             let now = sim.now
             switch event {
             case .vesselArrives(let vessel):
-                let first = vessel * boxesPerVessel
-                for box in first..<(first + boxesPerVessel) {
-                    if driver.state(box).exists { driver.port(.conveyanceArrived, box, at: now, container: false) }
-                    if cranePool.request(box, at: now) { sim.schedule(.discharged(box), after: craneMove.seconds(&quay)) }
+                for box in (vessel * boxesPerVessel)..<((vessel + 1) * boxesPerVessel) where driver.state(box).exists {
+                    driver.port(.conveyanceArrived, box, at: now, container: false)
+                }
+                if berthPool.request(vessel, at: now) { sim.schedule(.vesselBerths(vessel), after: 0) }
+            case .vesselBerths(let vessel):
+                for box in (vessel * boxesPerVessel)..<((vessel + 1) * boxesPerVessel) {
+                    if cranePools[vessel].request(box, at: now) { sim.schedule(.discharged(box), after: craneMove.seconds(&quay)) }
                 }
             case .lodge(let box):
                 boxes[box].lodgedAt = now
@@ -239,7 +251,10 @@ public struct PickupModel: Sendable, Equatable, Codable {
             case .discharged(let box):
                 boxes[box].dischargedAt = now
                 if driver.state(box).exists { driver.port(.discharged, box, at: now) }
-                if let next = cranePool.release(at: now) { sim.schedule(.discharged(next), after: craneMove.seconds(&quay)) }
+                let vessel = boxes[box].vessel
+                if let next = cranePools[vessel].release(at: now) { sim.schedule(.discharged(next), after: craneMove.seconds(&quay)) }
+                landed[vessel] += 1
+                if landed[vessel] == boxesPerVessel, let next = berthPool.release(at: now) { sim.schedule(.vesselBerths(next), after: 0) }
                 if boxes[box].lane == .inspection, driver.state(box).exists, lanePool.request(box, at: now) {
                     sim.schedule(.inspected(box), after: inspection.seconds(&customs))
                 }

@@ -12,6 +12,9 @@ public struct TransitModel: Sendable, Equatable, Codable {
     public var days: Int
     public var vesselEveryHours: Double
     public var boxesPerVessel: Int
+    /// Berths: a vessel that finds them all taken waits at anchor until one is free.
+    public var berths: Int
+    /// Quay cranes working each berth.
     public var cranes: Int
     public var craneMove: Distribution
     /// From the vessel's last box discharged to the tally firm reporting the manifest tally normal.
@@ -40,7 +43,7 @@ public struct TransitModel: Sendable, Equatable, Codable {
     public var inspection: Distribution
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case procedure, days, vesselEveryHours, boxesPerVessel, cranes, craneMove, tallyAfterDischarge,
+        case procedure, days, vesselEveryHours, boxesPerVessel, berths, cranes, craneMove, tallyAfterDischarge,
             bargeAllocation, bargeEveryHours, bargeCapacity, loadingCutoffMinutes, bookingLeadMinutes,
             declaredAfterAllocation, rebinding, declaredBeforeArrival, confirmation, documentaryShare, inspectionShare,
             officers, documentReview, inspectionLanes, inspection
@@ -56,6 +59,7 @@ public struct TransitModel: Sendable, Equatable, Codable {
         c.count(days, "days", 1...365)
         c.positive(vesselEveryHours, "vesselEveryHours")
         c.count(boxesPerVessel, "boxesPerVessel", 1...20_000)
+        c.count(berths, "berths", 1...50)
         c.count(cranes, "cranes", 1...50)
         c.positive(bargeEveryHours, "bargeEveryHours")
         c.count(bargeCapacity, "bargeCapacity", 1...10_000)
@@ -77,6 +81,7 @@ public struct TransitModel: Sendable, Equatable, Codable {
 
     enum Event {
         case vesselArrives(Int)
+        case vesselBerths(Int)
         case lodge(Int)
         case reviewed(Int)
         case inspected(Int)
@@ -112,8 +117,12 @@ public struct TransitModel: Sendable, Equatable, Codable {
         var quay = SeededRandom(seed: seed, stream: "quay")
         var customs = SeededRandom(seed: seed, stream: "customs")
         var logistics = SeededRandom(seed: seed, stream: "logistics")
-        var cranePool = Pool(capacity: cranes), officerPool = Pool(capacity: officers), lanePool = Pool(capacity: inspectionLanes)
         let vessels = Int((Double(days) * 24 / vesselEveryHours).rounded(.down))
+        var berthPool = Pool(capacity: berths)
+        var landed = [Int](repeating: 0, count: max(vessels, 1))
+        // Each berth has its own gang of cranes: a vessel's boxes queue for its berth's cranes only.
+        var cranePools = [Pool](repeating: Pool(capacity: cranes), count: max(vessels, 1))
+        var officerPool = Pool(capacity: officers), lanePool = Pool(capacity: inspectionLanes)
         let total = vessels * boxesPerVessel
         let bargeGap = bargeEveryHours * 3600, cutoff = loadingCutoffMinutes * 60
         func departure(_ barge: Int) -> Double { Double(barge + 1) * bargeGap }
@@ -122,7 +131,6 @@ public struct TransitModel: Sendable, Equatable, Codable {
         var boxes: [Box] = []
         boxes.reserveCapacity(total)
         driver.reserve(total)
-        var discharged = [Int](repeating: 0, count: vessels)
         for vessel in 0..<vessels {
             let arrival = (Double(vessel) + 0.5) * vesselEveryHours * 3600
             sim.schedule(.vesselArrives(vessel), at: arrival)
@@ -156,9 +164,13 @@ public struct TransitModel: Sendable, Equatable, Codable {
             switch event {
             case .vesselArrives(let vessel):
                 scheduleBarges(through: now + 7 * 86_400, &sim)
+                for box in (vessel * boxesPerVessel)..<((vessel + 1) * boxesPerVessel) where driver.state(box).exists {
+                    driver.port(.conveyanceArrived, box, at: now, container: false)
+                }
+                if berthPool.request(vessel, at: now) { sim.schedule(.vesselBerths(vessel), after: 0) }
+            case .vesselBerths(let vessel):
                 for box in (vessel * boxesPerVessel)..<((vessel + 1) * boxesPerVessel) {
-                    if driver.state(box).exists { driver.port(.conveyanceArrived, box, at: now, container: false) }
-                    if cranePool.request(box, at: now) { sim.schedule(.discharged(box), after: craneMove.seconds(&quay)) }
+                    if cranePools[vessel].request(box, at: now) { sim.schedule(.discharged(box), after: craneMove.seconds(&quay)) }
                 }
             case .discharged(let box):
                 boxes[box].dischargedAt = now
@@ -169,10 +181,11 @@ public struct TransitModel: Sendable, Equatable, Codable {
                         sim.schedule(.inspected(box), after: inspection.seconds(&customs))
                     }
                 }
-                if let next = cranePool.release(at: now) { sim.schedule(.discharged(next), after: craneMove.seconds(&quay)) }
                 let vessel = boxes[box].vessel
-                discharged[vessel] += 1
-                if discharged[vessel] == boxesPerVessel { sim.schedule(.tallied(vessel), after: tallyAfterDischarge.seconds(&logistics)) }
+                if let next = cranePools[vessel].release(at: now) { sim.schedule(.discharged(next), after: craneMove.seconds(&quay)) }
+                landed[vessel] += 1
+                if landed[vessel] == boxesPerVessel, let next = berthPool.release(at: now) { sim.schedule(.vesselBerths(next), after: 0) }
+                if landed[vessel] == boxesPerVessel { sim.schedule(.tallied(vessel), after: tallyAfterDischarge.seconds(&logistics)) }
             case .tallied(let vessel):
                 for box in (vessel * boxesPerVessel)..<((vessel + 1) * boxesPerVessel) where driver.state(box).exists {
                     driver.port(.tallied, box, at: now, container: false, tally: true)
