@@ -99,9 +99,10 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 "ClearwayInterop",
             ],
-            resources: [.copy("Resources/Templates")],
+            resources: [.copy("Resources/Templates"), .copy("Resources/Locales")],
             swiftSettings: upcoming
         ),
         .target(

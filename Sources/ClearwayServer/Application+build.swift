@@ -37,7 +37,9 @@ public func buildRouter(
     router.middlewares.add(RateLimitMiddleware(perMinute: settings.rateLimitPerMinute))
     router.middlewares.add(BodyLimitMiddleware(limit: settings.maxBodySize))
     router.middlewares.add(AuthenticationMiddleware(clearway: clearway))
-    let handlers = APIHandlers(clearway: clearway, registry: registry, pages: try Pages.load())
+    let pages = try Pages.load()
+    WebPages(clearway: clearway, pages: pages, locales: try Locales.load()).register(on: router)
+    let handlers = APIHandlers(clearway: clearway, registry: registry, pages: pages)
     try handlers.registerHandlers(
         on: router, serverURL: URL(string: "/")!,
         configuration: Configuration(dateTranscoder: FlexibleDateTranscoder()),

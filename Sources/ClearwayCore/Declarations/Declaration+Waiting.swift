@@ -9,6 +9,9 @@ extension Declaration {
         public var party: String
         public var since: Date
         public var detail: String
+        /// A stable name of the wait for people's screens to translate: the unmet condition's name, or one of
+        /// `confirm-departure`, `free-to-load`, `free-to-pick-up`, `vessel-departure`, `clean-manifest`, `completion-due`.
+        public var code: String
     }
 
     /// Exactly what the declaration waits for now; empty when nothing is pending (closed, cancelled, fully out).
@@ -34,7 +37,7 @@ extension Declaration {
             if waits.isEmpty {
                 waits.append(Wait(
                     movement: .departureApproval, condition: .departureApproved, container: nil, party: "declarant",
-                    since: released, detail: "confirm departure with the barge or vessel and voyage"))
+                    since: released, detail: "confirm departure with the barge or vessel and voyage", code: "confirm-departure"))
             }
             return waits
         }
@@ -48,7 +51,8 @@ extension Declaration {
                     movement: movement, condition: .released, container: container, party: "terminal",
                     since: max(released, box.gatedInAt ?? box.dischargedAt ?? released),
                     detail: movement == .load ? "free to load: waiting for the terminal to load it"
-                        : "free to pick up: waiting for the consignee's truck")]
+                        : "free to pick up: waiting for the consignee's truck",
+                    code: movement == .load ? "free-to-load" : "free-to-pick-up")]
                 : blockers
         }
         if state.procedure == .twoStep, let due = state.clearance.completionDue, state.clearance.completedAt == nil {
@@ -59,12 +63,12 @@ extension Declaration {
             if state.conveyance.departedAt == nil {
                 waits.append(Wait(
                     movement: .load, condition: .released, container: nil, party: "carrier", since: loaded,
-                    detail: "closure waits for the vessel's departure"))
+                    detail: "closure waits for the vessel's departure", code: "vessel-departure"))
             }
             if state.conveyance.manifests[PortEvent.Manifest.clean.rawValue] == nil {
                 waits.append(Wait(
                     movement: .load, condition: .released, container: nil, party: "carrier", since: loaded,
-                    detail: "closure waits for the clean manifest"))
+                    detail: "closure waits for the clean manifest", code: "clean-manifest"))
             }
         }
         return waits
@@ -86,13 +90,13 @@ extension Declaration {
             }
             return Wait(
                 movement: movement, condition: condition, container: container, party: condition.party, since: held,
-                detail: detail)
+                detail: detail, code: condition.rawValue)
         }
     }
 
     private static func completionWait(due: Date, since: Date) -> Wait {
         Wait(
             movement: .release, condition: .released, container: nil, party: "declarant", since: since,
-            detail: "complete declaration due by \(Timestamp.format(due))")
+            detail: "complete declaration due by \(Timestamp.format(due))", code: "completion-due")
     }
 }

@@ -235,7 +235,7 @@ extension Schemas.Wait {
     init(_ wait: Declaration.Wait) {
         self.init(
             movement: wait.movement.rawValue, condition: wait.condition.rawValue, container: wait.container,
-            party: wait.party, since: wait.since, detail: wait.detail)
+            party: wait.party, since: wait.since, detail: wait.detail, code: wait.code)
     }
 }
 

@@ -16,7 +16,8 @@ struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     static func isPublic(_ method: HTTPRequest.Method, _ path: String) -> Bool {
-        publicPaths.contains(path) || (method == .get && path.hasPrefix("/api/v1/fee-catalogs"))
+        // Pages log people in with their own session cookie (WebPages).
+        publicPaths.contains(path) || WebPages.isPagePath(path) || (method == .get && path.hasPrefix("/api/v1/fee-catalogs"))
             || (method == .get && path.hasPrefix("/api/v1/risk/random-seeds/"))
             || path == "/verify" || (method == .get && path.hasPrefix("/verify/"))
             || (method == .get && path.hasPrefix("/credentials/") && path.hasSuffix("/print"))

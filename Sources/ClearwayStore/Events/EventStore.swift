@@ -54,6 +54,26 @@ public enum EventStore {
         ).all().map(decodeRow)
     }
 
+    /// Streams of one type changed after `position`, each once with its latest position, oldest change first; what
+    /// live pages follow. Positions are assigned at insert, so one committed late can sit behind a later one: callers
+    /// re-read a window behind their last position and treat what they get as "look again", never as the change itself.
+    public static func changedStreams(type: String, after position: Int64, limit: Int, on db: any SQLDatabase) async throws
+        -> [(streamID: String, position: Int64)]
+    {
+        try await db.raw("""
+            SELECT stream_id, MAX(position) AS last FROM events
+            WHERE stream_type = \(bind: type) AND position > \(bind: position)
+            GROUP BY stream_id ORDER BY last LIMIT \(bind: limit)
+            """).all().map { row in
+            (try row.decode(column: "stream_id", as: String.self), try row.decode(column: "last", as: Int64.self))
+        }
+    }
+
+    /// The position of the newest event, 0 when there is none.
+    public static func latestPosition(on db: any SQLDatabase) async throws -> Int64 {
+        try await db.raw("SELECT COALESCE(MAX(position), 0) AS last FROM events").first()?.decode(column: "last", as: Int64.self) ?? 0
+    }
+
     /// Appends `events` to a stream that must be at `expectedVersion`, inside the caller's transaction.
     ///
     /// A stream that moved on is a ``StoreError/versionConflict(stream:expected:actual:)``: the caller's

@@ -1,0 +1,79 @@
+import ClearwayApp
+import ClearwayCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+extension WebPages {
+    /// The paths the pages answer; they log people in with a cookie, not a bearer token.
+    static func isPagePath(_ path: String) -> Bool {
+        path == "/" || path == "/login" || path == "/logout" || path.hasPrefix("/lang/") || path == "/app" || path.hasPrefix("/app/")
+    }
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/") { request, _ in try await self.home(request) }
+        router.get("/login") { request, _ in try await self.loginPage(request) }
+        router.post("/login") { request, _ in try await self.login(request) }
+        router.post("/logout") { request, _ in try await self.logout(request) }
+        router.get("/lang/:code") { request, context in
+            let code = context.parameters.get("code") ?? ""
+            let back = Self.localPath(request.uri.queryParameters.get("back"))
+            guard Locales.codes.contains(code) else { return Self.redirect(back) }
+            return Self.redirect(back, cookies: ["\(Self.languageCookie)=\(code); Path=/; Max-Age=31536000; SameSite=Lax"])
+        }
+        router.get("/app") { request, _ in
+            switch try await self.member(request) {
+            case .redirect(let redirect): return redirect
+            case .member(_, let principal):
+                return Self.redirect([Role.customsOfficer, .admin].contains(principal.role) ? "/app/queue" : "/app/shipments")
+            }
+        }
+        router.get("/app/shipments") { request, _ in try await self.shipments(request) }
+        router.get("/app/declarations/new") { request, _ in try await self.newDeclaration(request) }
+        router.post("/app/declarations") { request, _ in try await self.lodge(request) }
+        router.get("/app/declarations/:id") { request, context in try await self.declaration(request, id: context.parameters.get("id") ?? "") }
+        router.get("/app/queue") { request, _ in try await self.queue(request) }
+        router.post("/app/declarations/:id/inspection") { request, context in
+            try await self.recordInspection(request, id: context.parameters.get("id") ?? "")
+        }
+        router.get("/app/live") { request, _ in try await self.live(request) }
+    }
+
+    func home(_ request: Request) async throws -> Response {
+        let visit = try await visit(request)
+        return render("home", context(visit, title: locales.text("home_title", visit.language)))
+    }
+
+    func loginPage(_ request: Request, failed: String? = nil, username: String = "") async throws -> Response {
+        let visit = try await visit(request)
+        let next = Self.localPath(request.uri.queryParameters.get("next") ?? "/app")
+        return render("login", context(visit, title: locales.text("login_title", visit.language),
+                                       ["failed": failed as Any, "username": username, "next": next]),
+                      status: failed == nil ? .ok : .unauthorized)
+    }
+
+    func login(_ request: Request) async throws -> Response {
+        let form = try await WebForm.read(request)
+        let visit = try await visit(request)
+        do {
+            let issued = try await clearway.login(username: form["username"], password: form["password"])
+            let cookie = "\(Self.sessionCookie)=\(issued.secret); Path=/; HttpOnly; SameSite=Strict"
+                + (issued.expiresAt.map { "; Max-Age=\(max(0, Int($0.timeIntervalSinceNow)))" } ?? "")
+            return Self.redirect(Self.localPath(form.optional("next") ?? "/app"), cookies: [cookie])
+        } catch ClearanceError.tooManyAttempts {
+            return try await loginPage(request, failed: locales.text("login_throttled", visit.language), username: form["username"])
+        } catch ClearanceError.unauthenticated {
+            return try await loginPage(request, failed: locales.text("login_failed", visit.language), username: form["username"])
+        }
+    }
+
+    func logout(_ request: Request) async throws -> Response {
+        let visit = try await visit(request)
+        let form = try await WebForm.read(request)
+        if let principal = visit.principal, let token = visit.token, form["csrf"] == visit.csrf,
+           let found = try await clearway.authenticate(token: token) {
+            try await clearway.revokeToken(found.tokenID, by: principal)
+        }
+        return Self.redirect("/", cookies: ["\(Self.sessionCookie)=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"])
+    }
+}

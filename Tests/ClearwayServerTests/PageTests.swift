@@ -1,0 +1,146 @@
+import ClearwayApp
+import ClearwayCore
+import ClearwayStore
+import ClearwayTestSupport
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// The pages' labels: every key a template uses exists in every language, and no language lacks a key another has.
+@Suite("Pages: languages")
+struct PageLanguageTests {
+    static let resources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Sources/ClearwayServer/Resources")
+
+    static func table(_ code: String) throws -> [String: String] {
+        try JSONDecoder().decode([String: String].self,
+                                 from: Data(contentsOf: resources.appendingPathComponent("Locales/\(code).json")))
+    }
+
+    @Test("Chinese and English have the same labels, none empty, and every label a template names")
+    func complete() throws {
+        let zh = try Self.table("zh-CN"), en = try Self.table("en")
+        #expect(Set(zh.keys) == Set(en.keys))
+        #expect(zh.values.allSatisfy { !$0.isEmpty } && en.values.allSatisfy { !$0.isEmpty })
+        let templates = Self.resources.appendingPathComponent("Templates")
+        var used = Set<String>()
+        for file in try FileManager.default.contentsOfDirectory(atPath: templates.path) {
+            let text = try String(contentsOf: templates.appendingPathComponent(file), encoding: .utf8)
+            var rest = text[...]
+            while let range = rest.range(of: "{{t.") {
+                let tail = rest[range.upperBound...]
+                let key = tail.prefix { $0 != "}" }
+                used.insert(String(key))
+                rest = tail
+            }
+        }
+        #expect(!used.isEmpty)
+        #expect(used.subtracting(en.keys).isEmpty, "missing: \(used.subtracting(en.keys).sorted())")
+        // Labels made from Core's values: every status, lane, wait and procedure has one.
+        var derived = Declaration.Status.allCases.map { "status_\($0.rawValue)" } + Declaration.Lane.allCases.map { "lane_\($0.rawValue)" }
+        derived += Condition.allCases.map { "wait_\($0.rawValue)" } + Procedure.allCases.map { "procedure_\($0.rawValue)" }
+        derived += ["confirm-departure", "free-to-load", "free-to-pick-up", "vessel-departure", "clean-manifest", "completion-due"].map { "wait_\($0)" }
+        derived += InspectionKind.allCases.map { "kind_\($0.rawValue)" } + InspectionOutcome.allCases.map { "outcome_\($0.rawValue)" }
+        #expect(Set(derived).subtracting(en.keys).isEmpty, "missing: \(Set(derived).subtracting(en.keys).sorted())")
+        #expect(zh["status_released"] == "已放行" && en["status_released"] == "Released")
+    }
+}
+
+/// The pages over HTTP, without a browser: sessions, forms, errors and the language choice.
+@Suite("Pages over HTTP")
+struct PageHTTPTests {
+    /// Logs `username` in through the form; answers the session cookie.
+    static func logIn(_ client: any TestClientProtocol, _ username: String) async throws -> String {
+        let response = try await client.send(Call(
+            method: .post, path: "/login", raw: (Array("username=\(username)&password=clearway-demo&next=%2Fapp".utf8),
+                                                 "application/x-www-form-urlencoded")))
+        #expect(response.status == .seeOther)
+        let cookie = response.headers[.setCookie] ?? ""
+        return String(cookie.prefix { $0 != ";" })
+    }
+
+    static func csrf(_ html: String) -> String {
+        guard let range = html.range(of: "name=\"csrf\" value=\"") else { return "" }
+        return String(html[range.upperBound...].prefix { $0 != "\"" })
+    }
+
+    @Test("a person's language comes from their choice, else their browser, else Chinese", arguments: TestBackend.available)
+    func language(backend: TestBackend) async throws {
+        try await withApp(backend) { _, client in
+            let english = try await client.send(Call(method: .get, path: "/", headers: [.acceptLanguage: "en-GB,en;q=0.9,zh;q=0.8"]))
+            #expect(english.text.contains("<html lang=\"en\">") && english.text.contains("Log in"))
+            let chinese = try await client.send(Call(method: .get, path: "/", headers: [.acceptLanguage: "fr-FR"]))
+            #expect(chinese.text.contains("<html lang=\"zh-CN\">") && chinese.text.contains("登录"))
+            let switched = try await client.send(Call(method: .get, path: "/lang/en?back=%2Ffees"))
+            #expect(switched.status == .seeOther && switched.headers[.location] == "/fees")
+            #expect(switched.headers[.setCookie]?.hasPrefix("lang=en;") == true)
+            let chosen = try await client.send(Call(method: .get, path: "/", headers: [.cookie: "lang=en", .acceptLanguage: "zh-CN"]))
+            #expect(chosen.text.contains("<html lang=\"en\">"))
+            // Only this site's paths are returned to.
+            let away = try await client.send(Call(method: .get, path: "/lang/en?back=%2F%2Fevil.example"))
+            #expect(away.headers[.location] == "/")
+        }
+    }
+
+    @Test("workspaces need a login; a wrong password is said plainly and changes nothing", arguments: TestBackend.available)
+    func login(backend: TestBackend) async throws {
+        try await withApp(backend) { _, client in
+            let anonymous = try await client.send(Call(method: .get, path: "/app/shipments"))
+            #expect(anonymous.status == .seeOther && anonymous.headers[.location]?.hasPrefix("/login?next=") == true)
+            let wrong = try await client.send(Call(
+                method: .post, path: "/login", headers: [.acceptLanguage: "en"],
+                raw: (Array("username=trader&password=nope".utf8), "application/x-www-form-urlencoded")))
+            #expect(wrong.status == .unauthorized && wrong.text.contains("The user name or password is wrong."))
+            #expect(wrong.headers[.setCookie] == nil)
+            let cookie = try await Self.logIn(client, "trader")
+            #expect(cookie.hasPrefix("clearway_session=cw_"))
+            let home = try await client.send(Call(method: .get, path: "/app", headers: [.cookie: cookie]))
+            #expect(home.headers[.location] == "/app/shipments")
+            let officer = try await Self.logIn(client, "officer")
+            let queue = try await client.send(Call(method: .get, path: "/app", headers: [.cookie: officer]))
+            #expect(queue.headers[.location] == "/app/queue")
+        }
+    }
+
+    @Test("the declaration form: a forged post is refused, mistakes come back beside their fields, a good one is lodged once",
+          arguments: TestBackend.available)
+    func declarationForm(backend: TestBackend) async throws {
+        try await withApp(backend) { clearway, client in
+            let cookie = try await Self.logIn(client, "trader")
+            let page = try await client.send(Call(method: .get, path: "/app/declarations/new", headers: [.cookie: cookie, .acceptLanguage: "en"]))
+            #expect(page.text.contains("value=\"913100007178848X2R\""))  // the trader's own credit code, filled in
+            let token = Self.csrf(page.text)
+            #expect(token.count == 32)
+            func post(_ fields: String) async throws -> TestResponse {
+                try await client.send(Call(method: .post, path: "/app/declarations", headers: [.cookie: cookie, .acceptLanguage: "en"],
+                                           raw: (Array(fields.utf8), "application/x-www-form-urlencoded")))
+            }
+            let good = "direction=import&procedure=serial&supervisionMode=0110&declarant=913100007178848X2R&tradingParty=913100007178848X2R"
+                + "&declarationOffice=2248&entryExitOffice=2248&transportMode=2&means=COSCO+SHIPPING+ARIES&voyage=045E&incoterm=CIF"
+                + "&container=CSQU3054383&seal=SH1&commodityCode=2106909090&description=Food+preparations&quantity=10&unit=KGM"
+                + "&value=100.00&currency=USD&origin=AU&submission=form-1"
+            let forged = try await post(good + "&csrf=0000")
+            #expect(forged.status == .forbidden)
+            let before = try await clearway.declarations(.init(), by: try await Demo.principal("trader", in: clearway)).items.count
+            let bad = try await post(good.replacingOccurrences(of: "CSQU3054383", with: "CSQU3054384")
+                .replacingOccurrences(of: "2106909090", with: "21069") + "&csrf=\(token)")
+            #expect(bad.status == .unprocessableContent)
+            #expect(bad.text.contains("id=\"container\" name=\"container\" value=\"CSQU3054384\""))
+            #expect(bad.text.contains("aria-invalid=\"true\""))
+            #expect(bad.text.contains("check digit of CSQU3054384"))
+            #expect(bad.text.contains("<a href=\"#commodityCode\">Commodity code (10 digits)</a>"))
+            let after = try await clearway.declarations(.init(), by: try await Demo.principal("trader", in: clearway)).items.count
+            #expect(after == before)
+            let lodged = try await post(good + "&csrf=\(token)")
+            #expect(lodged.status == .seeOther)
+            let again = try await post(good + "&csrf=\(token)")
+            #expect(again.headers[.location] == lodged.headers[.location])
+            let detail = try await client.send(Call(method: .get, path: lodged.headers[.location] ?? "", headers: [.cookie: cookie, .acceptLanguage: "en"]))
+            #expect(detail.text.contains("data-status=\"accepted\""))
+            #expect(detail.text.contains("duties not paid or guaranteed (declarant)"))
+            #expect(detail.text.contains("Declaration accepted"))
+        }
+    }
+}
