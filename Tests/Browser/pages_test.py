@@ -188,6 +188,20 @@ def _():
     assert "valid" in verdict.get_attribute("class"), verdict.text
 
 
+@step("the public sees clearance times as charts")
+def _():
+    driver.get(args.base + "/statistics?by=lane")
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Clearance times"
+    for chart in ["chart-trend", "chart-shares", "chart-breakdown"]:
+        svg = driver.find_element(By.CSS_SELECTOR, f"#{chart} svg")
+        assert svg.get_attribute("role") == "img" and svg.size["height"] > 50, chart
+    # The demo's inspected boxes make one published lane.
+    assert "Inspection" in driver.find_element(By.ID, "chart-shares").text
+    Select(driver.find_element(By.ID, "by")).select_by_value("procedure")
+    driver.find_element(By.CSS_SELECTOR, "form[action='/statistics'] button").click()
+    wait.until(lambda d: "by=procedure" in d.current_url)
+
+
 @step("the language switches between English and Chinese")
 def _():
     driver.get(args.base + "/")

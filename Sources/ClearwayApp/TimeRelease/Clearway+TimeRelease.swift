@@ -37,4 +37,27 @@ extension Clearway {
         let records = try await store.read { db in try await TimeReleaseTable.records(from: from, to: to, on: db) }
         return TimeRelease.report(records, by: dimension)
     }
+
+    /// The clearance-time statistics everyone may read: declarations lodged in [from, to), grouped by a published
+    /// dimension, with groups too small to publish left out (Core decides which).
+    public func publishedTimeRelease(from: Date, to: Date, by dimension: TimeRelease.Dimension) async throws -> PublishedTimeRelease {
+        guard TimeRelease.publishedDimensions.contains(dimension) else {
+            throw ClearanceError.invalid(ValidationFailure([FieldIssue(
+                "/by", "dimension-not-published",
+                "statistics are published by \(TimeRelease.publishedDimensions.map(\.rawValue).joined(separator: ", "))")]))
+        }
+        let records = try await store.read { db in try await TimeReleaseTable.records(from: from, to: to, on: db) }
+        return PublishedTimeRelease(
+            declarations: records.count, rows: TimeRelease.publishable(TimeRelease.report(records, by: dimension)),
+            shares: TimeRelease.shares(records, by: dimension), daily: TimeRelease.daily(records, segment: .lodgementToRelease))
+    }
+}
+
+/// Clearance-time statistics as published: per group, the shares of declarations, and the daily trend.
+public struct PublishedTimeRelease: Sendable {
+    public var declarations: Int
+    public var rows: [TimeRelease.Row]
+    public var shares: [(group: String, count: Int)]
+    /// Lodgement to release, per China day of lodgement.
+    public var daily: [(day: String, statistics: TimeRelease.Statistics)]
 }

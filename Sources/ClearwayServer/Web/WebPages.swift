@@ -100,6 +100,7 @@ struct WebPages: Sendable {
             }
         }
         nav.append(["href": "/fees", "label": t["nav_fees"]!])
+        nav.append(["href": "/statistics", "label": t["nav_statistics"]!])
         nav.append(["href": "/verify", "label": t["nav_verify"]!])
         for index in nav.indices { nav[index]["current"] = (nav[index]["href"] as? String) == visit.path }
         let back = visit.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"
