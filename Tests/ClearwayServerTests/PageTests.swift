@@ -101,6 +101,26 @@ struct PageHTTPTests {
             let officer = try await Self.logIn(client, "officer")
             let queue = try await client.send(Call(method: .get, path: "/app", headers: [.cookie: officer]))
             #expect(queue.headers[.location] == "/app/queue")
+            let terminal = try await Self.logIn(client, "terminal")
+            let board = try await client.send(Call(method: .get, path: "/app", headers: [.cookie: terminal]))
+            #expect(board.headers[.location] == "/app/diversion")
+            // A trader has no diversion board: the use case refuses, the page says so in the person's language.
+            let refused = try await client.send(Call(method: .get, path: "/app/diversion", headers: [.cookie: cookie, .acceptLanguage: "en"]))
+            #expect(refused.status == .forbidden && refused.text.contains("You may not do this."))
+        }
+    }
+
+    @Test("the terminal's board lists the move instructions of the boxes picked for inspection", arguments: TestBackend.available)
+    func diversionBoard(backend: TestBackend) async throws {
+        try await withApp(backend) { clearway, client in
+            try await clearway.seedDemoShipments(from: DataDirectory.locate())
+            let terminal = try await Self.logIn(client, "terminal")
+            let page = try await client.send(Call(method: .get, path: "/app/diversion?port=CNSHA", headers: [.cookie: terminal, .acceptLanguage: "en"]))
+            #expect(page.status == .ok)
+            let moves = try await clearway.diversionMoves(port: "CNSHA", by: try await Demo.principal("terminal", in: clearway))
+            #expect(!moves.isEmpty)
+            for move in moves { #expect(page.text.contains("<td>\(move.container)</td><td>\(move.from)</td><td>\(move.to)</td>")) }
+            #expect(page.text.contains("Move instructions for the terminal"))
         }
     }
 

@@ -26,7 +26,7 @@ extension WebPages {
             switch try await self.member(request) {
             case .redirect(let redirect): return redirect
             case .member(_, let principal):
-                return Self.redirect([Role.customsOfficer, .admin].contains(principal.role) ? "/app/queue" : "/app/shipments")
+                return Self.redirect(Self.home(of: principal.role))
             }
         }
         router.get("/app/shipments") { request, _ in try await self.shipments(request) }
@@ -37,7 +37,17 @@ extension WebPages {
         router.post("/app/declarations/:id/inspection") { request, context in
             try await self.recordInspection(request, id: context.parameters.get("id") ?? "")
         }
+        router.get("/app/diversion") { request, _ in try await self.diversion(request) }
         router.get("/app/live") { request, _ in try await self.live(request) }
+    }
+
+    /// Where each role's workspace starts.
+    static func home(of role: Role) -> String {
+        switch role {
+        case .customsOfficer, .admin: "/app/queue"
+        case .terminalOperator, .portAuthority: "/app/diversion"
+        default: "/app/shipments"
+        }
     }
 
     func home(_ request: Request) async throws -> Response {

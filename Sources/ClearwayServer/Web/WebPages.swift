@@ -95,6 +95,9 @@ struct WebPages: Sendable {
             case .customsOfficer, .admin:
                 nav.append(["href": "/app/queue", "label": t["nav_queue"]!])
                 nav.append(["href": "/app/shipments", "label": t["nav_all_declarations"]!])
+                nav.append(["href": "/app/diversion", "label": t["nav_diversion"]!])
+            case .terminalOperator, .portAuthority:
+                nav.append(["href": "/app/diversion", "label": t["nav_boxes"]!])
             default:
                 nav.append(["href": "/app/shipments", "label": t["nav_all_declarations"]!])
             }
