@@ -1,5 +1,6 @@
 import ClearwayApp
 import ClearwayCore
+import ClearwayInterop
 import ClearwayStore
 import ClearwayTestSupport
 import Foundation
@@ -121,6 +122,30 @@ struct PageHTTPTests {
             #expect(!moves.isEmpty)
             for move in moves { #expect(page.text.contains("<td>\(move.container)</td><td>\(move.from)</td><td>\(move.to)</td>")) }
             #expect(page.text.contains("Move instructions for the terminal"))
+        }
+    }
+
+    @Test("the guarantor sees its tax bill and pays it with a button; with the bank down it is told so and nothing changes")
+    func taxBills() async throws {
+        let clock = TestClock()
+        try await withApp(.sqlite, clock: clock, configure: { $0.bankGateway = { URL(string: "http://127.0.0.1:9") } }) { clearway, client in
+            let rules = try await clearway.crossBorderRules()
+            let messages = CEBGenerator(seed: 33).parcel(0, rules: rules, at: clock.now)
+            for (data, user) in zip(messages.all, ["platform", "payment", "logistics", "broker"]) {
+                _ = try await clearway.receiveCEB(data, by: try await Demo.principal(user, in: clearway))
+            }
+            clock.advance(40 * 86_400)
+            let bill = try #require(try await clearway.issueTaxBills().first)
+            let platform = try await Self.logIn(client, "platform")
+            let page = try await client.send(Call(method: .get, path: "/app/tax-bills", headers: [.cookie: platform, .acceptLanguage: "en"]))
+            #expect(page.text.contains("id=\"bill-\(bill.id)\""))
+            #expect(page.text.contains(String(format: "Pay %.2f", Double(bill.totalFen) / 100)))
+            let pay = try await client.send(Call(
+                method: .post, path: "/app/tax-bills/\(bill.id)/payment", headers: [.cookie: platform, .acceptLanguage: "zh-CN"],
+                raw: (Array("csrf=\(Self.csrf(page.text))".utf8), "application/x-www-form-urlencoded")))
+            #expect(pay.status == .serviceUnavailable && pay.text.contains("外部系统无响应。"))
+            let status = try await clearway.taxBill(bill.id, by: try await Demo.principal("admin", in: clearway)).status
+            #expect(status == .issued)
         }
     }
 

@@ -37,6 +37,10 @@ extension WebPages {
         router.post("/app/declarations/:id/inspection") { request, context in
             try await self.recordInspection(request, id: context.parameters.get("id") ?? "")
         }
+        router.get("/app/tax-bills") { request, _ in try await self.taxBills(request) }
+        router.post("/app/tax-bills/:id/payment") { request, context in
+            try await self.payTaxBill(request, id: context.parameters.get("id") ?? "")
+        }
         router.get("/app/diversion") { request, _ in try await self.diversion(request) }
         router.get("/app/live") { request, _ in try await self.live(request) }
     }
@@ -46,6 +50,7 @@ extension WebPages {
         switch role {
         case .customsOfficer, .admin: "/app/queue"
         case .terminalOperator, .portAuthority: "/app/diversion"
+        case .ecommercePlatform, .taxAgency: "/app/tax-bills"
         default: "/app/shipments"
         }
     }

@@ -92,10 +92,13 @@ struct WebPages: Sendable {
             case .trader, .broker:
                 nav.append(["href": "/app/shipments", "label": t["nav_shipments"]!])
                 nav.append(["href": "/app/declarations/new", "label": t["nav_new_declaration"]!])
+            case .ecommercePlatform, .taxAgency:
+                nav.append(["href": "/app/tax-bills", "label": t["nav_tax_bills"]!])
             case .customsOfficer, .admin:
                 nav.append(["href": "/app/queue", "label": t["nav_queue"]!])
                 nav.append(["href": "/app/shipments", "label": t["nav_all_declarations"]!])
                 nav.append(["href": "/app/diversion", "label": t["nav_diversion"]!])
+                nav.append(["href": "/app/tax-bills", "label": t["nav_tax_bills"]!])
             case .terminalOperator, .portAuthority:
                 nav.append(["href": "/app/diversion", "label": t["nav_boxes"]!])
             default:
@@ -131,12 +134,22 @@ struct WebPages: Sendable {
 
     func error(_ visit: Visit, _ error: any Error) -> Response {
         let t = locales.table(visit.language)
-        let (status, message): (HTTPResponse.Status, String) = switch error {
-        case ClearanceError.forbidden(let reason): (.forbidden, "\(t["error_forbidden"]!) \(reason)")
-        case ClearanceError.notFound: (.notFound, t["error_not_found"]!)
-        default: (.badRequest, "\(error)")
+        guard let refusal = error as? ClearanceError else {
+            return render("error", context(visit, title: t["error_title"]!, ["message": "\(error)"]), status: .internalServerError)
         }
-        return render("error", context(visit, title: t["error_title"]!, ["message": message]), status: status)
+        let status: HTTPResponse.Status = switch refusal {
+        case .forbidden: .forbidden
+        case .notFound: .notFound
+        case .unavailable: .serviceUnavailable
+        case .conflict, .notAllowedInState, .idempotencyKeyReused, .full: .conflict
+        case .invalid: .unprocessableContent
+        case .unauthenticated: .unauthorized
+        case .tooManyAttempts: .tooManyRequests
+        }
+        let lead = t["error_\(refusal.code)"].map { "\($0) " } ?? ""
+        var detail = refusal.detail
+        if case .invalid(let failure) = refusal { detail = failure.issues.map { "\($0.pointer): \($0.detail)" }.joined(separator: "; ") }
+        return render("error", context(visit, title: t["error_title"]!, ["message": lead + detail]), status: status)
     }
 
     static func redirect(_ location: String, cookies: [String] = []) -> Response {
