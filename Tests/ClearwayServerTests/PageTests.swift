@@ -149,6 +149,28 @@ struct PageHTTPTests {
         }
     }
 
+    @Test("an officer dry-runs a rule on recent declarations, then publishes it", arguments: TestBackend.available)
+    func riskRuleDryRun(backend: TestBackend) async throws {
+        try await withApp(backend) { _, client in
+            for key in ["a", "b"] {
+                let lodged = try await client.send(Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader",
+                                                        json: declarationJSON(), headers: [.init("Idempotency-Key")!: "rule-\(key)"]))
+                #expect(lodged.status == .created)
+            }
+            let officer = try await Self.logIn(client, "officer")
+            let page = try await client.send(Call(method: .get, path: "/app/risk-rules", headers: [.cookie: officer, .acceptLanguage: "en"]))
+            let form = "csrf=\(Self.csrf(page.text))&id=food-prep&name=Food+preparations&commodityPrefixes=2106&originCountries=&lane=documentary&last=100"
+            let dry = try await client.send(Call(method: .post, path: "/app/risk-rules", headers: [.cookie: officer, .acceptLanguage: "en"],
+                                                 raw: (Array((form + "&action=dry-run").utf8), "application/x-www-form-urlencoded")))
+            #expect(dry.text.contains("<strong id=\"hits\">2</strong>"))
+            #expect(!dry.text.contains("food-prep v1"))
+            let published = try await client.send(Call(
+                method: .post, path: "/app/risk-rules", headers: [.cookie: officer, .acceptLanguage: "en"],
+                raw: (Array((form + "&action=publish").utf8), "application/x-www-form-urlencoded")))
+            #expect(published.text.contains("id=\"rule-published\"") && published.text.contains("<td>food-prep v1</td>"))
+        }
+    }
+
     @Test("the declaration form: a forged post is refused, mistakes come back beside their fields, a good one is lodged once",
           arguments: TestBackend.available)
     func declarationForm(backend: TestBackend) async throws {

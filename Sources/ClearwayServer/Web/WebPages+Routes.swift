@@ -41,6 +41,8 @@ extension WebPages {
         router.post("/app/tax-bills/:id/payment") { request, context in
             try await self.payTaxBill(request, id: context.parameters.get("id") ?? "")
         }
+        router.get("/app/risk-rules") { request, _ in try await self.riskRules(request) }
+        router.post("/app/risk-rules") { request, _ in try await self.riskRules(request, form: try await WebForm.read(request)) }
         router.get("/app/diversion") { request, _ in try await self.diversion(request) }
         router.get("/app/live") { request, _ in try await self.live(request) }
     }

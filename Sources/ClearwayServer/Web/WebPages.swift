@@ -98,6 +98,7 @@ struct WebPages: Sendable {
                 nav.append(["href": "/app/queue", "label": t["nav_queue"]!])
                 nav.append(["href": "/app/shipments", "label": t["nav_all_declarations"]!])
                 nav.append(["href": "/app/diversion", "label": t["nav_diversion"]!])
+                nav.append(["href": "/app/risk-rules", "label": t["nav_rules"]!])
                 nav.append(["href": "/app/tax-bills", "label": t["nav_tax_bills"]!])
             case .terminalOperator, .portAuthority:
                 nav.append(["href": "/app/diversion", "label": t["nav_boxes"]!])
