@@ -171,6 +171,27 @@ struct PageHTTPTests {
         }
     }
 
+    @Test("an agency officer approves what its agency owes from its queue", arguments: TestBackend.available)
+    func agencyApproval(backend: TestBackend) async throws {
+        try await withApp(backend) { clearway, client in
+            let lodged = try await client.send(Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader",
+                                                    json: declarationJSON(commodityCode: "8517130000")))
+            let id = try #require(try lodged.json()["id"] as? String)
+            let miit = try await Self.logIn(client, "miit")
+            let start = try await client.send(Call(method: .get, path: "/app", headers: [.cookie: miit]))
+            #expect(start.headers[.location] == "/app/approvals")
+            let queue = try await client.send(Call(method: .get, path: "/app/approvals", headers: [.cookie: miit, .acceptLanguage: "en"]))
+            #expect(queue.text.contains("id=\"approval-\(id)-radio-type-approval\""))
+            let form = "csrf=\(Self.csrf(queue.text))&agency=miit&kind=radio-type-approval&decision=approve&reference=CMIIT-2026-0001&note=type+approved"
+            let decided = try await client.send(Call(method: .post, path: "/app/declarations/\(id)/approval", headers: [.cookie: miit],
+                                                     raw: (Array(form.utf8), "application/x-www-form-urlencoded")))
+            #expect(decided.headers[.location] == "/app/approvals?decided=1")
+            let state = try await clearway.declaration(id, by: try await Demo.principal("admin", in: clearway))
+            #expect(state.clearance.agencyApprovals?.first?.status == .approved)
+            #expect(state.clearance.agencyApprovals?.first?.reference == "CMIIT-2026-0001")
+        }
+    }
+
     @Test("the declaration form: a forged post is refused, mistakes come back beside their fields, a good one is lodged once",
           arguments: TestBackend.available)
     func declarationForm(backend: TestBackend) async throws {

@@ -43,6 +43,10 @@ extension WebPages {
         }
         router.get("/app/risk-rules") { request, _ in try await self.riskRules(request) }
         router.post("/app/risk-rules") { request, _ in try await self.riskRules(request, form: try await WebForm.read(request)) }
+        router.get("/app/approvals") { request, _ in try await self.approvals(request) }
+        router.post("/app/declarations/:id/approval") { request, context in
+            try await self.decideApproval(request, id: context.parameters.get("id") ?? "")
+        }
         router.get("/app/diversion") { request, _ in try await self.diversion(request) }
         router.get("/app/live") { request, _ in try await self.live(request) }
     }
@@ -53,6 +57,7 @@ extension WebPages {
         case .customsOfficer, .admin: "/app/queue"
         case .terminalOperator, .portAuthority: "/app/diversion"
         case .ecommercePlatform, .taxAgency: "/app/tax-bills"
+        case .agencyOfficer, .quarantineOfficer: "/app/approvals"
         default: "/app/shipments"
         }
     }

@@ -100,6 +100,8 @@ struct WebPages: Sendable {
                 nav.append(["href": "/app/diversion", "label": t["nav_diversion"]!])
                 nav.append(["href": "/app/risk-rules", "label": t["nav_rules"]!])
                 nav.append(["href": "/app/tax-bills", "label": t["nav_tax_bills"]!])
+            case .agencyOfficer, .quarantineOfficer:
+                nav.append(["href": "/app/approvals", "label": t["nav_approvals"]!])
             case .terminalOperator, .portAuthority:
                 nav.append(["href": "/app/diversion", "label": t["nav_boxes"]!])
             default:
