@@ -192,6 +192,26 @@ struct PageHTTPTests {
         }
     }
 
+    @Test("anyone estimates a shipment's port fees; fees charged only when an inspection finds something are not added up",
+          arguments: TestBackend.available)
+    func feeEstimate(backend: TestBackend) async throws {
+        try await withApp(backend) { clearway, client in
+            let plan = ShipmentPlan(containers: ["40": 2], hours: 72, inspectionLikely: true)
+            let estimates = try await clearway.estimateFees(port: "CNSHA", plan: plan)
+            #expect(!estimates.isEmpty)
+            let page = try await client.send(Call(method: .get, path: "/fees/estimate?port=CNSHA&c40=2&hours=72&inspection=1",
+                                                  headers: [.acceptLanguage: "en"]))
+            #expect(page.status == .ok)
+            for estimate in estimates {
+                let certain = estimate.lines.filter { !$0.onlyIfInspectionFinds }.reduce(Int64(0)) { $0 + $1.amount.minor }
+                #expect(page.text.contains("<td class=\"total\">\(String(format: "%.2f", Double(certain) / 100))</td>"))
+                #expect(estimate.lines.contains { $0.onlyIfInspectionFinds } == page.text.contains("only if the inspection finds something"))
+            }
+            let unknown = try await client.send(Call(method: .get, path: "/fees/estimate?port=C1", headers: [.acceptLanguage: "en"]))
+            #expect(unknown.status == .unprocessableContent && unknown.text.contains("/port"))
+        }
+    }
+
     @Test("the declaration form: a forged post is refused, mistakes come back beside their fields, a good one is lodged once",
           arguments: TestBackend.available)
     func declarationForm(backend: TestBackend) async throws {

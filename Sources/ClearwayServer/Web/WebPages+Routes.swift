@@ -7,13 +7,14 @@ import Hummingbird
 extension WebPages {
     /// The paths the pages answer; they log people in with a cookie, not a bearer token.
     static func isPagePath(_ path: String) -> Bool {
-        path == "/" || path == "/statistics" || path == "/login" || path == "/logout" || path.hasPrefix("/lang/") || path == "/app" || path.hasPrefix("/app/")
+        path == "/" || path == "/statistics" || path == "/fees/estimate" || path == "/login" || path == "/logout" || path.hasPrefix("/lang/") || path == "/app" || path.hasPrefix("/app/")
     }
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/") { request, _ in try await self.home(request) }
         router.get("/login") { request, _ in try await self.loginPage(request) }
         router.get("/statistics") { request, _ in try await self.statistics(request) }
+        router.get("/fees/estimate") { request, _ in try await self.feeEstimate(request) }
         router.post("/login") { request, _ in try await self.login(request) }
         router.post("/logout") { request, _ in try await self.logout(request) }
         router.get("/lang/:code") { request, context in

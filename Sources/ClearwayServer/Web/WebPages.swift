@@ -109,6 +109,7 @@ struct WebPages: Sendable {
             }
         }
         nav.append(["href": "/fees", "label": t["nav_fees"]!])
+        nav.append(["href": "/fees/estimate", "label": t["nav_estimate"]!])
         nav.append(["href": "/statistics", "label": t["nav_statistics"]!])
         nav.append(["href": "/verify", "label": t["nav_verify"]!])
         for index in nav.indices { nav[index]["current"] = (nav[index]["href"] as? String) == visit.path }
