@@ -44,6 +44,9 @@ struct PageLanguageTests {
         derived += Condition.allCases.map { "wait_\($0.rawValue)" } + Procedure.allCases.map { "procedure_\($0.rawValue)" }
         derived += ["confirm-departure", "free-to-load", "free-to-pick-up", "vessel-departure", "clean-manifest", "completion-due"].map { "wait_\($0)" }
         derived += InspectionKind.allCases.map { "kind_\($0.rawValue)" } + InspectionOutcome.allCases.map { "outcome_\($0.rawValue)" }
+        derived += CredentialKind.allCases.map { "certificate_\($0.rawValue)" } + TaxBill.Status.allCases.map { "bill_\($0.rawValue)" }
+        derived += DiversionBox.Status.allCases.map { "box_\($0.rawValue)" } + TimeRelease.Segment.allCases.map { "seg_\($0.rawValue)" }
+        derived += TimeRelease.publishedDimensions.map { "dim_\($0.rawValue)" }
         #expect(Set(derived).subtracting(en.keys).isEmpty, "missing: \(Set(derived).subtracting(en.keys).sorted())")
         #expect(zh["status_released"] == "已放行" && en["status_released"] == "Released")
     }
@@ -249,6 +252,18 @@ struct PageHTTPTests {
             #expect(detail.text.contains("data-status=\"accepted\""))
             #expect(detail.text.contains("duties not paid or guaranteed (declarant)"))
             #expect(detail.text.contains("Declaration accepted"))
+            #expect(detail.text.contains("None issued yet."))
+            // Released, a release note is issued: the trader's page lists it with its verification link.
+            let id = String((lodged.headers[.location] ?? "").split(separator: "/").last ?? "")
+            let officer = try await Demo.principal("officer", in: clearway)
+            _ = try await clearway.decideRisk(id, lane: .green, by: officer)
+            _ = try await clearway.settleDuties(id, .paid, by: try await Demo.principal("trader", in: clearway))
+            _ = try await clearway.recordPortEvent(PortEvent(kind: .discharged, at: Date(), container: try ContainerNumber("CSQU3054383")),
+                                                   by: try await Demo.principal("terminal", in: clearway))
+            let note = try await clearway.issueReleaseNote(id, by: officer)
+            let released = try await client.send(Call(method: .get, path: "/app/declarations/\(id)", headers: [.cookie: cookie, .acceptLanguage: "en"]))
+            #expect(released.text.contains("data-status=\"released\""))
+            #expect(released.text.contains("Release note") && released.text.contains("<a href=\"/verify/\(note.id)\">verify</a>"))
         }
     }
 }

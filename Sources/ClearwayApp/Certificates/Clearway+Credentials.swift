@@ -75,6 +75,14 @@ extension Clearway {
     }
 
     /// Verifies any credential against this platform's issuers and revocations.
+    /// The certificates issued for a declaration, for those who may read it.
+    public func credentials(forDeclaration idOrNumber: String, by principal: Principal) async throws
+        -> [(id: String, kind: String, issuedAt: Date, revoked: Bool)]
+    {
+        let state = try await declaration(idOrNumber, by: principal)
+        return try await store.read { db in try await CredentialTables.issued(forDeclaration: state.id, on: db) }
+    }
+
     public func verifyCredential(_ data: Data) async throws -> Credentials.Verdict {
         let document: JSONValue
         do { document = try JSONValue.parse(data) } catch {

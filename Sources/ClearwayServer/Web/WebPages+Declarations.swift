@@ -120,8 +120,13 @@ extension WebPages {
                 ["when": Self.display(entry.occurredAt), "what": locales.text("event_\(entry.name)", visit.language),
                  "who": entry.actor?.username ?? "system"]
             }
+            let certificates = try await clearway.credentials(forDeclaration: state.id, by: principal).map { credential -> [String: Any] in
+                ["id": credential.id, "kind": locales.text("certificate_\(credential.kind)", visit.language),
+                 "issued": Self.display(credential.issuedAt), "revoked": credential.revoked]
+            }
             let title = "\(locales.text("detail_title", visit.language)) \(state.customsNumber?.rawValue ?? "")"
             return render("declaration", context(visit, title: title, [
+                "certificates": certificates, "noCertificates": certificates.isEmpty,
                 "declaration": summary(state, visit.language), "timeline": timeline,
                 "lodged": state.acceptedAt.map(Self.display) ?? "",
             ]))

@@ -37,6 +37,19 @@ public enum CredentialTables {
         ).run()
     }
 
+    /// The credentials issued for one declaration, oldest first.
+    public static func issued(forDeclaration declarationID: String, on db: any SQLDatabase) async throws
+        -> [(id: String, kind: String, issuedAt: Date, revoked: Bool)]
+    {
+        try await db.raw("""
+            SELECT id, kind, issued_at, revoked_at FROM credentials WHERE declaration_id = \(bind: declarationID) ORDER BY issued_at, id
+            """).all().map { row in
+            (try row.decode(column: "id", as: String.self), try row.decode(column: "kind", as: String.self),
+             Timestamp.parse(try row.decode(column: "issued_at", as: String.self)) ?? .distantPast,
+             try row.decodeNil(column: "revoked_at") == false)
+        }
+    }
+
     /// The status-list indices of revoked credentials.
     public static func revokedIndices(on db: any SQLDatabase) async throws -> [Int] {
         try await db.raw(
