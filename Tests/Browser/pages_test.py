@@ -25,6 +25,7 @@ os.environ["SE_AVOID_STATS"] = "true"
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
@@ -217,6 +218,26 @@ def _():
     driver.find_element(By.ID, "lang-en").click()
     wait.until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
     assert driver.find_element(By.TAG_NAME, "h1").text == "My shipments"
+
+
+@step("a person logs in with the keyboard alone")
+def _():
+    log_out()
+    driver.get(args.base + "/login")
+    body = driver.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.TAB)
+    assert driver.switch_to.active_element.get_attribute("class") == "skip", "the skip link comes first"
+    for _ in range(30):
+        if driver.switch_to.active_element.get_attribute("id") == "username":
+            break
+        driver.switch_to.active_element.send_keys(Keys.TAB)
+    assert driver.switch_to.active_element.get_attribute("id") == "username"
+    driver.switch_to.active_element.send_keys("officer")
+    driver.switch_to.active_element.send_keys(Keys.TAB)
+    assert driver.switch_to.active_element.get_attribute("id") == "password"
+    driver.switch_to.active_element.send_keys("clearway-demo", Keys.ENTER)
+    wait.until(EC.presence_of_element_located((By.ID, "user")))
+    assert driver.find_element(By.ID, "user").text == "officer"
 
 
 @step("every input has a label")

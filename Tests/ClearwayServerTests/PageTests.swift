@@ -267,3 +267,34 @@ struct PageHTTPTests {
         }
     }
 }
+
+/// The pages' colours meet WCAG 2.1 AA: at least 4.5:1 for text against what it is written on.
+@Suite("Pages: contrast")
+struct PageContrastTests {
+    static func luminance(_ hex: String) -> Double {
+        let value = Int(hex.dropFirst(), radix: 16)!
+        let channels = [(value >> 16) & 0xFF, (value >> 8) & 0xFF, value & 0xFF].map { Double($0) / 255 }
+        let linear = channels.map { $0 <= 0.03928 ? $0 / 12.92 : pow(($0 + 0.055) / 1.055, 2.4) }
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    }
+
+    static func ratio(_ a: String, _ b: String) -> Double {
+        let (x, y) = (luminance(a), luminance(b))
+        return (max(x, y) + 0.05) / (min(x, y) + 0.05)
+    }
+
+    @Test("every text colour the stylesheet pairs with a background reaches 4.5:1")
+    func contrast() throws {
+        let header = try String(contentsOf: PageLanguageTests.resources.appendingPathComponent("Templates/header.mustache"), encoding: .utf8)
+        // (text, background) as the stylesheet pairs them: body, header, links, buttons, hints, errors, alerts, statuses.
+        let pairs = [("#1a1a1a", "#ffffff"), ("#ffffff", "#0b3d6e"), ("#0b5cad", "#ffffff"), ("#ffffff", "#0b5cad"),
+                     ("#3d3d3d", "#ffffff"), ("#a4161a", "#ffffff"), ("#a4161a", "#fbeeee"), ("#1b6e20", "#ffffff"),
+                     ("#1a1a1a", "#eef2f6"), ("#1a1a1a", "#fff3b0"), ("#1a1a1a", "#eef8ef")]
+        for (text, background) in pairs {
+            #expect(header.contains(text == "#ffffff" ? "#fff" : text) && header.contains(background == "#ffffff" ? "#fff" : background),
+                    "\(text) on \(background) is not in the stylesheet any more")
+            #expect(Self.ratio(text, background) >= 4.5, "\(text) on \(background): \(Self.ratio(text, background))")
+        }
+        #expect(abs(Self.ratio("#000000", "#ffffff") - 21) < 0.01)
+    }
+}
