@@ -215,6 +215,25 @@ struct PageHTTPTests {
         }
     }
 
+    @Test("a trader books an inspection slot at any hour and sees it among its appointments", arguments: TestBackend.available)
+    func appointments(backend: TestBackend) async throws {
+        try await withApp(backend) { _, client in
+            let trader = try await Self.logIn(client, "trader")
+            let page = try await client.send(Call(method: .get, path: "/app/appointments?site=YS-H986-A", headers: [.cookie: trader, .acceptLanguage: "en"]))
+            #expect(page.status == .ok)
+            guard let range = page.text.range(of: "name=\"start\" value=\"") else {
+                Issue.record("no slot offered: \(page.text)")
+                return
+            }
+            let start = String(page.text[range.upperBound...].prefix { $0 != "\"" })
+            let form = "csrf=\(Self.csrf(page.text))&site=YS-H986-A&start=\(start.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&purpose=inspection"
+            let booked = try await client.send(Call(method: .post, path: "/app/appointments", headers: [.cookie: trader, .acceptLanguage: "en"],
+                                                    raw: (Array(form.utf8), "application/x-www-form-urlencoded")))
+            #expect(booked.status == .ok && booked.text.contains("id=\"appointment-booked\""))
+            #expect(booked.text.contains("<td>YS-H986-A</td>") && booked.text.contains("<td>inspection</td><td></td><td>booked</td>"))
+        }
+    }
+
     @Test("the declaration form: a forged post is refused, mistakes come back beside their fields, a good one is lodged once",
           arguments: TestBackend.available)
     func declarationForm(backend: TestBackend) async throws {

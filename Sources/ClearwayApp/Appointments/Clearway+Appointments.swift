@@ -41,6 +41,11 @@ extension Clearway {
         return slot
     }
 
+    /// Every site that takes appointments, by port, as published in the reference data.
+    public func appointmentSites() async throws -> [(port: String, site: InspectionSite)] {
+        try await cached().diversion.values.sorted { $0.port < $1.port }.flatMap { network in network.sites.map { (network.port, $0) } }
+    }
+
     /// A site's slots in `[from, to)` with the places left, nights, weekends and holidays included.
     public func appointmentSlots(site siteID: String, from: Date, to: Date, by principal: Principal) async throws
         -> [Appointment.Slot]

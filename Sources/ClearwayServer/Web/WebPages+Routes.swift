@@ -48,6 +48,8 @@ extension WebPages {
         router.post("/app/declarations/:id/approval") { request, context in
             try await self.decideApproval(request, id: context.parameters.get("id") ?? "")
         }
+        router.get("/app/appointments") { request, _ in try await self.appointments(request) }
+        router.post("/app/appointments") { request, _ in try await self.appointments(request, form: try await WebForm.read(request)) }
         router.get("/app/diversion") { request, _ in try await self.diversion(request) }
         router.get("/app/live") { request, _ in try await self.live(request) }
     }

@@ -92,6 +92,7 @@ struct WebPages: Sendable {
             case .trader, .broker:
                 nav.append(["href": "/app/shipments", "label": t["nav_shipments"]!])
                 nav.append(["href": "/app/declarations/new", "label": t["nav_new_declaration"]!])
+                nav.append(["href": "/app/appointments", "label": t["nav_appointments"]!])
             case .ecommercePlatform, .taxAgency:
                 nav.append(["href": "/app/tax-bills", "label": t["nav_tax_bills"]!])
             case .customsOfficer, .admin:
