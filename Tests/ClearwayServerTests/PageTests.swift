@@ -234,6 +234,23 @@ struct PageHTTPTests {
         }
     }
 
+    @Test("an officer sees goods on hold in the queue and lifts a hold", arguments: TestBackend.available)
+    func holds(backend: TestBackend) async throws {
+        try await withApp(backend) { clearway, client in
+            let lodged = try await client.send(Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: declarationJSON()))
+            let id = try #require(try lodged.json()["id"] as? String)
+            _ = try await clearway.hold(id, reason: "intelligence: check the seals", by: try await Demo.principal("officer", in: clearway))
+            let officer = try await Self.logIn(client, "officer")
+            let queue = try await client.send(Call(method: .get, path: "/app/queue", headers: [.cookie: officer, .acceptLanguage: "en"]))
+            #expect(queue.text.contains("id=\"hold-\(id)\"") && queue.text.contains("intelligence: check the seals"))
+            let lifted = try await client.send(Call(method: .post, path: "/app/declarations/\(id)/unhold", headers: [.cookie: officer],
+                                                    raw: (Array("csrf=\(Self.csrf(queue.text))".utf8), "application/x-www-form-urlencoded")))
+            #expect(lifted.headers[.location] == "/app/queue?unheld=1")
+            let after = try await client.send(Call(method: .get, path: "/app/queue?unheld=1", headers: [.cookie: officer, .acceptLanguage: "en"]))
+            #expect(!after.text.contains("id=\"hold-\(id)\"") && after.text.contains("Hold lifted."))
+        }
+    }
+
     @Test("the declaration form: a forged post is refused, mistakes come back beside their fields, a good one is lodged once",
           arguments: TestBackend.available)
     func declarationForm(backend: TestBackend) async throws {

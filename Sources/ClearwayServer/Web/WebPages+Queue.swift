@@ -17,11 +17,30 @@ extension WebPages {
                     "greenChannel": order.greenChannel,
                 ]
             }
+            // Goods on hold in the officer's offices, longest held first, each with the reason and who must act.
+            let held = try await clearway.declarations(DeclarationQuery(status: .accepted, limit: 200), by: principal).items
+                + (try await clearway.declarations(DeclarationQuery(status: .released, limit: 200), by: principal).items)
+            let holds: [[String: Any]] = held.filter { $0.clearance.holdReason != nil }
+                .sorted { ($0.clearance.heldSince ?? .distantPast) < ($1.clearance.heldSince ?? .distantPast) }
+                .map { state in
+                    ["declarationID": state.id, "customsNumber": state.customsNumber?.rawValue ?? "", "reason": state.clearance.holdReason ?? "",
+                     "since": state.clearance.heldSince.map(Self.display) ?? ""]
+                }
             let outcomes = InspectionOutcome.allCases.map { ["value": $0.rawValue, "label": locales.text("outcome_\($0.rawValue)", visit.language)] }
             return render("queue", context(visit, title: t["queue_title"]!, [
-                "rows": rows, "empty": rows.isEmpty, "outcomes": outcomes,
+                "rows": rows, "empty": rows.isEmpty, "outcomes": outcomes, "holds": holds, "noHolds": holds.isEmpty,
                 "recorded": request.uri.queryParameters.get("recorded") != nil,
+                "unheld": request.uri.queryParameters.get("unheld") != nil,
             ]))
+        }
+    }
+
+    /// An officer lifts a hold from the queue.
+    func unhold(_ request: Request, id: String) async throws -> Response {
+        try await workspace(request) { visit, principal in
+            try checkCSRF(try await WebForm.read(request), visit)
+            _ = try await clearway.unhold(id, by: principal)
+            return Self.redirect("/app/queue?unheld=1")
         }
     }
 
