@@ -251,3 +251,29 @@ struct ProcedureTests {
         #expect(try #require(parallel.release) < #require(parallel.arrival))
     }
 }
+
+@Suite("The terminal's release list")
+struct BoxReleaseTests {
+    @Test("a box is free once released, held while customs holds it, gone once out; a box on two declarations moves as the strictest allows")
+    func boxRelease() throws {
+        var flow = try Flow { _ in }
+        let box = "CSQU3054383"
+        #expect(Declaration.boxRelease(flow.state, container: box) == .notReleased)
+        try flow.run(.decideRisk(.byOfficer(.green)))
+        try flow.run(.settleDuties(.paid), by: principal)
+        try flow.port(.discharged)
+        #expect(Declaration.boxRelease(flow.state, container: box) == .free)
+        try flow.run(.hold(reason: "seal broken"))
+        #expect(Declaration.boxRelease(flow.state, container: box) == .held)
+        let held = flow.state
+        try flow.run(.unhold)
+        var other = try Flow { _ in }
+        try other.run(.cancel(reason: "lodged twice"))
+        #expect(Declaration.boxRelease(other.state, container: box) == .noDeclaration)
+        #expect(Declaration.boxRelease(of: box, on: [other.state, flow.state]).release == .free)
+        #expect(Declaration.boxRelease(of: box, on: [other.state, held, flow.state]).release == .held)
+        try flow.port(.gatedOut)
+        #expect(Declaration.boxRelease(flow.state, container: box) == .gone)
+        #expect(Declaration.boxRelease(of: box, on: []).release == .noDeclaration)
+    }
+}

@@ -107,7 +107,7 @@ struct PageHTTPTests {
             #expect(queue.headers[.location] == "/app/queue")
             let terminal = try await Self.logIn(client, "terminal")
             let board = try await client.send(Call(method: .get, path: "/app", headers: [.cookie: terminal]))
-            #expect(board.headers[.location] == "/app/diversion")
+            #expect(board.headers[.location] == "/app/boxes")
             // A trader has no diversion board: the use case refuses, the page says so in the person's language.
             let refused = try await client.send(Call(method: .get, path: "/app/diversion", headers: [.cookie: cookie, .acceptLanguage: "en"]))
             #expect(refused.status == .forbidden && refused.text.contains("You may not do this."))
@@ -248,6 +248,33 @@ struct PageHTTPTests {
             #expect(lifted.headers[.location] == "/app/queue?unheld=1")
             let after = try await client.send(Call(method: .get, path: "/app/queue?unheld=1", headers: [.cookie: officer, .acceptLanguage: "en"]))
             #expect(!after.text.contains("id=\"hold-\(id)\"") && after.text.contains("Hold lifted."))
+        }
+    }
+
+    @Test("the terminal's box board says which of its boxes may move", arguments: TestBackend.available)
+    func boxBoard(backend: TestBackend) async throws {
+        try await withApp(backend) { clearway, client in
+            let trader = try await Demo.principal("trader", in: clearway), officer = try await Demo.principal("officer", in: clearway)
+            let terminal = try await Demo.principal("terminal", in: clearway)
+            var ids: [String] = []
+            for container in ["CSQU3054383", "MSKU9070323"] {
+                let lodged = try await client.send(Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader",
+                                                        json: declarationJSON().replacingOccurrences(of: "CSQU3054383", with: container)))
+                let id = try #require(try lodged.json()["id"] as? String)
+                ids.append(id)
+                _ = try await clearway.decideRisk(id, lane: .green, by: officer)
+                _ = try await clearway.settleDuties(id, .paid, by: trader)
+                _ = try await clearway.recordPortEvent(PortEvent(kind: .discharged, at: Date(), container: try ContainerNumber(container)), by: terminal)
+            }
+            _ = try await clearway.hold(ids[1], reason: "seal check", by: officer)
+            let cookie = try await Self.logIn(client, "terminal")
+            let page = try await client.send(Call(method: .get, path: "/app/boxes", headers: [.cookie: cookie, .acceptLanguage: "en"]))
+            #expect(page.text.contains("<tr id=\"box-CSQU3054383\">") && page.text.contains("data-release=\"free\""))
+            #expect(page.text.contains("<tr id=\"box-MSKU9070323\">") && page.text.contains("data-release=\"held\""))
+            #expect(!page.text.contains("seal check"))  // the terminal learns that it is held, not why
+            let trader2 = try await Self.logIn(client, "trader")
+            let refused = try await client.send(Call(method: .get, path: "/app/boxes", headers: [.cookie: trader2]))
+            #expect(refused.status == .forbidden)
         }
     }
 

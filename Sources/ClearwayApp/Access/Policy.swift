@@ -44,6 +44,8 @@ public struct Policy: Sendable {
         case reportCustody
         /// See the diversion board, sites and move instructions of a port.
         case readDiversion
+        /// A terminal's release list: its boxes and whether each may move, nothing more.
+        case readTerminalBoard
         /// Re-plan, or take a site out of service and back.
         case planDiversion
         /// Start an inspection at a site (rostered officers only, when the site has a roster).
@@ -130,6 +132,8 @@ public struct Policy: Sendable {
             return [.logisticsFirm, .admin].contains(principal.role)
         case .readDiversion:
             return [.customsOfficer, .quarantineOfficer, .terminalOperator, .portAuthority, .admin].contains(principal.role)
+        case .readTerminalBoard:
+            return principal.role == .terminalOperator && principal.partyID != nil
         case .planDiversion:
             return [.customsOfficer, .terminalOperator, .admin].contains(principal.role)
         case .inspectAtSite(let site):

@@ -50,6 +50,7 @@ extension WebPages {
         }
         router.get("/app/appointments") { request, _ in try await self.appointments(request) }
         router.post("/app/appointments") { request, _ in try await self.appointments(request, form: try await WebForm.read(request)) }
+        router.get("/app/boxes") { request, _ in try await self.boxes(request) }
         router.get("/app/diversion") { request, _ in try await self.diversion(request) }
         router.post("/app/declarations/:id/unhold") { request, context in
             try await self.unhold(request, id: context.parameters.get("id") ?? "")
@@ -61,7 +62,8 @@ extension WebPages {
     static func home(of role: Role) -> String {
         switch role {
         case .customsOfficer, .admin: "/app/queue"
-        case .terminalOperator, .portAuthority: "/app/diversion"
+        case .terminalOperator: "/app/boxes"
+        case .portAuthority: "/app/diversion"
         case .ecommercePlatform, .taxAgency: "/app/tax-bills"
         case .agencyOfficer, .quarantineOfficer: "/app/approvals"
         default: "/app/shipments"

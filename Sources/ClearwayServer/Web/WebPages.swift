@@ -103,8 +103,11 @@ struct WebPages: Sendable {
                 nav.append(["href": "/app/tax-bills", "label": t["nav_tax_bills"]!])
             case .agencyOfficer, .quarantineOfficer:
                 nav.append(["href": "/app/approvals", "label": t["nav_approvals"]!])
-            case .terminalOperator, .portAuthority:
-                nav.append(["href": "/app/diversion", "label": t["nav_boxes"]!])
+            case .terminalOperator:
+                nav.append(["href": "/app/boxes", "label": t["nav_boxes"]!])
+                nav.append(["href": "/app/diversion", "label": t["nav_diversion"]!])
+            case .portAuthority:
+                nav.append(["href": "/app/diversion", "label": t["nav_diversion"]!])
             default:
                 nav.append(["href": "/app/shipments", "label": t["nav_all_declarations"]!])
             }

@@ -33,6 +33,18 @@ public enum PortEventLog {
 }
 
 extension PortEventLog {
+    /// Containers the users of one party (a terminal) reported events for since `since`, most recent first.
+    public static func containers(reportedByPartyOf party: String, since: Date, limit: Int, on db: any SQLDatabase) async throws
+        -> [String]
+    {
+        try await db.raw("""
+            SELECT container, MAX(received_at) AS last FROM port_events
+            WHERE container IS NOT NULL AND received_at >= \(bind: since.timestamp)
+              AND reported_by IN (SELECT id FROM users WHERE party_id = \(bind: party))
+            GROUP BY container ORDER BY last DESC LIMIT \(bind: limit)
+            """).all().map { try $0.decode(column: "container", as: String.self) }
+    }
+
     /// Events that matched no declaration when they came, for the given container and conveyance keys, oldest first.
     public static func unmatched(keys: [(kind: String, value: String)], on db: any SQLDatabase) async throws -> [PortEvent] {
         var events: [(Int64, PortEvent)] = []
