@@ -278,6 +278,24 @@ struct PageHTTPTests {
         }
     }
 
+    @Test("a quarantine officer decides a referred food approval application from the approvals page", arguments: TestBackend.available)
+    func quarantineApplication(backend: TestBackend) async throws {
+        try await withApp(backend) { clearway, client in
+            let id = try await AuthorizationMatrixTests.referredApplication(clearway)
+            let officer = try await Self.logIn(client, "quarantine")
+            let start = try await client.send(Call(method: .get, path: "/app", headers: [.cookie: officer]))
+            #expect(start.headers[.location] == "/app/approvals")
+            let page = try await client.send(Call(method: .get, path: "/app/approvals", headers: [.cookie: officer, .acceptLanguage: "en"]))
+            #expect(page.text.contains("id=\"application-\(id)\"") && page.text.contains("CL-9999-999"))
+            let form = "csrf=\(Self.csrf(page.text))&decision=approve&note=registration+confirmed+with+Chile"
+            let decided = try await client.send(Call(method: .post, path: "/app/quarantine-approvals/\(id)/decision", headers: [.cookie: officer],
+                                                     raw: (Array(form.utf8), "application/x-www-form-urlencoded")))
+            #expect(decided.headers[.location] == "/app/approvals?decided=1")
+            let state = try await clearway.quarantineApplication(id, by: try await Demo.principal("admin", in: clearway))
+            #expect(state.status == .approved && !state.automatic)
+        }
+    }
+
     @Test("the declaration form: a forged post is refused, mistakes come back beside their fields, a good one is lodged once",
           arguments: TestBackend.available)
     func declarationForm(backend: TestBackend) async throws {

@@ -51,6 +51,9 @@ extension WebPages {
         router.get("/app/appointments") { request, _ in try await self.appointments(request) }
         router.post("/app/appointments") { request, _ in try await self.appointments(request, form: try await WebForm.read(request)) }
         router.get("/app/boxes") { request, _ in try await self.boxes(request) }
+        router.post("/app/quarantine-approvals/:id/decision") { request, context in
+            try await self.decideQuarantineApplication(request, id: context.parameters.get("id") ?? "")
+        }
         router.get("/app/diversion") { request, _ in try await self.diversion(request) }
         router.post("/app/declarations/:id/unhold") { request, context in
             try await self.unhold(request, id: context.parameters.get("id") ?? "")
