@@ -37,9 +37,10 @@ public func buildRouter(
     router.middlewares.add(RateLimitMiddleware(perMinute: settings.rateLimitPerMinute))
     router.middlewares.add(BodyLimitMiddleware(limit: settings.maxBodySize))
     router.middlewares.add(AuthenticationMiddleware(clearway: clearway))
-    let pages = try Pages.load()
-    WebPages(clearway: clearway, pages: pages, locales: try Locales.load()).register(on: router)
-    let handlers = APIHandlers(clearway: clearway, registry: registry, pages: pages)
+    let web = WebPages(clearway: clearway, pages: try Pages.load(), locales: try Locales.load())
+    router.middlewares.add(WebVisitMiddleware(web: web))
+    web.register(on: router)
+    let handlers = APIHandlers(clearway: clearway, registry: registry, web: web)
     try handlers.registerHandlers(
         on: router, serverURL: URL(string: "/")!,
         configuration: Configuration(dateTranscoder: FlexibleDateTranscoder()),

@@ -82,6 +82,11 @@ struct PageHTTPTests {
             #expect(switched.headers[.setCookie]?.hasPrefix("lang=en;") == true)
             let chosen = try await client.send(Call(method: .get, path: "/", headers: [.cookie: "lang=en", .acceptLanguage: "zh-CN"]))
             #expect(chosen.text.contains("<html lang=\"en\">"))
+            // The contract's own pages follow the same choice, with the same header.
+            let verify = try await client.send(Call(method: .get, path: "/verify", headers: [.cookie: "lang=en"]))
+            #expect(verify.text.contains("<html lang=\"en\">") && verify.text.contains("Paste the credential (JSON)"))
+            let fees = try await client.send(Call(method: .get, path: "/fees", headers: [.acceptLanguage: "zh-CN"]))
+            #expect(fees.text.contains("<h1>港口收费目录清单</h1>") && fees.text.contains("id=\"lang-en\""))
             // Only this site's paths are returned to.
             let away = try await client.send(Call(method: .get, path: "/lang/en?back=%2F%2Fevil.example"))
             #expect(away.headers[.location] == "/")

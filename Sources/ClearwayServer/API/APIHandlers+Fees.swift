@@ -38,7 +38,7 @@ extension APIHandlers {
             }
             return list
         }
-        return .ok(.init(body: .html(HTTPBody(pages.render("fees", ["lists": lists])))))
+        return .ok(.init(body: .html(HTTPBody(web.html("fees", title: "fees_title", ["lists": lists])))))
     }
 
     func listFeeCatalogs(_ input: Operations.ListFeeCatalogs.Input) async throws -> Operations.ListFeeCatalogs.Output {

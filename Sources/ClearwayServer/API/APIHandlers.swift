@@ -9,7 +9,8 @@ import Prometheus
 struct APIHandlers: APIProtocol {
     let clearway: Clearway
     let registry: PrometheusCollectorRegistry
-    let pages: Pages
+    /// The pages, for the HTML operations of the contract.
+    let web: WebPages
 
     func health(_ input: Operations.Health.Input) async throws -> Operations.Health.Output {
         .ok(.init(body: .plainText(HTTPBody("ok\n"))))

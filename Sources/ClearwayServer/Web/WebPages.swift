@@ -12,6 +12,10 @@ struct WebPages: Sendable {
     let pages: Pages
     let locales: Locales
 
+    /// The visit of the request being handled, for page operations served through the API contract (`/verify`,
+    /// `/fees`): set by ``WebVisitMiddleware`` outside `/api/`.
+    @TaskLocal static var current: Visit?
+
     static let sessionCookie = "clearway_session"
     static let languageCookie = "lang"
 
@@ -130,6 +134,12 @@ struct WebPages: Sendable {
         }
         for (key, value) in extra { context[key] = value }
         return context
+    }
+
+    /// A page of the API contract's HTML operations, in the visitor's language with the shared header.
+    func html(_ template: String, title key: String, _ extra: [String: Any]) -> String {
+        let visit = Self.current ?? Visit(language: "zh-CN", principal: nil, token: nil, path: "/")
+        return pages.render(template, context(visit, title: locales.text(key, visit.language), extra))
     }
 
     func render(_ template: String, _ context: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
