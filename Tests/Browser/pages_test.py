@@ -177,6 +177,14 @@ def _():
     row.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     wait.until(EC.presence_of_element_located((By.ID, "recorded")))
     assert not driver.find_elements(By.CSS_SELECTOR, f"tr[id^='order-{lodged['id']}-']")
+    # New work arriving while the queue is open is announced without a reload.
+    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+    driver.execute_script("window.__notReloaded = true;")
+    body["containers"][0]["number"] = container_number()
+    fresh = api("POST", "/api/v1/declarations", "demo-token-trader", body)
+    api("POST", f"/api/v1/declarations/{fresh['id']}/risk", "demo-token-officer", {"lane": "documentary"})
+    wait.until(EC.visibility_of_element_located((By.ID, "queue-news")))
+    assert driver.execute_script("return window.__notReloaded === true")
     assert api("GET", f"/api/v1/declarations/{lodged['id']}", "demo-token-officer")["clearance"]["inspectionCompliant"] is True
 
 
