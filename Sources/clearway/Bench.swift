@@ -7,7 +7,7 @@ import Foundation
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks that compare against a floor measured on this machine in the same run.",
-        subcommands: [Verify.self, Assign.self, Diversion.self, ECommerce.self, Simulator.self])
+        subcommands: [Verify.self, Assign.self, Diversion.self, ECommerce.self, Simulator.self, Intake.self])
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -1,0 +1,209 @@
+import ArgumentParser
+import ClearwayApp
+import ClearwayCore
+import ClearwayServer
+import ClearwaySim
+import ClearwayStore
+import Foundation
+import Logging
+import ServiceLifecycle
+import SQLKit
+
+extension Bench {
+    /// Declarations lodged per second over HTTP against two floors measured in the same run: the server's no-op
+    /// endpoint (HTTP floor) and the same rows written straight through the store (storage floor).
+    struct Intake: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Declarations per second over HTTP with p50/p90/p99 latency, against the HTTP and storage floors (needs wrk).")
+
+        @Option(help: "Seconds of load for the intake (the HTTP floor gets half).")
+        var duration: Int = 10
+
+        @Option(help: "Concurrent connections of the load generator.")
+        var connections: Int = 32
+
+        @Option(help: "Threads of the load generator.")
+        var threads: Int = 1
+
+        @Option(help: "The Data directory (default: ./Data or the source tree's).")
+        var data: String?
+
+        @Option(help: "The wrk binary (Debian's wrk).")
+        var wrk: String = "/usr/bin/wrk"
+
+        func validate() throws {
+            guard (1...3600).contains(duration) else { throw ValidationError("--duration is between 1 and 3600 seconds") }
+            guard (1...1024).contains(connections) else { throw ValidationError("--connections is between 1 and 1024") }
+            guard (1...16).contains(threads) else { throw ValidationError("--threads is between 1 and 16") }
+            guard FileManager.default.isExecutableFile(atPath: wrk) else { throw ValidationError("\(wrk) is not installed: apt-get install wrk") }
+        }
+
+        func run() async throws {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("clearway-intake-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            var logger = Logger(label: "bench")
+            logger.logLevel = .error
+            let store = try await openStore(directory.appendingPathComponent("intake.sqlite").path, logger: logger)
+            try await Migrations.run(on: store)
+            let clearway = Clearway(store: store, environment: .init(bcryptCost: 4), logger: logger)
+            let data = DataDirectory.locate(data)
+            try await clearway.loadReferenceData(from: data)
+            _ = try await clearway.seedDemo(from: data)
+            let port = PortBox()
+            let app = try buildApplication(clearway: clearway, settings: ServerSettings(port: 0, rateLimitPerMinute: 0), logger: logger) {
+                await port.set($0)
+            }
+            let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                while await port.value == nil { try await Task.sleep(for: .milliseconds(20)) }
+                let base = "http://127.0.0.1:\(await port.value!)"
+                let script = directory.appendingPathComponent("lodge.lua")
+                try Self.script(bodies: Self.bodies(3000)).write(to: script, atomically: true, encoding: .utf8)
+
+                let floor = try run(["-d", "\(max(1, duration / 2))s", "\(base)/healthz"])
+                print(String(format: "http floor: %.0f requests/s (GET /healthz, p99 %.2f ms)", floor.rate, floor.p99))
+                let intake = try run(["-d", "\(duration)s", "-s", script.path, "\(base)/api/v1/declarations"])
+                let lodged = try await store.read { db in
+                    try await db.raw("SELECT COUNT(*) AS n FROM declarations").first()!.decode(column: "n", as: Int.self)
+                }
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+
+                let storage = try await Self.storageFloor(from: store, rows: min(lodged, 2000), in: directory, logger: logger)
+                await store.close()
+                print(String(format: "storage floor: %.0f declarations/s (the same events and projections, one transaction each, %d writers)",
+                             storage, 8))
+                print(String(format: "latency: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms (%d connections)", intake.p50, intake.p90, intake.p99,
+                             connections))
+                print("refused or failed: \(intake.errors) of \(intake.requests) requests; \(lodged) declarations stored")
+                let rate = intake.rate * Double(intake.requests - intake.errors) / Double(max(intake.requests, 1))
+                print(String(format: "intake: %.0f declarations/s", rate))
+                print(String(format: "ratio: %.2f", rate / min(floor.rate, storage)))
+            }
+        }
+
+        /// What wrk measured.
+        struct Load {
+            var rate = 0.0, p50 = 0.0, p90 = 0.0, p99 = 0.0
+            var requests = 0, errors = 0
+        }
+
+        func run(_ arguments: [String]) throws -> Load {
+            let process = Process()
+            let output = Pipe()
+            process.executableURL = URL(fileURLWithPath: wrk)
+            process.arguments = ["-t", "\(threads)", "-c", "\(connections)", "--latency"] + arguments
+            process.standardOutput = output
+            try process.run()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return Self.parse(text)
+        }
+
+        /// Reads wrk's report: requests/s, the latency distribution, and responses that were not 2xx or 3xx.
+        static func parse(_ text: String) -> Load {
+            var load = Load()
+            func milliseconds(_ token: String) -> Double {
+                let units: [(String, Double)] = [("us", 0.001), ("ms", 1), ("s", 1000), ("m", 60_000)]
+                for (suffix, factor) in units where token.hasSuffix(suffix) {
+                    if let value = Double(token.dropLast(suffix.count)) { return value * factor }
+                }
+                return Double(token) ?? 0
+            }
+            for line in text.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                let parts = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+                if line.hasPrefix("Requests/sec:"), let value = parts.last.flatMap(Double.init) { load.rate = value }
+                if line.hasPrefix("50%"), parts.count > 1 { load.p50 = milliseconds(parts[1]) }
+                if line.hasPrefix("90%"), parts.count > 1 { load.p90 = milliseconds(parts[1]) }
+                if line.hasPrefix("99%"), parts.count > 1 { load.p99 = milliseconds(parts[1]) }
+                if line.contains("requests in"), let count = parts.first.flatMap(Int.init) { load.requests = count }
+                if line.hasPrefix("Non-2xx or 3xx responses:"), let count = parts.last.flatMap(Int.init) { load.errors = count }
+            }
+            return load
+        }
+
+        /// Realistic, varied declarations: containers, commodities, origins, values and procedures differ.
+        static func bodies(_ count: Int) -> [String] {
+            let goods = [("8471300000", "Laptop computers", "PCE"), ("2106909090", "Food preparations", "KGM"),
+                         ("6109100000", "Cotton T-shirts", "PCE"), ("8708299000", "Car body parts", "KGM"), ("9403600000", "Wooden furniture", "PCE")]
+            let origins = ["US", "DE", "JP", "AU", "VN", "CL"]
+            var random = SeededRandom(seed: 5)
+            return (0..<count).map { index in
+                let (code, description, unit) = goods[index % goods.count]
+                let procedure = index % 3 == 0 ? "direct-pickup" : "serial"
+                let value = String(format: "%.2f", 1000 + random.unit() * 200_000)
+                let quantity = 1 + Int(random.unit() * 5000)
+                return """
+                    {"direction":"import","procedure":"\(procedure)","supervisionMode":"0110","declarant":"913100007178848X2R",\
+                    "tradingParty":"913100007178848X2R","declarationOffice":"2248","entryExitOffice":"2248",\
+                    "transport":{"mode":"2","means":"COSCO SHIPPING ARIES","voyage":"\(100 + index % 50)E"},"incoterm":"CIF",\
+                    "billOfLading":"BENCH\(index)","containers":[{"number":"\(LiveDay.containerNumber(box: index % 1000, run: 900 + index / 1000))",\
+                    "seals":["B\(index)"]}],"items":[{"commodityCode":"\(code)","description":"\(description)","quantity":"\(quantity)",\
+                    "unit":"\(unit)","value":"\(value)","currency":"USD","origin":"\(origins[index % origins.count])"}]}
+                    """
+            }
+        }
+
+        static func script(bodies: [String]) -> String {
+            let table = bodies.map { "[==[\($0)]==]" }.joined(separator: ",\n")
+            return """
+                local bodies = {
+                \(table)
+                }
+                local counter = 0
+                local headers = { ["Authorization"] = "Bearer demo-token-trader", ["Content-Type"] = "application/json" }
+                request = function()
+                  counter = counter + 1
+                  return wrk.format("POST", nil, headers, bodies[(counter % #bodies) + 1])
+                end
+
+                """
+        }
+
+        /// The rows the intake wrote — each declaration's events and projections — written again into a fresh store
+        /// by eight concurrent writers, one transaction per declaration, as the platform writes them.
+        static func storageFloor(from source: any Store, rows: Int, in directory: URL, logger: Logger) async throws -> Double {
+            let lodged: [(Declaration.State, [Declaration.Event])] = try await source.read { db in
+                let ids = try await db.raw("SELECT id FROM declarations LIMIT \(bind: rows)").all().map { try $0.decode(column: "id", as: String.self) }
+                var found: [(Declaration.State, [Declaration.Event])] = []
+                for id in ids {
+                    guard let state = try await DeclarationTable.find(id, on: db) else { continue }
+                    found.append((state, try await EventStore.load(stream: id, on: db).map { try $0.decode(as: Declaration.Event.self) }))
+                }
+                return found
+            }
+            let target = try await openStore(directory.appendingPathComponent("floor.sqlite").path, logger: logger)
+            try await Migrations.run(on: target)
+            let began = ContinuousClock.now
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for lane in 0..<8 {
+                    group.addTask {
+                        for index in stride(from: lane, to: lodged.count, by: 8) {
+                            var (state, events) = lodged[index]
+                            state.id = "floor-\(index)"
+                            let stream = state.id
+                            let rows = try events.map(NewEvent.init)
+                            try await target.transaction { db in
+                                try await EventStore.append(stream: stream, type: "declaration", expectedVersion: 0, events: rows, on: db)
+                                try await DeclarationTable.upsert(state, on: db)
+                                try await DeclarationKeys.update(state, on: db)
+                            }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let seconds = (ContinuousClock.now - began).seconds
+            await target.close()
+            return Double(lodged.count) / seconds
+        }
+    }
+}
+
+/// The port the server got, once it is listening.
+actor PortBox {
+    private(set) var value: Int?
+    func set(_ port: Int) { value = port }
+}
