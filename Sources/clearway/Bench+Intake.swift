@@ -62,9 +62,11 @@ extension Bench {
                 let script = directory.appendingPathComponent("lodge.lua")
                 try Self.script(bodies: Self.bodies(3000)).write(to: script, atomically: true, encoding: .utf8)
 
+                let idle = Self.memory("VmRSS")
                 let floor = try run(["-d", "\(max(1, duration / 2))s", "\(base)/healthz"])
                 print(String(format: "http floor: %.0f requests/s (GET /healthz, p99 %.2f ms)", floor.rate, floor.p99))
                 let intake = try run(["-d", "\(duration)s", "-s", script.path, "\(base)/api/v1/declarations"])
+                let loaded = Self.memory("VmRSS"), peak = Self.memory("VmHWM")
                 let lodged = try await store.read { db in
                     try await db.raw("SELECT COUNT(*) AS n FROM declarations").first()!.decode(column: "n", as: Int.self)
                 }
@@ -78,10 +80,21 @@ extension Bench {
                 print(String(format: "latency: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms (%d connections)", intake.p50, intake.p90, intake.p99,
                              connections))
                 print("refused or failed: \(intake.errors) of \(intake.requests) requests; \(lodged) declarations stored")
+                print(String(format: "memory: %.0f MB resident at idle, %.0f MB after the load, %.0f MB at peak (server and load in one process)",
+                             idle, loaded, peak))
                 let rate = intake.rate * Double(intake.requests - intake.errors) / Double(max(intake.requests, 1))
                 print(String(format: "intake: %.0f declarations/s", rate))
                 print(String(format: "ratio: %.2f", rate / min(floor.rate, storage)))
             }
+        }
+
+        /// A line of /proc/self/status in megabytes (VmRSS now, VmHWM the peak); 0 where there is none.
+        static func memory(_ key: String) -> Double {
+            guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+                  let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key + ":") }),
+                  let kilobytes = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap({ Double($0) })
+            else { return 0 }
+            return kilobytes / 1024
         }
 
         /// What wrk measured.
