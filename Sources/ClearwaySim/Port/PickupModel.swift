@@ -78,8 +78,7 @@ public struct PickupModel: Sendable, Equatable, Codable {
         case vesselBerths(Int)
         case lodge(Int)
         case dutiesPaid(Int)
-        case reviewed(Int)
-        case inspected(Int)
+        case checked(Int, CustomsChecks.Check)
         case discharged(Int)
         case shipSideTake(Int)
         case truckArrives(Int)
@@ -161,7 +160,6 @@ public struct PickupModel: Sendable, Equatable, Codable {
         var lanes = SeededRandom(seed: seed, stream: "lanes")
         var brokers = SeededRandom(seed: seed, stream: "brokers")
         var quay = SeededRandom(seed: seed, stream: "quay")
-        var customs = SeededRandom(seed: seed, stream: "customs")
         var trucks = SeededRandom(seed: seed, stream: "trucks")
         var yard = SeededRandom(seed: seed, stream: "yard")
         let vessels = Int((Double(days) * 24 / vesselEveryHours).rounded(.down))
@@ -169,7 +167,7 @@ public struct PickupModel: Sendable, Equatable, Codable {
         var landed = [Int](repeating: 0, count: max(vessels, 1))
         // Each berth has its own gang of cranes: a vessel's boxes queue for its berth's cranes only.
         var cranePools = [Pool](repeating: Pool(capacity: cranes), count: max(vessels, 1))
-        var officerPool = Pool(capacity: officers), lanePool = Pool(capacity: inspectionLanes)
+        var checks = CustomsChecks(officers: officers, lanes: inspectionLanes, review: documentReview, inspection: inspection, seed: seed)
         var yardPool = Pool(capacity: yardCranes), gatePool = Pool(capacity: gateLanes)
         let total = vessels * boxesPerVessel
         var boxes: [Box] = []
@@ -183,7 +181,7 @@ public struct PickupModel: Sendable, Equatable, Codable {
                 var box = Box(vessel: vessel)
                 box.arrivedAt = arrival
                 let u = lanes.unit()
-                box.lane = u < inspectionShare ? .inspection : u < inspectionShare + documentaryShare ? .documentary : .green
+                box.lane = CustomsChecks.lane(u, inspectionShare: inspectionShare, documentaryShare: documentaryShare)
                 boxes.append(box)
                 let lodgeAt = procedure == .serial
                     ? arrival + declaredAfterArrival.seconds(&brokers) : arrival - declaredBeforeArrival.seconds(&brokers)
@@ -224,30 +222,19 @@ public struct PickupModel: Sendable, Equatable, Codable {
                 if let landed = boxes[box].dischargedAt { driver.port(.discharged, box, at: max(landed, now)) }
                 driver.decideRisk(box, lane: boxes[box].lane, at: now)
                 sim.schedule(.dutiesPaid(box), after: dutyPayment.seconds(&brokers))
-                switch boxes[box].lane {
-                case .green: break
-                case .documentary:
-                    if officerPool.request(box, at: now) { sim.schedule(.reviewed(box), after: documentReview.seconds(&customs)) }
-                case .inspection:
-                    if boxes[box].dischargedAt != nil, lanePool.request(box, at: now) {
-                        sim.schedule(.inspected(box), after: inspection.seconds(&customs))
-                    }
+                if let (check, seconds) = checks.request(box, lane: boxes[box].lane, onQuay: boxes[box].dischargedAt != nil, at: now) {
+                    sim.schedule(.checked(box, check), after: seconds)
                 }
                 noteRelease(box, now, &sim)
             case .dutiesPaid(let box):
                 boxes[box].dutiesPaidAt = now
                 driver.run(.settleDuties(.paid), box, at: now, by: DeclarationDriver.broker)
                 noteRelease(box, now, &sim)
-            case .reviewed(let box):
+            case .checked(let box, let check):
                 boxes[box].checkedAt = now
-                driver.run(.completeInspection(order: nil, outcome: .noDiscrepancy, findings: "documents in order", evidence: []), box, at: now)
+                driver.run(.completeInspection(order: nil, outcome: .noDiscrepancy, findings: check.findings, evidence: []), box, at: now)
                 noteRelease(box, now, &sim)
-                if let next = officerPool.release(at: now) { sim.schedule(.reviewed(next), after: documentReview.seconds(&customs)) }
-            case .inspected(let box):
-                boxes[box].checkedAt = now
-                driver.run(.completeInspection(order: nil, outcome: .noDiscrepancy, findings: "goods as declared", evidence: []), box, at: now)
-                noteRelease(box, now, &sim)
-                if let next = lanePool.release(at: now) { sim.schedule(.inspected(next), after: inspection.seconds(&customs)) }
+                if let next = checks.finished(check, at: now) { sim.schedule(.checked(next.box, check), after: next.seconds) }
             case .discharged(let box):
                 boxes[box].dischargedAt = now
                 if driver.state(box).exists { driver.port(.discharged, box, at: now) }
@@ -255,8 +242,8 @@ public struct PickupModel: Sendable, Equatable, Codable {
                 if let next = cranePools[vessel].release(at: now) { sim.schedule(.discharged(next), after: craneMove.seconds(&quay)) }
                 landed[vessel] += 1
                 if landed[vessel] == boxesPerVessel, let next = berthPool.release(at: now) { sim.schedule(.vesselBerths(next), after: 0) }
-                if boxes[box].lane == .inspection, driver.state(box).exists, lanePool.request(box, at: now) {
-                    sim.schedule(.inspected(box), after: inspection.seconds(&customs))
+                if boxes[box].lane == .inspection, driver.state(box).exists, let (check, seconds) = checks.requestInspection(box, at: now) {
+                    sim.schedule(.checked(box, check), after: seconds)
                 }
                 if procedure == .directPickup {
                     sim.schedule(.shipSideTake(box), after: shipSideTruck.seconds(&trucks))

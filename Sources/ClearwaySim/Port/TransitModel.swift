@@ -83,8 +83,7 @@ public struct TransitModel: Sendable, Equatable, Codable {
         case vesselArrives(Int)
         case vesselBerths(Int)
         case lodge(Int)
-        case reviewed(Int)
-        case inspected(Int)
+        case checked(Int, CustomsChecks.Check)
         case discharged(Int)
         case tallied(Int)
         case allocated(Int)
@@ -115,14 +114,13 @@ public struct TransitModel: Sendable, Equatable, Codable {
         var lanes = SeededRandom(seed: seed, stream: "lanes")
         var brokers = SeededRandom(seed: seed, stream: "brokers")
         var quay = SeededRandom(seed: seed, stream: "quay")
-        var customs = SeededRandom(seed: seed, stream: "customs")
         var logistics = SeededRandom(seed: seed, stream: "logistics")
         let vessels = Int((Double(days) * 24 / vesselEveryHours).rounded(.down))
         var berthPool = Pool(capacity: berths)
         var landed = [Int](repeating: 0, count: max(vessels, 1))
         // Each berth has its own gang of cranes: a vessel's boxes queue for its berth's cranes only.
         var cranePools = [Pool](repeating: Pool(capacity: cranes), count: max(vessels, 1))
-        var officerPool = Pool(capacity: officers), lanePool = Pool(capacity: inspectionLanes)
+        var checks = CustomsChecks(officers: officers, lanes: inspectionLanes, review: documentReview, inspection: inspection, seed: seed)
         let total = vessels * boxesPerVessel
         let bargeGap = bargeEveryHours * 3600, cutoff = loadingCutoffMinutes * 60
         func departure(_ barge: Int) -> Double { Double(barge + 1) * bargeGap }
@@ -138,7 +136,7 @@ public struct TransitModel: Sendable, Equatable, Codable {
                 var box = Box(vessel: vessel)
                 box.arrivedAt = arrival
                 let u = lanes.unit()
-                box.lane = u < inspectionShare ? .inspection : u < inspectionShare + documentaryShare ? .documentary : .green
+                box.lane = CustomsChecks.lane(u, inspectionShare: inspectionShare, documentaryShare: documentaryShare)
                 if !serial { sim.schedule(.lodge(boxes.count), at: max(0, arrival - declaredBeforeArrival.seconds(&brokers))) }
                 boxes.append(box)
             }
@@ -177,8 +175,8 @@ public struct TransitModel: Sendable, Equatable, Codable {
                 if driver.state(box).exists {
                     driver.port(.discharged, box, at: now)
                     driver.port(.gatedIn, box, at: now)  // into the transit stack the barge loads from
-                    if boxes[box].lane == .inspection, lanePool.request(box, at: now) {
-                        sim.schedule(.inspected(box), after: inspection.seconds(&customs))
+                    if boxes[box].lane == .inspection, let (check, seconds) = checks.requestInspection(box, at: now) {
+                        sim.schedule(.checked(box, check), after: seconds)
                     }
                 }
                 let vessel = boxes[box].vessel
@@ -215,24 +213,14 @@ public struct TransitModel: Sendable, Equatable, Codable {
                 driver.decideRisk(box, lane: boxes[box].lane, at: now)
                 // Transit goods move under guarantee: no duties are paid at the port of entry.
                 driver.run(.settleDuties(.guaranteed), box, at: now, by: DeclarationDriver.broker)
-                switch boxes[box].lane {
-                case .green: break
-                case .documentary:
-                    if officerPool.request(box, at: now) { sim.schedule(.reviewed(box), after: documentReview.seconds(&customs)) }
-                case .inspection:
-                    if boxes[box].dischargedAt != nil, lanePool.request(box, at: now) {
-                        sim.schedule(.inspected(box), after: inspection.seconds(&customs))
-                    }
+                if let (check, seconds) = checks.request(box, lane: boxes[box].lane, onQuay: boxes[box].dischargedAt != nil, at: now) {
+                    sim.schedule(.checked(box, check), after: seconds)
                 }
                 noteRelease(box, now, &sim)
-            case .reviewed(let box):
-                driver.run(.completeInspection(order: nil, outcome: .noDiscrepancy, findings: "documents in order", evidence: []), box, at: now)
+            case .checked(let box, let check):
+                driver.run(.completeInspection(order: nil, outcome: .noDiscrepancy, findings: check.findings, evidence: []), box, at: now)
                 noteRelease(box, now, &sim)
-                if let next = officerPool.release(at: now) { sim.schedule(.reviewed(next), after: documentReview.seconds(&customs)) }
-            case .inspected(let box):
-                driver.run(.completeInspection(order: nil, outcome: .noDiscrepancy, findings: "goods as declared", evidence: []), box, at: now)
-                noteRelease(box, now, &sim)
-                if let next = lanePool.release(at: now) { sim.schedule(.inspected(next), after: inspection.seconds(&customs)) }
+                if let next = checks.finished(check, at: now) { sim.schedule(.checked(next.box, check), after: next.seconds) }
             case .confirm(let box):
                 guard boxes[box].approvedAt == nil else { break }
                 let barge = firstBarge(after: now, lead: 0)
@@ -307,7 +295,7 @@ public struct TransitModel: Sendable, Equatable, Codable {
                 .init("barges missed per box", total > 0 ? Double(missed) / Double(total) : 0, ""),
                 .init("movements Core refused", Double(driver.refusedMovements), ""),
                 .init("Core errors", Double(driver.faults.count), ""),
-                .init("officer utilisation", officerPool.utilisation(at: sim.now) * 100, "%"),
+                .init("officer utilisation", checks.officerUtilisation(at: sim.now) * 100, "%"),
             ],
             columns: ["container", "vessel", "lane", "vessel_arrival", "discharged_min", "released_min", "departure_approved_min",
                       "departed_min", "wait_in_port_min", "barges_missed", "barge", "status"],
