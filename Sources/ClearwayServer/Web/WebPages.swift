@@ -35,6 +35,8 @@ struct WebPages: Sendable {
     }
 
     func visit(_ request: Request) async throws -> Visit {
+        // Resolved once per request by WebVisitMiddleware; the session is not looked up twice.
+        if let current = Self.current { return current }
         let cookies = Self.cookies(request.headers[.cookie])
         let language = Locales.choose(cookie: cookies[Self.languageCookie], acceptLanguage: request.headers[.acceptLanguage])
         var visit = Visit(language: language, principal: nil, token: nil, path: request.uri.path)
