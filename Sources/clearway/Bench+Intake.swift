@@ -8,6 +8,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import SQLKit
+import Synchronization
 
 extension Bench {
     /// Declarations lodged per second over HTTP against two floors measured in the same run: the server's no-op
@@ -50,15 +51,15 @@ extension Bench {
             let data = DataDirectory.locate(data)
             try await clearway.loadReferenceData(from: data)
             _ = try await clearway.seedDemo(from: data)
-            let port = PortBox()
+            let port = Mutex<Int?>(nil)
             let app = try buildApplication(clearway: clearway, settings: ServerSettings(port: 0, rateLimitPerMinute: 0), logger: logger) {
-                await port.set($0)
+                bound in port.withLock { $0 = bound }
             }
             let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
-                while await port.value == nil { try await Task.sleep(for: .milliseconds(20)) }
-                let base = "http://127.0.0.1:\(await port.value!)"
+                while port.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(20)) }
+                let base = "http://127.0.0.1:\(port.withLock { $0 }!)"
                 let script = directory.appendingPathComponent("lodge.lua")
                 try Self.script(bodies: Self.bodies(3000)).write(to: script, atomically: true, encoding: .utf8)
 
@@ -213,10 +214,4 @@ extension Bench {
             return Double(lodged.count) / seconds
         }
     }
-}
-
-/// The port the server got, once it is listening.
-actor PortBox {
-    private(set) var value: Int?
-    func set(_ port: Int) { value = port }
 }

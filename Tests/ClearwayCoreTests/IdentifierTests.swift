@@ -29,6 +29,9 @@ struct IdentifierTests {
         do { _ = try ContainerNumber("CSQU3054384") } catch { #expect(error.code == "container-number-check") }
         do { _ = try ContainerNumber("CSQX3054383") } catch { #expect(error.code == "container-number-format") }
         #expect(throws: IdentifierError.self) { try ContainerNumber("csqu3054383") }
+        // Generated numbers get their check digit computed.
+        #expect(try ContainerNumber.make(owner: "CSQ", serial: 305_438).rawValue == "CSQU3054383")
+        #expect(try ContainerNumber.make(owner: "MSK", serial: 907_032).rawValue == "MSKU9070323")
     }
 
     @Test("a customs number reads as office, year, import/export flag and sequence")

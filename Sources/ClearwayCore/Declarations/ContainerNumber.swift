@@ -17,6 +17,14 @@ public struct ContainerNumber: ValidatedIdentifier {
         rawValue = text
     }
 
+    /// The number of serial `serial` (six digits) of an owner code (three letters), category U, with its check digit:
+    /// for generated boxes (the simulator, benchmarks).
+    public static func make(owner: String, serial: Int) throws(IdentifierError) -> ContainerNumber {
+        let digits = String(abs(serial) % 1_000_000)
+        let stem = owner + "U" + String(repeating: "0", count: 6 - digits.count) + digits
+        return try ContainerNumber(stem + String(checkDigit(ArraySlice(Array(stem)))))
+    }
+
     /// ISO 6346 Annex A: letters valued 10… skipping multiples of 11, weighted by 2^position, sum mod 11, 10 → 0.
     static func checkDigit(_ chars: ArraySlice<Character>) -> Int {
         var sum = 0

@@ -52,9 +52,7 @@ struct DeclarationDriver {
 
     /// An ISO 6346 number with a valid check digit for box `index` (owner code `owner`, category U).
     static func containerNumber(_ index: Int, owner: String = "SIM") -> String {
-        let stem = owner + "U" + String(format: "%06d", index % 1_000_000)
-        for digit in 0...9 where (try? ContainerNumber(stem + String(digit))) != nil { return stem + String(digit) }
-        return stem + "0"
+        try! ContainerNumber.make(owner: owner, serial: index).rawValue
     }
 
     func date(_ seconds: Double) -> Date { start.addingTimeInterval(seconds) }
