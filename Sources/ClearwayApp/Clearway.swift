@@ -93,6 +93,8 @@ public final class Clearway: Sendable {
         var crossBorder: CrossBorderRules
         /// The official CEB import schema every inbound message is checked against.
         var cebSchema: XMLSchema?
+        var cebExportSchema: XMLSchema?
+        var exportChain: ExportChainTerms
         var rules: Declaration.Rules { .init(completionDays: reference.completionDays, agencyRouting: agencyRouting) }
     }
 
@@ -124,7 +126,9 @@ public final class Clearway: Sendable {
                  routing: try await ReferenceTables.codes("agency-routing", on: db),
                  cbecTerms: try await ReferenceTables.codes("cbec-terms", on: db),
                  cbecTariff: try await ReferenceTables.codes("cbec-tariff", on: db),
-                 cebSchema: try await ReferenceTables.codes("ceb-import-schema", on: db).first)
+                 cebSchema: try await ReferenceTables.codes("ceb-import-schema", on: db).first,
+                 cebExportSchema: try await ReferenceTables.codes("ceb-export-schema", on: db).first,
+                 exportChain: try await ExportChainTerms.read(on: db))
             )
         }
         func table(_ codes: [ReferenceTables.Code]) -> [String: Set<String>] {
@@ -192,7 +196,9 @@ public final class Clearway: Sendable {
             }(),
             agencyRouting: routing,
             crossBorder: Self.crossBorderRules(terms: more.cbecTerms, tariff: more.cbecTariff),
-            cebSchema: more.cebSchema.flatMap { try? XMLSchema(documents: [Data($0.extra.utf8)]) })
+            cebSchema: more.cebSchema.flatMap { try? XMLSchema(documents: [Data($0.extra.utf8)]) },
+            cebExportSchema: more.cebExportSchema.flatMap { try? XMLSchema(documents: [Data($0.extra.utf8)]) },
+            exportChain: more.exportChain)
         cache.withLock { $0 = fresh }
         return fresh
     }

@@ -74,6 +74,15 @@ public struct Policy: Sendable {
         case readTaxBills(assureCode: String?, viewerCode: String?)
         /// Pay a guarantor's tax bill.
         case payTaxBill(assureCode: String, viewerCode: String?)
+        /// An export record of the customs–tax–forex chain: its parties (exporter, producer, service firm by party id)
+        /// read it whole; customs and the tax and forex agencies read it through the sharing rules.
+        case readExportRecord(parties: [String])
+        case listExportRecords
+        case recordRebate
+        case recordForexReceipt
+        /// A producer authorises (or stops authorising) a service enterprise to act for it.
+        case authoriseServiceFirm(clientPartyID: String)
+        case generateExportSummaries
         case useOwnTokens
         case revokeToken(ownerUserID: String)
     }
@@ -81,7 +90,7 @@ public struct Policy: Sendable {
     /// Roles that lodge and change declarations for their own party.
     static let declaringRoles: Set<Role> = [.trader, .broker, .tradeServiceEnterprise]
     /// Roles that take part in cross-border e-commerce: the firms that send CEB messages, customs, administrators.
-    static let cebSenders: Set<Role> = [.ecommercePlatform, .paymentFirm, .logisticsFirm, .broker, .admin]
+    static let cebSenders: Set<Role> = [.ecommercePlatform, .paymentFirm, .logisticsFirm, .broker, .tradeServiceEnterprise, .admin]
     /// Roles that see declarations of the offices they are bound to.
     static let officeRoles: Set<Role> = [.customsOfficer, .quarantineOfficer]
 
@@ -157,7 +166,7 @@ public struct Policy: Sendable {
             case .platform: [.ecommercePlatform]
             case .payment: [.paymentFirm]
             case .logistics: [.logisticsFirm]
-            case .declarant: [.ecommercePlatform, .broker]
+            case .declarant: [.ecommercePlatform, .broker, .tradeServiceEnterprise]
             }
             return roles.contains(principal.role) && sender.map(codes.contains) == true
         case .readParcel(let codes, let customsCode, let viewer):
@@ -178,6 +187,19 @@ public struct Policy: Sendable {
             return principal.role.actsForParty && viewer != nil && (assureCode == nil || assureCode == viewer)
         case .payTaxBill(let assureCode, let viewer):
             return principal.role == .admin || (principal.role.actsForParty && viewer == assureCode)
+        case .readExportRecord(let parties):
+            if [.admin, .customsOfficer, .taxAgency, .forexAgency].contains(principal.role) { return true }
+            return principal.role.actsForParty && principal.partyID.map(parties.contains) == true
+        case .listExportRecords:
+            return [.admin, .customsOfficer, .taxAgency, .forexAgency, .trader, .broker, .tradeServiceEnterprise].contains(principal.role)
+        case .recordRebate:
+            return principal.role == .taxAgency || principal.role == .admin
+        case .recordForexReceipt:
+            return principal.role == .forexAgency || principal.role == .admin
+        case .authoriseServiceFirm(let client):
+            return principal.role == .admin || (principal.role.actsForParty && principal.partyID == client)
+        case .generateExportSummaries:
+            return principal.role == .admin || principal.role == .customsOfficer
         case .useOwnTokens:
             return true
         case .revokeToken(let owner):

@@ -30,6 +30,7 @@ extension Clearway {
         guard cached.policy.allows(principal, .lodgeDeclaration(declarantPartyID: draft.declarant.id)) else {
             throw ClearanceError.forbidden(reason: "you lodge declarations only as your own enterprise (the declarant)")
         }
+        try await store.read { db in try await self.checkServiceFirm(principal, producerID: draft.producer?.id, pointer: "/producer", on: db) }
         return try await idempotent(
             scope: "\(principal.userID):declarations.lodge", key: idempotencyKey, request: form
         ) { db in
@@ -232,6 +233,9 @@ extension Clearway {
         }
         try await TimeReleaseTable.upsert(try await timeReleaseRecord(next, on: db), acceptedAt: next.acceptedAt!, on: db)
         if let outcome = CUSRES.followUp(after: events, state: next) { try await answerByEDI(next, outcome, on: db) }
+        if events.contains(where: { if case .closed = $0 { true } else { false } }) {
+            try await recordDeclarationExport(next, cached: try await cached(), on: db)
+        }
         return next
     }
 }

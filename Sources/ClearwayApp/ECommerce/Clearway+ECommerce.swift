@@ -71,7 +71,13 @@ extension Clearway {
         guard let schema = cached.cebSchema else { throw ClearanceError.notFound(kind: "reference data", id: "ceb-import-schema") }
         let keyer = try await personKeyer()
         let inbound: CEBMessage.Inbound
-        do { inbound = try CEBMessage.read(data, schema: schema, personKey: keyer) } catch {
+        do {
+            let root = try CEBMessage.parse(data)
+            if CEBExportMessage.Kind(rawValue: root.localName) != nil {
+                return try await receiveExportCEB(root, by: principal, cached: cached)
+            }
+            inbound = try CEBMessage.read(root, schema: schema, personKey: keyer)
+        } catch let error as CEBMessage.Failure {
             return CEBAnswer(receiptType: "CEB900Message", receipt: CEBReceipt.formatError(error, at: environment.now()),
                              accepted: 0, refused: 1, parcels: [])
         }

@@ -10,7 +10,8 @@ extension Clearway {
     static let codeTables = [
         "supervision-modes", "transport-modes", "incoterms", "currencies", "countries", "declaration-limits",
         "dcsa-equipment-classifiers", "dcsa-shipment-documents", "inspection-rates", "certificate-scopes", "edifact-port-events", "quarantine-access", "overseas-producers", "green-channel",
-        "appointment-rules", "delay-reasons",
+        "appointment-rules", "delay-reasons", "export-summary-keys", "non-working-days", "export-rebate-rates", "forex-terms",
+        "forex-rates", "agency-sharing", "customs-currencies",
     ]
 
     /// Loads every reference data file whose content changed since it was last loaded; returns the names loaded.
@@ -177,6 +178,15 @@ extension Clearway {
             }
             try await ReferenceTables.replace(
                 table: "ceb-import-schema", with: [.init(code: "2022-05", name: cebSchema.lastPathComponent, extra: String(decoding: data, as: UTF8.self))],
+                on: db)
+        }
+        let exportSchema = directory.appendingPathComponent("ceb/export-business-node-202205.xsd")
+        try await loadFile("ceb-export-schema", exportSchema) { data, db in
+            do { _ = try XMLSchema(documents: [data]) } catch let error as XMLFailure {
+                throw ReferenceDataError(file: exportSchema.path, line: error.line, reason: error.reason)
+            }
+            try await ReferenceTables.replace(
+                table: "ceb-export-schema", with: [.init(code: "2022-05", name: exportSchema.lastPathComponent, extra: String(decoding: data, as: UTF8.self))],
                 on: db)
         }
         for table in Self.codeTables {

@@ -16,9 +16,11 @@ public struct DeclarationDraft: Sendable, Equatable, Codable {
     public var items: [GoodsItem]
     /// The customs office at the destination that inspects at the factory, when it is not the port's.
     public var destinationOffice: OfficeCode?
+    /// The real producer or seller when a service enterprise declares for it.
+    public var producer: PartyRef?
 
     /// The parties that may see and act on this declaration as traders.
-    public var partyIDs: Set<String> { [declarant.id, tradingParty.id] }
+    public var partyIDs: Set<String> { Set([declarant.id, tradingParty.id] + (producer.map { [$0.id] } ?? [])) }
 }
 
 /// A party named on a declaration, by its platform id and credit code.

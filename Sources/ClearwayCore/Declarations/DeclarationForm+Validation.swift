@@ -2,7 +2,7 @@ import Foundation
 
 extension DeclarationForm {
     /// The credit codes this form names, so the caller can look the parties up before validating.
-    public var namedCreditCodes: [String] { [declarant, tradingParty] }
+    public var namedCreditCodes: [String] { [declarant, tradingParty] + (producer.map { [$0] } ?? []) }
 
     /// Checks every field against the reference data and the registered parties; reports all problems at once.
     public func validated(
@@ -22,6 +22,7 @@ extension DeclarationForm {
         }
         let declarant = party(declarant, at: "/declarant", parties, &issues)
         let trading = party(tradingParty, at: "/tradingParty", parties, &issues)
+        let producer = self.producer.flatMap { party($0, at: "/producer", parties, &issues) }
         if let overseas = overseasParty, overseas.isEmpty || overseas.count > 200 {
             issues.add("/overseasParty", "text-length", "the overseas party name has 1 to 200 characters")
         }
@@ -45,7 +46,7 @@ extension DeclarationForm {
             direction: direction!, procedure: procedure!, supervisionMode: supervisionMode, declarant: declarant!, tradingParty: trading!,
             overseasParty: overseasParty, declarationOffice: declarationOffice!, entryExitOffice: entryExitOffice!,
             transport: transport, billOfLading: billOfLading, incoterm: incoterm, containers: containers, items: items,
-            destinationOffice: destination)
+            destinationOffice: destination, producer: producer)
     }
 
     private func checkProcedure(

@@ -11,6 +11,9 @@ public struct DeclarationForm: Sendable, Equatable, Codable {
     public var entryExitOffice: String
     /// The office at the consignee's location that inspects after removal (phased access, DOMAIN.md §5.1).
     public var destinationOffice: String?
+    /// The producer or seller (生产销售单位) by credit code, when it is not the trading party: the real exporter a
+    /// foreign-trade service enterprise declares for (DOMAIN.md §7.1).
+    public var producer: String?
     public var transport: TransportForm
     public var billOfLading: String?
     public var incoterm: String
@@ -20,8 +23,9 @@ public struct DeclarationForm: Sendable, Equatable, Codable {
     public init(
         direction: String, procedure: String? = nil, supervisionMode: String, declarant: String, tradingParty: String, overseasParty: String?,
         declarationOffice: String, entryExitOffice: String, transport: TransportForm, billOfLading: String?,
-        incoterm: String, containers: [ContainerForm], items: [ItemForm], destinationOffice: String? = nil
+        incoterm: String, containers: [ContainerForm], items: [ItemForm], destinationOffice: String? = nil, producer: String? = nil
     ) {
+        self.producer = producer
         self.destinationOffice = destinationOffice
         self.direction = direction
         self.procedure = procedure

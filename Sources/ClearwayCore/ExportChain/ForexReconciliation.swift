@@ -42,7 +42,7 @@ public enum ForexReconciliation {
     }
 
     /// Money received from abroad for an export.
-    public struct Receipt: Sendable, Equatable {
+    public struct Receipt: Sendable, Equatable, Codable {
         public var amount: Money
         public var receivedAt: Date
         public var bankReference: String
@@ -84,6 +84,13 @@ public enum ForexReconciliation {
     public static func reconcile(
         declared: Money, closedAt: Date, receipts: [Receipt], rates: Rates, terms: Terms, exponents: [String: Int], now: Date
     ) throws(Failure) -> Result {
+        try reconcile(declared: [declared], closedAt: closedAt, receipts: receipts, rates: rates, terms: terms, exponents: exponents, now: now)
+    }
+
+    /// Reconciles an export declared in several currencies: each part is converted at the closure day's rate.
+    public static func reconcile(
+        declared: [Money], closedAt: Date, receipts: [Receipt], rates: Rates, terms: Terms, exponents: [String: Int], now: Date
+    ) throws(Failure) -> Result {
         func fen(_ money: Money, at date: Date) throws(Failure) -> Decimal {
             guard let rate = rates.cny(money.currency, at: date) else { throw .noRate(currency: money.currency, at: date) }
             let exponent = exponents[money.currency] ?? 2
@@ -92,7 +99,8 @@ public enum ForexReconciliation {
             return units * rate * 100
         }
         let deadline = closedAt.addingTimeInterval(Double(terms.windowDays) * 86_400)
-        let declaredFen = try fen(declared, at: closedAt)
+        var declaredFen: Decimal = 0
+        for part in declared { declaredFen += try fen(part, at: closedAt) }
         var received: Decimal = 0
         var late: [String] = []
         for receipt in receipts.sorted(by: { $0.receivedAt < $1.receivedAt }) {

@@ -34,7 +34,7 @@ public enum ChinaTime {
         return (days, local - days * 86_400)
     }
 
-    static func pad(_ value: Int, _ width: Int) -> String {
+    public static func pad(_ value: Int, _ width: Int) -> String {
         let text = String(value)
         return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
@@ -52,6 +52,24 @@ public enum ChinaTime {
     public static func second(_ date: Date) -> String {
         let c = civil(date)
         return pad(c.year, 4) + pad(c.month, 2) + pad(c.day, 2) + pad(c.hour, 2) + pad(c.minute, 2) + pad(c.second, 2)
+    }
+
+    /// Reads YYYYMMDDhhmmss (China time), as CEB messages write a time; nil when it is not one.
+    public static func parseSecond(_ text: String) -> Date? {
+        let digits = Array(text.prefix(14))
+        guard digits.count == 14, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        func part(_ from: Int, _ length: Int) -> String { String(digits[from..<from + length]) }
+        return Timestamp.parse("\(part(0, 4))-\(part(4, 2))-\(part(6, 2))T\(part(8, 2)):\(part(10, 2)):\(part(12, 2))+08:00")
+    }
+
+    /// The first moment of a China day (YYYY-MM-DD).
+    public static func startOfDay(_ day: String) -> Date? { Timestamp.parse(day + "T00:00:00+08:00") }
+
+    /// The day `days` after a China day (YYYY-MM-DD), and its ISO weekday (1 Monday … 7 Sunday).
+    public static func day(_ day: String, plus days: Int) -> (day: String, weekday: Int)? {
+        guard let start = startOfDay(day) else { return nil }
+        let next = start.addingTimeInterval(Double(days) * 86_400 + 3600)
+        return (self.day(next), components(next).weekday)
     }
 
     /// CCYYMMDDHHMM, as EDIFACT format 203 writes a time.

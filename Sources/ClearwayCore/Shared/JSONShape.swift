@@ -68,7 +68,7 @@ extension DeclarationForm {
     public static let shape = JSONShape.object([
         "direction": .required(.string), "procedure": .optional(.string), "supervisionMode": .required(.string),
         "declarant": .required(.string), "tradingParty": .required(.string), "overseasParty": .optional(.string),
-        "declarationOffice": .required(.string), "entryExitOffice": .required(.string), "destinationOffice": .optional(.string),
+        "declarationOffice": .required(.string), "entryExitOffice": .required(.string), "destinationOffice": .optional(.string), "producer": .optional(.string),
         "transport": .required(.object([
             "mode": .required(.string), "means": .optional(.string), "voyage": .optional(.string),
         ])),

@@ -66,15 +66,23 @@ public enum CEBMessage {
     public static func read(_ data: Data, schema: XMLSchema, maxBytes: Int = 4 << 20, personKey: @escaping (String) -> String)
         throws(Failure) -> Inbound
     {
-        let root: XMLElement
-        do { root = try XMLTree.parse(data, maxDepth: 16, maxBytes: maxBytes) } catch {
+        try read(try parse(data, maxBytes: maxBytes), schema: schema, personKey: personKey)
+    }
+
+    /// Parses a CEB message of either direction, refusing entity declarations, deep nesting and oversized input.
+    public static func parse(_ data: Data, maxBytes: Int = 4 << 20) throws(Failure) -> XMLElement {
+        do { return try XMLTree.parse(data, maxDepth: 16, maxBytes: maxBytes) } catch {
             throw Failure(messageType: "Unknown", guid: "", issues: [.init(path: "/", reason: "line \(error.line): \(error.reason)")])
         }
+    }
+
+    /// Validates and maps an already parsed import message.
+    public static func read(_ root: XMLElement, schema: XMLSchema, personKey: @escaping (String) -> String) throws(Failure) -> Inbound {
         let guid = root.attribute("guid") ?? ""
         guard let kind = Kind(rawValue: root.localName) else {
             throw Failure(messageType: schema.declares(root.localName) ? root.localName : "Unknown", guid: guid, issues: [.init(
                 path: "/\(root.localName)",
-                reason: "this endpoint takes \(Kind.allCases.map(\.rawValue).joined(separator: ", ")), not \(root.localName)")])
+                reason: "this endpoint takes \((Kind.allCases.map(\.rawValue) + CEBExportMessage.Kind.allCases.map(\.rawValue)).joined(separator: ", ")), not \(root.localName)")])
         }
         let issues = schema.validate(root)
         if !issues.isEmpty { throw Failure(messageType: kind.rawValue, guid: guid, issues: issues) }

@@ -22,7 +22,7 @@ extension DeclarationForm {
                     commodityCode: $0.commodityCode, description: $0.description, quantity: $0.quantity, unit: $0.unit,
                     value: $0.value, currency: $0.currency, origin: $0.origin)
             },
-            destinationOffice: input.destinationOffice)
+            destinationOffice: input.destinationOffice, producer: input.producer)
     }
 }
 
@@ -43,7 +43,7 @@ extension Schemas.Declaration {
             direction: draft.direction.rawValue, supervisionMode: draft.supervisionMode,
             declarant: .init(draft.declarant), tradingParty: .init(draft.tradingParty), overseasParty: draft.overseasParty,
             declarationOffice: draft.declarationOffice.rawValue, entryExitOffice: draft.entryExitOffice.rawValue,
-            destinationOffice: draft.destinationOffice?.rawValue,
+            destinationOffice: draft.destinationOffice?.rawValue, producer: draft.producer.map(Components.Schemas.PartyRef.init),
             transport: .init(mode: draft.transport.mode, means: draft.transport.means, voyage: draft.transport.voyage),
             billOfLading: draft.billOfLading, incoterm: draft.incoterm,
             containers: draft.containers.map { .init(sizeType: $0.sizeType, imdgClass: $0.imdgClass, number: $0.number.rawValue, seals: $0.seals) },

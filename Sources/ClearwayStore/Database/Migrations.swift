@@ -400,6 +400,41 @@ public enum Migrations {
                 "CREATE INDEX cbec_parcels_released ON cbec_parcels (status, released_at)",
             ]
         },
+        Migration(id: "0021-export-chain") { dialect in
+            [
+                """
+                CREATE TABLE export_parcels (id TEXT PRIMARY KEY, status TEXT NOT NULL, ebp_code TEXT NOT NULL, order_no TEXT NOT NULL,
+                    invt_no TEXT UNIQUE, pre_no TEXT, waybill_key TEXT, agent_code TEXT, ebc_code TEXT, owner_code TEXT,
+                    released_at TEXT, period TEXT, summary TEXT, first_received_at TEXT NOT NULL, updated_at TEXT NOT NULL, state TEXT NOT NULL)
+                """,
+                "CREATE INDEX export_parcels_waybill ON export_parcels (waybill_key)",
+                "CREATE INDEX export_parcels_summary ON export_parcels (period, summary, status)",
+                // A waybill may come before the list that names it: it waits here, keyed as the list will name it.
+                "CREATE TABLE export_waybills (waybill_key TEXT PRIMARY KEY, parcel_id TEXT, document TEXT, received_at TEXT)",
+                """
+                CREATE TABLE export_summaries (sum_no TEXT PRIMARY KEY, period TEXT NOT NULL, agent_code TEXT NOT NULL,
+                    customs_code TEXT NOT NULL, deadline TEXT NOT NULL, generated_at TEXT NOT NULL, requested_by TEXT NOT NULL,
+                    summary TEXT NOT NULL, result TEXT NOT NULL)
+                """,
+                "CREATE INDEX export_summaries_agent ON export_summaries (agent_code, period)",
+                """
+                CREATE TABLE export_records (id TEXT PRIMARY KEY, source TEXT NOT NULL, reference TEXT NOT NULL UNIQUE,
+                    exporter TEXT NOT NULL, producer TEXT NOT NULL, service_firm TEXT, stage TEXT NOT NULL, forex_status TEXT,
+                    closed_at TEXT NOT NULL, updated_at TEXT NOT NULL, state TEXT NOT NULL)
+                """,
+                "CREATE INDEX export_records_stage ON export_records (stage, closed_at)",
+                """
+                CREATE TABLE agency_reads (id \(dialect.autoIncrementPrimaryKey), read_at TEXT NOT NULL, user_id TEXT NOT NULL,
+                    username TEXT NOT NULL, agency TEXT NOT NULL, record_id TEXT NOT NULL, fields TEXT NOT NULL)
+                """,
+                "CREATE INDEX agency_reads_record ON agency_reads (record_id, id)",
+                """
+                CREATE TABLE service_authorisations (service_party TEXT NOT NULL, client_party TEXT NOT NULL, valid_from TEXT NOT NULL,
+                    valid_until TEXT NOT NULL, granted_by TEXT NOT NULL, granted_at TEXT NOT NULL, revoked_at TEXT,
+                    PRIMARY KEY (service_party, client_party))
+                """,
+            ]
+        },
     ]
 
     /// Applies every migration not yet recorded; returns the ids it applied. Safe to run from several nodes at once.

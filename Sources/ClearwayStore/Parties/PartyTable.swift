@@ -39,6 +39,10 @@ public enum PartyTable {
         try await select(where: "id = \(bind: id)", on: db).first
     }
 
+    public static func find(customsCode: String, on db: any SQLDatabase) async throws -> Party? {
+        try await select(where: "customs_code = \(bind: customsCode)", on: db).first
+    }
+
     public static func find(creditCodes: [String], on db: any SQLDatabase) async throws -> [Party] {
         guard !creditCodes.isEmpty else { return [] }
         var condition = SQLQueryString("credit_code IN (")
