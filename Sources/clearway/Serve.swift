@@ -105,7 +105,8 @@ struct Serve: AsyncParsableCommand {
         }
         var services: [any Service] = [app, CustodyWatch.beat(clearway: clearway, logger: logger), DiversionPlanner.beat(clearway: clearway, logger: logger),
             AppointmentReminders.beat(clearway: clearway, logger: logger), ParcelWatch.beat(clearway: clearway, logger: logger),
-            TaxBilling.beat(clearway: clearway, logger: logger), WebhookDelivery.beat(clearway: clearway, logger: logger)]
+            TaxBilling.beat(clearway: clearway, logger: logger), ExportSummaries.beat(clearway: clearway, logger: logger),
+            WebhookDelivery.beat(clearway: clearway, logger: logger)]
         if startsBank {
             let host = settings.host
             services.append(BankSimulator.application(.init(secret: environment.bankSecret), host: host, port: 0, logger: logger) { port in

@@ -235,13 +235,14 @@ struct AuthorizationMatrixTests {
 
     static func ecommerceEndpoints() -> [Endpoint] {
         [
-            Endpoint(operation: "POST /api/v1/ceb", allowed: [.ecommercePlatform, .paymentFirm, .logisticsFirm, .broker, .admin],
+            Endpoint(operation: "POST /api/v1/ceb", allowed: [.ecommercePlatform, .paymentFirm, .logisticsFirm, .broker, .tradeServiceEnterprise, .admin],
                 success: .ok, denied: .forbidden) { clearway, role in
                 let index = nextParcel.withLock { $0 += 1; return $0 }
                 let order = CEBGenerator(seed: 98).parcel(index, rules: try await clearway.crossBorderRules(), at: Date()).order
                 return Call(method: .post, path: "/api/v1/ceb", token: token(role), raw: (Array(order), "application/xml"))
             },
-            Endpoint(operation: "GET /api/v1/parcels", allowed: parcelReaders, success: .ok, denied: .forbidden) { _, role in
+            // A service enterprise sends export lists, so it may list parcels; it sees only those naming it.
+            Endpoint(operation: "GET /api/v1/parcels", allowed: parcelReaders.union([.tradeServiceEnterprise]), success: .ok, denied: .forbidden) { _, role in
                 Call(method: .get, path: "/api/v1/parcels?status=manual-review", token: token(role))
             },
             Endpoint(operation: "GET /api/v1/parcels/{parcelId}", allowed: parcelReaders, success: .ok, denied: .notFound) { clearway, role in

@@ -30,7 +30,11 @@ extension Clearway {
         guard cached.policy.allows(principal, .lodgeDeclaration(declarantPartyID: draft.declarant.id)) else {
             throw ClearanceError.forbidden(reason: "you lodge declarations only as your own enterprise (the declarant)")
         }
-        try await store.read { db in try await self.checkServiceFirm(principal, producerID: draft.producer?.id, pointer: "/producer", on: db) }
+        // A service enterprise's exports name the producer it declares for (the rebate is the producer's); any
+        // producer named is checked, on imports too.
+        if draft.direction == .export || draft.producer != nil {
+            try await store.read { db in try await self.checkServiceFirm(principal, producerID: draft.producer?.id, pointer: "/producer", on: db) }
+        }
         return try await idempotent(
             scope: "\(principal.userID):declarations.lodge", key: idempotencyKey, request: form
         ) { db in

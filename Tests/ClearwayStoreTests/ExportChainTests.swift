@@ -1,0 +1,290 @@
+import ClearwayApp
+import ClearwayCore
+import ClearwayInterop
+import ClearwayStore
+import ClearwayTestSupport
+import Foundation
+import Testing
+
+/// CEB export messages as a platform, a logistics firm and a declaring agent send them (the 2022-05 schema's order).
+enum ExportMessages {
+    static let ebp = "3301960555", logistics = "3101960888", agent = "3122980001", customs = "2200"
+
+    static func envelope(_ root: String, _ body: String) -> Data {
+        Data("""
+        <?xml version="1.0" encoding="UTF-8"?>
+        <ceb:\(root) guid="\(UUID().uuidString)" version="1.0" xmlns:ceb="http://www.chinaport.gov.cn/ceb">\(body)
+        <ceb:BaseTransfer><ceb:copCode>\(agent)</ceb:copCode><ceb:copName>test</ceb:copName><ceb:dxpMode>DXP</ceb:dxpMode><ceb:dxpId>DXPENT0001</ceb:dxpId></ceb:BaseTransfer>
+        </ceb:\(root)>
+        """.utf8)
+    }
+
+    static func head(_ guid: String = UUID().uuidString) -> String {
+        "<ceb:guid>\(guid)</ceb:guid><ceb:appType>1</ceb:appType><ceb:appTime>20260528120000</ceb:appTime><ceb:appStatus>2</ceb:appStatus>"
+    }
+
+    /// An order of `lines` (gcode, qty, price) in CNY.
+    static func order(_ number: String, ebc: String, lines: [(String, Int, Int)]) -> Data {
+        let total = lines.reduce(0) { $0 + $1.1 * $1.2 }
+        let body = lines.enumerated().map { index, line in
+            "<ceb:OrderList><ceb:gnum>\(index + 1)</ceb:gnum><ceb:itemNo>SKU\(index)</ceb:itemNo><ceb:itemName>item</ceb:itemName><ceb:itemDescribe>item</ceb:itemDescribe><ceb:barCode>1</ceb:barCode><ceb:unit>007</ceb:unit><ceb:currency>142</ceb:currency><ceb:qty>\(line.1)</ceb:qty><ceb:price>\(line.2)</ceb:price><ceb:totalPrice>\(line.1 * line.2)</ceb:totalPrice><ceb:note></ceb:note></ceb:OrderList>"
+        }.joined()
+        return envelope("CEB303Message", """
+        <ceb:Order><ceb:OrderHead>\(head())<ceb:orderType>E</ceb:orderType><ceb:orderNo>\(number)</ceb:orderNo><ceb:ebpCode>\(ebp)</ceb:ebpCode><ceb:ebpName>QuickBuy</ceb:ebpName><ceb:ebcCode>\(ebc)</ceb:ebcCode><ceb:ebcName>seller</ceb:ebcName><ceb:goodsValue>\(total)</ceb:goodsValue><ceb:freight>0</ceb:freight><ceb:currency>142</ceb:currency><ceb:note></ceb:note></ceb:OrderHead>\(body)</ceb:Order>
+        """)
+    }
+
+    static func waybill(_ number: String) -> Data {
+        envelope("CEB505Message", """
+        <ceb:Logistics>\(head())<ceb:logisticsCode>\(logistics)</ceb:logisticsCode><ceb:logisticsName>Swift</ceb:logisticsName><ceb:logisticsNo>\(number)</ceb:logisticsNo><ceb:freight>10</ceb:freight><ceb:insuredFee>0</ceb:insuredFee><ceb:currency>142</ceb:currency><ceb:grossWeight>2</ceb:grossWeight><ceb:packNo>1</ceb:packNo><ceb:goodsInfo>parcel</ceb:goodsInfo><ceb:ebcCode>\(agent)</ceb:ebcCode><ceb:ebcName>seller</ceb:ebcName><ceb:ebcTelephone>1</ceb:ebcTelephone><ceb:note></ceb:note></ceb:Logistics>
+        """)
+    }
+
+    static func list(_ order: String, waybill: String, ebc: String, owner: String, country: String = "USA", agentCode: String = agent,
+                     lines: [(String, Int, Int)]) -> Data {
+        let body = lines.enumerated().map { index, line in
+            "<ceb:InventoryList><ceb:gnum>\(index + 1)</ceb:gnum><ceb:itemNo>SKU\(index)</ceb:itemNo><ceb:itemRecordNo></ceb:itemRecordNo><ceb:itemName>item</ceb:itemName><ceb:gcode>\(line.0)</ceb:gcode><ceb:gname>item</ceb:gname><ceb:gmodel>m</ceb:gmodel><ceb:barCode>1</ceb:barCode><ceb:country>142</ceb:country><ceb:currency>142</ceb:currency><ceb:qty>\(line.1)</ceb:qty><ceb:qty1>\(line.1)</ceb:qty1><ceb:unit>007</ceb:unit><ceb:unit1>007</ceb:unit1><ceb:price>\(line.2)</ceb:price><ceb:totalPrice>\(line.1 * line.2)</ceb:totalPrice><ceb:note></ceb:note></ceb:InventoryList>"
+        }.joined()
+        return envelope("CEB603Message", """
+        <ceb:Inventory><ceb:InventoryHead>\(head())<ceb:customsCode>\(customs)</ceb:customsCode><ceb:ebpCode>\(ebp)</ceb:ebpCode><ceb:ebpName>QuickBuy</ceb:ebpName><ceb:orderNo>\(order)</ceb:orderNo><ceb:logisticsCode>\(logistics)</ceb:logisticsCode><ceb:logisticsName>Swift</ceb:logisticsName><ceb:logisticsNo>\(waybill)</ceb:logisticsNo><ceb:copNo>C\(order)</ceb:copNo><ceb:ieFlag>E</ceb:ieFlag><ceb:portCode>2248</ceb:portCode><ceb:ieDate>20260528</ceb:ieDate><ceb:statisticsFlag>A</ceb:statisticsFlag><ceb:agentCode>\(agentCode)</ceb:agentCode><ceb:agentName>agent</ceb:agentName><ceb:ebcCode>\(ebc)</ceb:ebcCode><ceb:ebcName>seller</ceb:ebcName><ceb:ownerCode>\(owner)</ceb:ownerCode><ceb:ownerName>producer</ceb:ownerName><ceb:iacCode></ceb:iacCode><ceb:iacName></ceb:iacName><ceb:emsNo></ceb:emsNo><ceb:tradeMode>9610</ceb:tradeMode><ceb:trafMode>2</ceb:trafMode><ceb:trafName></ceb:trafName><ceb:voyageNo></ceb:voyageNo><ceb:billNo></ceb:billNo><ceb:totalPackageNo></ceb:totalPackageNo><ceb:loctNo></ceb:loctNo><ceb:licenseNo></ceb:licenseNo><ceb:country>\(country)</ceb:country><ceb:POD>\(country)</ceb:POD><ceb:freight>0</ceb:freight><ceb:fCurrency>142</ceb:fCurrency><ceb:fFlag>3</ceb:fFlag><ceb:insuredFee>0</ceb:insuredFee><ceb:iCurrency>142</ceb:iCurrency><ceb:iFlag>3</ceb:iFlag><ceb:wrapType>1</ceb:wrapType><ceb:packNo>1</ceb:packNo><ceb:grossWeight>2</ceb:grossWeight><ceb:netWeight>1.5</ceb:netWeight><ceb:note></ceb:note></ceb:InventoryHead>\(body)</ceb:Inventory>
+        """)
+    }
+
+    static func movement(_ kind: ExportParcel.Movement.Kind, _ waybills: [String]) -> Data {
+        let arrival = kind == .arrival
+        let list = waybills.enumerated().map { index, number in
+            arrival
+                ? "<ceb:ArrivalList><ceb:gnum>\(index + 1)</ceb:gnum><ceb:logisticsNo>\(number)</ceb:logisticsNo><ceb:totalPackageNo></ceb:totalPackageNo><ceb:note></ceb:note></ceb:ArrivalList>"
+                : "<ceb:DepartureList><ceb:gnum>\(index + 1)</ceb:gnum><ceb:totalPackageNo></ceb:totalPackageNo><ceb:logisticsNo>\(number)</ceb:logisticsNo><ceb:note></ceb:note></ceb:DepartureList>"
+        }.joined()
+        if arrival {
+            return envelope("CEB507Message", """
+            <ceb:Arrival><ceb:ArrivalHead>\(head())<ceb:customsCode>\(customs)</ceb:customsCode><ceb:copNo>A1</ceb:copNo><ceb:operatorCode>\(logistics)</ceb:operatorCode><ceb:operatorName>Swift</ceb:operatorName><ceb:loctNo></ceb:loctNo><ceb:ieFlag>E</ceb:ieFlag><ceb:trafMode>2</ceb:trafMode><ceb:billNo>B1</ceb:billNo><ceb:domesticTrafNo></ceb:domesticTrafNo><ceb:logisticsCode>\(logistics)</ceb:logisticsCode><ceb:logisticsName>Swift</ceb:logisticsName><ceb:msgCount>1</ceb:msgCount><ceb:msgSeqNo>1</ceb:msgSeqNo><ceb:note></ceb:note></ceb:ArrivalHead>\(list)</ceb:Arrival>
+            """)
+        }
+        return envelope("CEB509Message", """
+        <ceb:Departure><ceb:DepartureHead>\(head())<ceb:customsCode>\(customs)</ceb:customsCode><ceb:copNo>D1</ceb:copNo><ceb:logisticsCode>\(logistics)</ceb:logisticsCode><ceb:logisticsName>Swift</ceb:logisticsName><ceb:trafMode>2</ceb:trafMode><ceb:trafName>ship</ceb:trafName><ceb:voyageNo>V1</ceb:voyageNo><ceb:billNo>B1</ceb:billNo><ceb:leaveTime>20260529100000</ceb:leaveTime><ceb:msgCount>1</ceb:msgCount><ceb:msgSeqNo>1</ceb:msgSeqNo><ceb:note></ceb:note></ceb:DepartureHead>\(list)</ceb:Departure>
+        """)
+    }
+
+    static func receipts(_ answer: CEBAnswer) throws -> [(status: String, info: String)] {
+        try XMLTree.parse(answer.receipt).elements().map { ($0.element("returnStatus")?.text ?? "", $0.element("returnInfo")?.text ?? "") }
+    }
+}
+
+@Suite("Cross-border e-commerce exports: list release, summary declaration, the customs–tax–forex chain")
+struct ExportChainTests {
+    static let seller = "3122441234", otherSeller = "4403961234"
+
+    /// Lodges one export parcel through all its messages and returns its list number.
+    static func ship(_ n: Int, in clearway: Clearway, ebc: String = seller, owner: String = seller, country: String = "USA",
+                     lines: [(String, Int, Int)] = [("8541410000", 10, 20)], depart: Bool = true) async throws -> String {
+        let platform = try await Demo.principal("platform", in: clearway)
+        let logistics = try await Demo.principal("logistics", in: clearway)
+        let broker = try await Demo.principal("broker", in: clearway)
+        let order = "EXP\(n)", waybill = "WB\(n)"
+        _ = try await clearway.receiveCEB(ExportMessages.waybill(waybill), by: logistics)
+        let listed = try await clearway.receiveCEB(ExportMessages.list(order, waybill: waybill, ebc: ebc, owner: owner, country: country, lines: lines), by: broker)
+        let listReceipts = try ExportMessages.receipts(listed)
+        #expect(listed.refused == 0, "\(listReceipts)")
+        _ = try await clearway.receiveCEB(ExportMessages.order(order, ebc: ebc, lines: lines), by: platform)
+        _ = try await clearway.receiveCEB(ExportMessages.movement(.arrival, [waybill]), by: logistics)
+        if depart { _ = try await clearway.receiveCEB(ExportMessages.movement(.departure, [waybill]), by: logistics) }
+        let found = try await clearway.exportParcels(status: nil, by: broker).first { $0.state.order?.orderNo == order }
+        return found?.state.invtNo ?? ""
+    }
+
+    @Test("a list is released once order, waybill and list agree and the goods have arrived, and closed when they leave", arguments: TestBackend.available)
+    func listRelease(backend: TestBackend) async throws {
+        try await backend.withClearway { clearway in
+            let logistics = try await Demo.principal("logistics", in: clearway)
+            let broker = try await Demo.principal("broker", in: clearway)
+            let platform = try await Demo.principal("platform", in: clearway)
+            _ = try await clearway.receiveCEB(ExportMessages.order("E1", ebc: Self.seller, lines: [("8541410000", 10, 20)]), by: platform)
+            let listed = try await clearway.receiveCEB(ExportMessages.list("E1", waybill: "W1", ebc: Self.seller, owner: Self.seller,
+                                                                           lines: [("8541410000", 10, 20)]), by: broker)
+            let listedText = String(decoding: listed.receipt, as: UTF8.self)
+            #expect(listed.receiptType == "CEB604Message", "\(listedText)")
+            let waiting = try ExportMessages.receipts(listed)
+            #expect(waiting.first?.status == "120" && waiting.first?.info.contains("waybill (CEB505), arrival report (CEB507)") == true, "\(waiting)")
+            let early = try await clearway.receiveCEB(ExportMessages.movement(.departure, ["W1"]), by: logistics)
+            #expect(try ExportMessages.receipts(early).first?.status == "100", "goods do not leave before release")
+            _ = try await clearway.receiveCEB(ExportMessages.waybill("W1"), by: logistics)
+            let arrived = try await clearway.receiveCEB(ExportMessages.movement(.arrival, ["W1"]), by: logistics)
+            #expect(arrived.receiptType == "CEB508Message" && arrived.refused == 0)
+            var state = try await clearway.exportParcels(status: nil, by: broker).first!.state
+            #expect(state.status == .released && state.invtNo?.hasPrefix("22002026E") == true)
+            let departed = try await clearway.receiveCEB(ExportMessages.movement(.departure, ["W1"]), by: logistics)
+            #expect(departed.receiptType == "CEB510Message" && departed.refused == 0)
+            state = try await clearway.exportParcels(status: nil, by: broker).first!.state
+            #expect(state.status == .closed && state.departedAt != nil)
+            let unknown = try await clearway.receiveCEB(ExportMessages.movement(.arrival, ["NOPE"]), by: logistics)
+            #expect(try ExportMessages.receipts(unknown).first?.info.contains("NOPE") == true)
+        }
+    }
+
+    @Test("a list whose lines do not add up to the order is rejected naming both totals; a list that breaks its arithmetic stores nothing")
+    func mismatches() async throws {
+        try await TestBackend.sqlite.withClearway { clearway in
+            let broker = try await Demo.principal("broker", in: clearway)
+            let platform = try await Demo.principal("platform", in: clearway)
+            _ = try await clearway.receiveCEB(ExportMessages.order("E2", ebc: Self.seller, lines: [("8541410000", 10, 20)]), by: platform)
+            let listed = try await clearway.receiveCEB(ExportMessages.list("E2", waybill: "W2", ebc: Self.seller, owner: Self.seller,
+                                                                           lines: [("8541410000", 10, 30)]), by: broker)
+            _ = try await clearway.receiveCEB(ExportMessages.waybill("W2"), by: try await Demo.principal("logistics", in: clearway))
+            #expect(listed.refused == 0)
+            let state = try await clearway.exportParcels(status: nil, by: broker).first!.state
+            #expect(state.status == .rejected)
+            #expect(state.findings.first?.detail == "the list's lines total 300, the order's goodsValue 200", "\(state.findings)")
+            var bad = String(decoding: ExportMessages.list("E3", waybill: "W3", ebc: Self.seller, owner: "", lines: [("8541410000", 10, 20)]), as: UTF8.self)
+            bad = bad.replacingOccurrences(of: "<ceb:totalPrice>200</ceb:totalPrice>", with: "<ceb:totalPrice>201</ceb:totalPrice>")
+            let refused = try await clearway.receiveCEB(Data(bad.utf8), by: broker)
+            let info = try ExportMessages.receipts(refused).first?.info ?? ""
+            #expect(refused.refused == 1 && info.contains("line-total-mismatch") && info.contains("/InventoryHead/ownerCode"), "\(info)")
+            #expect(try await clearway.exportParcelCounts()["stored"] == nil)
+        }
+    }
+
+    @Test("the month's released lists are consolidated by seller, producer, destination and commodity before the 15th; the worker runs once",
+          arguments: TestBackend.available)
+    func monthlySummary(backend: TestBackend) async throws {
+        let clock = TestClock()
+        try await backend.withClearway(clock: clock) { clearway in
+            var numbers: [String] = []
+            for n in 0..<3 { numbers.append(try await Self.ship(n, in: clearway, lines: [("8541410000", 10, 20), ("6109100011", 2, 50)])) }
+            numbers.append(try await Self.ship(3, in: clearway, country: "DEU"))
+            numbers.append(try await Self.ship(4, in: clearway, depart: false))
+            #expect(numbers.allSatisfy { !$0.isEmpty })
+            #expect(try await clearway.generateExportSummaries().isEmpty, "nothing is summarised before the month ends")
+            clock.advance(4 * 86_400)  // 2026-06-02, China time
+            let made = try await clearway.generateExportSummaries()
+            #expect(made.count == 2, "USA and DEU make two declarations")
+            let usa = try #require(made.first { $0.group.head["country"] == "USA" })
+            #expect(usa.group.invtNos.count == 4 && usa.period == "2026-05" && usa.deadline == "2026-06-15")
+            let lines = usa.group.lines.map { "\($0.gcode) \($0.qty) \($0.value)" }
+            #expect(lines == ["8541410000 40 800", "6109100011 6 300"], "\(lines)")
+            #expect(usa.group.lines[0].sources.count == 4)
+            #expect(try await clearway.generateExportSummaries().isEmpty, "a second round finds nothing left")
+            let schema = try XMLSchema(documents: [try Data(contentsOf: Self.exportSchema)])
+            #expect(schema.validate(try XMLTree.parse(usa.result)) == [], "CEB792 passes the official export schema")
+            let records = try await clearway.exportRecords(by: try Demo.principal("tax", in: clearway))
+            #expect(records.count == 2)
+            let record = try #require(records.first { $0.recorded?.reference == usa.sumNo })
+            #expect(record.recorded?.value == [Money(minor: 110_000, currency: "CNY")])
+            #expect(record.recorded?.items.map(\.rebateRate) == [Decimal(string: "0.13")!, Decimal(string: "0.13")!])
+        }
+    }
+
+    @Test("a summary is due on the 15th of the next month, moved past weekends and holidays")
+    func deadlines() {
+        let spring: Set<String> = ["2026-02-16", "2026-02-17", "2026-02-18", "2026-02-19", "2026-02-20", "2026-02-23"]
+        #expect(ExportSummary.deadline(of: "2026-01", nonWorkingDays: spring) == "2026-02-24")
+        #expect(ExportSummary.deadline(of: "2026-10", nonWorkingDays: []) == "2026-11-16", "15 November 2026 is a Sunday")
+        #expect(ExportSummary.deadline(of: "2026-09", nonWorkingDays: []) == "2026-10-15")
+        #expect(ExportSummary.deadline(of: "2026-12", nonWorkingDays: []) == "2027-01-15")
+        #expect(ExportSummary.deadline(of: "2026-10", nonWorkingDays: [], workingDays: ["2026-11-15"]) == "2026-11-15")
+    }
+
+    @Test("summary keys outside the list's fields are refused naming them")
+    func badKeys() {
+        #expect(throws: ClearanceError.self) { try ExportSummary.Keys(head: ["colour"], line: ["gcode"]) }
+        #expect(throws: ClearanceError.self) { try ExportSummary.Keys(head: ["ebcCode"], line: ["currency"]) }
+    }
+
+    @Test("the tax agency sees what a rebate needs and no more, every read is logged, and forex money is reconciled", arguments: TestBackend.available)
+    func chain(backend: TestBackend) async throws {
+        let clock = TestClock()
+        try await backend.withClearway(clock: clock) { clearway in
+            _ = try await Self.ship(0, in: clearway)
+            clock.advance(4 * 86_400)
+            let summary = try #require(try await clearway.generateExportSummaries().first)
+            let tax = try await Demo.principal("tax", in: clearway)
+            let forex = try await Demo.principal("forex", in: clearway)
+            let id = "xr-" + summary.sumNo
+            let view = try await clearway.exportRecord(id, by: tax)
+            #expect(view.fields["rebateRates"] == "8541410000:0.13" && view.fields["receipts"] == nil && view.withheld.contains("receipts"))
+            await #expect(throws: ClearanceError.self) { try await clearway.exportRecord(id, field: "receipts", by: tax) }
+            _ = try await clearway.recordRebate(id, paid: false, amountFen: 2_600, reference: "R1", by: tax)
+            await #expect(throws: ClearanceError.self) { try await clearway.recordRebate(id, paid: true, amountFen: 2_700, reference: "P1", by: tax) }
+            let paid = try await clearway.recordRebate(id, paid: true, amountFen: 2_600, reference: "P1", by: tax)
+            #expect(paid.stage == .rebatePaid)
+            await #expect(throws: ClearanceError.self) { try await clearway.recordRebate(id, paid: false, amountFen: 1, reference: "R2", by: forex) }
+            // 200 CNY declared; 20 USD at 7.1846 = 143.69 CNY first (awaiting), then 8 USD more (200.43: within 5%).
+            let first = try await clearway.recordForexReceipt(id, amount: Money(minor: 2_000, currency: "USD"), receivedAt: clock.now,
+                                                              bankReference: "BK1", by: forex)
+            #expect(try await clearway.exportRecord(id, by: forex).reconciliation?.status == .awaiting)
+            let again = try await clearway.recordForexReceipt(id, amount: Money(minor: 2_000, currency: "USD"), receivedAt: clock.now,
+                                                              bankReference: "BK1", by: forex)
+            #expect(again.version == first.version, "the same bank receipt twice is one receipt")
+            _ = try await clearway.recordForexReceipt(id, amount: Money(minor: 800, currency: "USD"), receivedAt: clock.now, bankReference: "BK2", by: forex)
+            let forexView = try await clearway.exportRecord(id, by: forex)
+            #expect(forexView.reconciliation?.status == .matched && forexView.reconciliation?.receivedFen == 20_117, "\(String(describing: forexView.reconciliation))")
+            #expect(forexView.fields["rebateRates"] == nil)
+            let trader = try await Demo.principal("trader", in: clearway)
+            let own = try await clearway.exportRecord(id, by: trader)
+            #expect(own.reads.map(\.agency).sorted() == ["safe", "safe", "sta"], "the exporter sees who read its record")
+            #expect(own.state.chain.allSatisfy { $0.at != nil }, "declared → released → departed → closed → rebate filed → paid → money received")
+            await #expect(throws: ClearanceError.self) {
+                try await clearway.exportRecord(id, by: try await Demo.principal("foods", in: clearway))
+            }
+        }
+    }
+
+    @Test("a service enterprise declares only for producers that authorised it, naming them on the list")
+    func serviceEnterprise() async throws {
+        try await TestBackend.sqlite.withClearway { clearway in
+            let ftse = try await Demo.principal("ftse", in: clearway)
+            let list = ExportMessages.list("F1", waybill: "FW1", ebc: ExportMessages.agent, owner: Self.seller, agentCode: "4403961234",
+                                           lines: [("8541410000", 1, 20)])
+            let refused = try await clearway.receiveCEB(list, by: ftse)
+            let refusal = try ExportMessages.receipts(refused)
+            #expect(refusal.first?.info.contains("not-authorised") == true, "\(refusal)")
+            let trader = try await Demo.principal("trader", in: clearway)
+            await #expect(throws: ClearanceError.self) {
+                try await clearway.authoriseServiceFirm("p-silkroad-ftse", client: "p-east-ocean", validUntil: TestClock().now.addingTimeInterval(-86_400), by: trader)
+            }
+            _ = try await clearway.authoriseServiceFirm("p-silkroad-ftse", client: "p-east-ocean",
+                                                        validUntil: TestClock().now.addingTimeInterval(365 * 86_400), by: trader)
+            let taken = try await clearway.receiveCEB(list, by: ftse)
+            let takenReceipts = try ExportMessages.receipts(taken)
+            #expect(taken.refused == 0, "\(takenReceipts)")
+            #expect(try await clearway.serviceAuthorisations(by: ftse).map(\.clientParty) == ["p-east-ocean"])
+        }
+    }
+
+    static let exportSchema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Data/ceb/export-business-node-202205.xsd")
+
+    static func sample(_ version: String, _ name: String) throws -> Data? {
+        guard let folder = SharedData.directory?.appendingPathComponent("ceb/\(version)/samples/export") else { return nil }
+        return try Data(contentsOf: folder.appendingPathComponent(name))
+    }
+
+    @Test("the official export samples: 2022-05's duplicated BaseTransfer is refused by CEB900; the 2018 lists fail their arithmetic; goodsValue is read to five places")
+    func officialSamples() async throws {
+        guard SharedData.directory != nil else {
+            print("skipped: ../shared/data is absent in this clone")
+            return
+        }
+        try await TestBackend.sqlite.withClearway { clearway in
+            let admin = try await Demo.principal("admin", in: clearway)
+            for name in ["CEB303", "CEB403", "CEB505", "CEB507", "CEB509", "CEB603", "CEB605", "CEB607"] {
+                let answer = try await clearway.receiveCEB(try Self.sample("v202205", "\(name)Message.xml")!, by: admin)
+                let text = String(decoding: answer.receipt, as: UTF8.self)
+                #expect(answer.receiptType == "CEB900Message" && text.contains("unexpected element BaseTransfer"), "\(name): \(text.prefix(300))")
+            }
+            let apply = try await clearway.receiveCEB(try Self.sample("v202205", "CEB701Message.xml")!, by: admin)
+            #expect(apply.receiptType == "CEB702Message" && apply.refused > 0, "unknown lists are refused, not summarised")
+            for name in ["CEB303", "CEB403", "CEB505", "CEB507", "CEB509", "CEB603", "CEB605", "CEB607", "CEB701"] {
+                let answer = try await clearway.receiveCEB(try Self.sample("v2018-113", "\(name)Message.xml")!, by: admin)
+                #expect(answer.receiptType != "CEB900Message", "\(name): \(String(decoding: answer.receipt, as: UTF8.self).prefix(400))")
+            }
+            let orders = try await clearway.receiveCEB(try Self.sample("v2018-113", "CEB303Message.xml")!, by: admin)
+            #expect(try ExportMessages.receipts(orders).allSatisfy {
+                $0.status == "100" && $0.info.contains("goodsValue 12345678912345.12345 is not the sum of the lines' totalPrice, 2000")
+            })
+            let lists = try await clearway.receiveCEB(try Self.sample("v2018-113", "CEB603Message.xml")!, by: admin)
+            #expect(try ExportMessages.receipts(lists).allSatisfy { $0.status == "100" && $0.info.contains("line-total-mismatch") })
+        }
+    }
+}
