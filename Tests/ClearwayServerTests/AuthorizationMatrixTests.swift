@@ -164,6 +164,7 @@ struct AuthorizationMatrixTests {
 
     static let endpoints: [Endpoint] = baseEndpoints + clearanceEndpoints() + feeEndpoints() + credentialEndpoints()
         + riskEndpoints() + approvalEndpoints() + diversionEndpoints() + appointmentEndpoints() + ecommerceEndpoints() + taxEndpoints()
+        + exportEndpoints()
 
     /// Distinct parcel numbers for fresh parcels.
     static let nextParcel = Mutex(0)
@@ -193,6 +194,79 @@ struct AuthorizationMatrixTests {
             try await TaxBillTables.upsert(events.reduce(state, TaxBill.evolve), on: db)
         }
         return state.id
+    }
+
+    /// A fresh export record of East Ocean's, as customs records a closed export for the tax agency.
+    static func freshExportRecord(_ clearway: Clearway) async throws -> String {
+        let index = nextParcel.withLock { $0 += 1; return $0 }
+        let at = Date(timeIntervalSince1970: 1_780_000_000)
+        let state = ExportRecord.State(id: "xr-matrix-\(index)")
+        let recorded = ExportRecord.Recorded(
+            source: .declaration, reference: "matrix-\(index)", exporter: "p-east-ocean", producer: "p-east-ocean", serviceFirm: nil,
+            items: [.init(commodityCode: "8541410000", description: "LEDs", value: Money(minor: 100_000, currency: "USD"), rebateRate: 0.13)],
+            declaredAt: at, releasedAt: at, departedAt: at, closedAt: at)
+        let events = try ExportRecord.decide(.record(recorded), state, now: at, principal: .system)
+        try await clearway.store.transaction { db in
+            try await EventStore.append(stream: state.id, type: "export-record", expectedVersion: 0, events: try events.map(NewEvent.init), on: db)
+            try await ExportChainTables.upsert(events.reduce(state, ExportRecord.evolve), forexStatus: nil, at: at, on: db)
+        }
+        return state.id
+    }
+
+    static func exportEndpoints() -> [Endpoint] {
+        let listReaders: Set<Role> = [.ecommercePlatform, .paymentFirm, .logisticsFirm, .broker, .tradeServiceEnterprise, .admin,
+                                      .customsOfficer, .trader]
+        let recordListers: Set<Role> = [.admin, .customsOfficer, .taxAgency, .forexAgency, .trader, .broker, .tradeServiceEnterprise]
+        let party = Set(Role.allCases.filter(\.actsForParty))
+        return [
+            Endpoint(operation: "GET /api/v1/export-parcels", allowed: listReaders, success: .ok, denied: .forbidden) { _, role in
+                Call(method: .get, path: "/api/v1/export-parcels?status=released", token: token(role))
+            },
+            Endpoint(operation: "GET /api/v1/export-summaries", allowed: party.union([.admin, .customsOfficer, .taxAgency]), success: .ok,
+                denied: .forbidden) { _, role in
+                Call(method: .get, path: "/api/v1/export-summaries", token: token(role))
+            },
+            // No summary has this number: whoever may read summaries is told so, the others that they may not.
+            Endpoint(operation: "GET /api/v1/export-summaries/{sumNo}/result", allowed: party.union([.admin, .customsOfficer, .taxAgency]),
+                success: .notFound, denied: .forbidden) { _, role in
+                Call(method: .get, path: "/api/v1/export-summaries/S0000/result", token: token(role))
+            },
+            Endpoint(operation: "GET /api/v1/export-records", allowed: recordListers, success: .ok, denied: .forbidden) { _, role in
+                Call(method: .get, path: "/api/v1/export-records?flagged=true", token: token(role))
+            },
+            Endpoint(operation: "GET /api/v1/export-records/{recordId}", allowed: [.admin, .customsOfficer, .taxAgency, .forexAgency, .trader],
+                success: .ok, denied: .notFound) { clearway, role in
+                Call(method: .get, path: "/api/v1/export-records/\(try await freshExportRecord(clearway))", token: token(role))
+            },
+            Endpoint(operation: "POST /api/v1/export-records/{recordId}/rebate-filing", allowed: [.taxAgency, .admin], success: .ok,
+                denied: .forbidden) { clearway, role in
+                Call(method: .post, path: "/api/v1/export-records/\(try await freshExportRecord(clearway))/rebate-filing", token: token(role),
+                    json: #"{"amountFen":91000,"reference":"RB-1"}"#)
+            },
+            // Nothing was filed on a fresh record: the tax agency may ask, and is told the state forbids it.
+            Endpoint(operation: "POST /api/v1/export-records/{recordId}/rebate-payment", allowed: [.taxAgency, .admin], success: .conflict,
+                denied: .forbidden) { clearway, role in
+                Call(method: .post, path: "/api/v1/export-records/\(try await freshExportRecord(clearway))/rebate-payment", token: token(role),
+                    json: #"{"amountFen":91000,"reference":"RP-1"}"#)
+            },
+            Endpoint(operation: "POST /api/v1/export-records/{recordId}/receipts", allowed: [.forexAgency, .admin], success: .ok,
+                denied: .forbidden) { clearway, role in
+                Call(method: .post, path: "/api/v1/export-records/\(try await freshExportRecord(clearway))/receipts", token: token(role),
+                    json: #"{"amount":"500.00","currency":"USD","receivedAt":"2026-05-28T00:00:00Z","bankReference":"BK-1"}"#)
+            },
+            Endpoint(operation: "GET /api/v1/service-authorisations", allowed: party.union([.admin, .customsOfficer]), success: .ok,
+                denied: .forbidden) { _, role in
+                Call(method: .get, path: "/api/v1/service-authorisations", token: token(role))
+            },
+            Endpoint(operation: "POST /api/v1/service-authorisations", allowed: [.admin, .trader], success: .created, denied: .forbidden) {
+                _, role in
+                Call(method: .post, path: "/api/v1/service-authorisations", token: token(role),
+                    json: #"{"serviceParty":"p-silkroad-ftse","clientParty":"p-east-ocean","validUntil":"2030-01-01T00:00:00Z"}"#)
+            },
+            Endpoint(operation: "GET /api/v1/service-clients", allowed: [.tradeServiceEnterprise], success: .ok, denied: .forbidden) { _, role in
+                Call(method: .get, path: "/api/v1/service-clients", token: token(role))
+            },
+        ]
     }
 
     static let guarantorsAndCustoms: Set<Role> = everyone.subtracting([.quarantineOfficer, .taxAgency, .forexAgency, .portAuthority, .agencyOfficer])
@@ -858,7 +932,7 @@ struct AuthorizationMatrixTests {
                 if let path { operations.insert("\(method.uppercased()) \(path)") }
             }
         }
-        #expect(operations.count == 120)
+        #expect(operations.count == 131)
         #expect(operations == Set(Self.endpoints.map(\.operation)))
     }
 }

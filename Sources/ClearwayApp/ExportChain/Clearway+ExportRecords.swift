@@ -220,3 +220,65 @@ extension Clearway {
         }
     }
 }
+
+/// One client of a foreign-trade service enterprise, consolidated: what it declared for that client and where the
+/// rebates and the money stand.
+public struct ServiceClient: Sendable, Equatable {
+    public var authorisation: ServiceAuthorisation
+    public var name: String?
+    public var exportLists: Int
+    public var declarations: Int
+    public var records: Int
+    public var rebatesFiled: Int
+    public var rebatesPaid: Int
+    public var moneyMatched: Int
+}
+
+extension Clearway {
+    /// A service enterprise's clients, each with its lists, declarations, records, rebates and money.
+    public func serviceClients(by principal: Principal) async throws -> [ServiceClient] {
+        guard principal.role == .tradeServiceEnterprise || principal.role == .admin, let service = principal.partyID else {
+            throw ClearanceError.forbidden(reason: "the consolidated client view belongs to a foreign-trade service enterprise")
+        }
+        let cached = try await cached()
+        let now = environment.now()
+        return try await store.read { db in
+            let agentCode = try await PartyTable.find(id: service, on: db)?.customsCode?.rawValue ?? ""
+            var clients: [ServiceClient] = []
+            for authorisation in try await ExportChainTables.authorisations(service: service, client: nil, on: db) {
+                let party = try await PartyTable.find(id: authorisation.clientParty, on: db)
+                let lists = try await ExportParcelTables.count(agentCode: agentCode, ownerCode: party?.customsCode?.rawValue ?? "-", on: db)
+                let records = try await ExportChainTables.records(party: authorisation.clientParty, limit: 10_000, on: db)
+                    .filter { $0.recorded?.serviceFirm == service }
+                clients.append(ServiceClient(
+                    authorisation: authorisation, name: party?.name, exportLists: lists,
+                    declarations: records.filter { $0.recorded?.source == .declaration }.count, records: records.count,
+                    rebatesFiled: records.filter { $0.rebateFiled != nil }.count, rebatesPaid: records.filter { $0.rebatePaid != nil }.count,
+                    moneyMatched: records.filter { (try? self.reconcile($0, cached: cached, at: now))?.status == .matched }.count))
+            }
+            return clients
+        }
+    }
+
+    /// The CEB792 result of a summary, for customs, the tax agency and its declaring agent.
+    public func exportSummaryResult(_ sumNo: String, by principal: Principal) async throws -> Data {
+        guard let summary = try await exportSummaries(by: principal).first(where: { $0.sumNo == sumNo }) else {
+            throw ClearanceError.notFound(kind: "summary declaration", id: sumNo)
+        }
+        return summary.result
+    }
+
+    /// Reads a forex receipt's amount in its currency's minor units, naming the field when it is not one.
+    public func recordForexReceipt(_ id: String, amount text: String, currency: String, receivedAt: Date, bankReference: String,
+                                   by principal: Principal) async throws -> ExportRecord.State {
+        let exponents = try await cached().reference.currencies
+        guard let exponent = exponents[currency] else {
+            throw ClearanceError.invalid(ValidationFailure([FieldIssue("/currency", "code-unknown", "\(currency) is not an ISO 4217 currency the platform lists")]))
+        }
+        let amount: Money
+        do { amount = try Money.parse(text, currency: currency, exponent: exponent) } catch {
+            throw ClearanceError.invalid(ValidationFailure([FieldIssue("/amount", error.code, error.detail)]))
+        }
+        return try await recordForexReceipt(id, amount: amount, receivedAt: receivedAt, bankReference: bankReference, by: principal)
+    }
+}

@@ -88,6 +88,13 @@ public enum ExportParcelTables {
         return try row.flatMap { try $0.decodeNil(column: "p") ? nil : try $0.decode(column: "p", as: String.self) }
     }
 
+    /// How many lists an agent declared for an owner (a service enterprise's consolidated view).
+    public static func count(agentCode: String, ownerCode: String, on db: any SQLDatabase) async throws -> Int {
+        try await db.raw(
+            "SELECT COUNT(*) AS n FROM export_parcels WHERE agent_code = \(bind: agentCode) AND owner_code = \(bind: ownerCode)"
+        ).first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
     public static func counts(on db: any SQLDatabase) async throws -> [String: Int] {
         var result: [String: Int] = [:]
         for row in try await db.raw("SELECT status, COUNT(*) AS n FROM export_parcels GROUP BY status").all() {
