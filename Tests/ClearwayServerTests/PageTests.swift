@@ -47,6 +47,9 @@ struct PageLanguageTests {
         derived += CredentialKind.allCases.map { "certificate_\($0.rawValue)" } + TaxBill.Status.allCases.map { "bill_\($0.rawValue)" }
         derived += DiversionBox.Status.allCases.map { "box_\($0.rawValue)" } + TimeRelease.Segment.allCases.map { "seg_\($0.rawValue)" }
         derived += TimeRelease.publishedDimensions.map { "dim_\($0.rawValue)" }
+        derived += ExportRecord.Stage.allCases.map { "stage_" + $0.rawValue.replacingOccurrences(of: "-", with: "_") }
+        derived += ["matched", "awaiting", "short", "over"].map { "forex_\($0)" }
+        derived += ["declaration", "summary"].map { "export_source_\($0)" }
         #expect(Set(derived).subtracting(en.keys).isEmpty, "missing: \(Set(derived).subtracting(en.keys).sorted())")
         #expect(zh["status_released"] == "已放行" && en["status_released"] == "Released")
     }
@@ -154,6 +157,41 @@ struct PageHTTPTests {
             #expect(pay.status == .serviceUnavailable && pay.text.contains("外部系统无响应。"))
             let status = try await clearway.taxBill(bill.id, by: try await Demo.principal("admin", in: clearway)).status
             #expect(status == .issued)
+        }
+    }
+
+    @Test("the tax agency files a rebate and the forex agency records money on an export's page; the exporter sees both and who read it",
+          arguments: TestBackend.available)
+    func exportChain(backend: TestBackend) async throws {
+        try await withApp(backend) { clearway, client in
+            try await clearway.seedDemoExports()
+            let records = try await clearway.exportRecords(by: try await Demo.principal("admin", in: clearway))
+            #expect(records.count == 2)
+            let second = try #require(records.first { $0.rebateFiled == nil })
+            let tax = try await Self.logIn(client, "tax")
+            let list = try await client.send(Call(method: .get, path: "/app/exports", headers: [.cookie: tax, .acceptLanguage: "en"]))
+            #expect(list.status == .ok && list.text.contains("Export rebates") && list.text.contains("id=\"record-\(second.id)\""))
+            let page = try await client.send(Call(method: .get, path: "/app/exports/\(second.id)", headers: [.cookie: tax, .acceptLanguage: "en"]))
+            #expect(page.text.contains("<th scope=\"row\">rebateRates</th>") && !page.text.contains("<th scope=\"row\">receipts</th>") && page.text.contains("Withheld under the sharing rules"))
+            let filed = try await client.send(Call(
+                method: .post, path: "/app/exports/\(second.id)", headers: [.cookie: tax, .acceptLanguage: "en"],
+                raw: (Array("csrf=\(Self.csrf(page.text))&action=file&amount=120.50&reference=SAT-9".utf8), "application/x-www-form-urlencoded")))
+            #expect(filed.status == .ok && filed.text.contains("id=\"recorded\"") && filed.text.contains("data-stage=\"rebate-filed\" class=\"done\""))
+            let forex = try await Self.logIn(client, "forex")
+            let forexPage = try await client.send(Call(method: .get, path: "/app/exports/\(second.id)", headers: [.cookie: forex, .acceptLanguage: "en"]))
+            #expect(!forexPage.text.contains("<th scope=\"row\">rebateRates</th>") && forexPage.text.contains("id=\"reconciliation\" data-status=\"awaiting\""))
+            let bad = try await client.send(Call(
+                method: .post, path: "/app/exports/\(second.id)", headers: [.cookie: forex, .acceptLanguage: "en"],
+                raw: (Array("csrf=\(Self.csrf(forexPage.text))&action=receipt&amount=12.345&currency=USD&receivedOn=2026-05-28&bankReference=B1".utf8),
+                      "application/x-www-form-urlencoded")))
+            #expect(bad.status == .unprocessableContent, "a USD amount has at most two decimals")
+            let trader = try await Self.logIn(client, "trader")
+            let own = try await client.send(Call(method: .get, path: "/app/exports/\(second.id)", headers: [.cookie: trader, .acceptLanguage: "en"]))
+            #expect(own.text.contains("Who read this record") && own.text.contains("<td>sta</td>") && own.text.contains("<td>safe</td>"))
+            #expect(own.text.contains("data-stage=\"rebate-filed\" class=\"done\"") && !own.text.contains("id=\"rebate-form\""))
+            let ftse = try await Self.logIn(client, "ftse")
+            let clients = try await client.send(Call(method: .get, path: "/app/clients", headers: [.cookie: ftse, .acceptLanguage: "en"]))
+            #expect(clients.text.contains("id=\"client-p-east-ocean\""))
         }
     }
 

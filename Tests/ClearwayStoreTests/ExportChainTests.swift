@@ -6,67 +6,7 @@ import ClearwayTestSupport
 import Foundation
 import Testing
 
-/// CEB export messages as a platform, a logistics firm and a declaring agent send them (the 2022-05 schema's order).
-enum ExportMessages {
-    static let ebp = "3301960555", logistics = "3101960888", agent = "3122980001", customs = "2200"
-
-    static func envelope(_ root: String, _ body: String) -> Data {
-        Data("""
-        <?xml version="1.0" encoding="UTF-8"?>
-        <ceb:\(root) guid="\(UUID().uuidString)" version="1.0" xmlns:ceb="http://www.chinaport.gov.cn/ceb">\(body)
-        <ceb:BaseTransfer><ceb:copCode>\(agent)</ceb:copCode><ceb:copName>test</ceb:copName><ceb:dxpMode>DXP</ceb:dxpMode><ceb:dxpId>DXPENT0001</ceb:dxpId></ceb:BaseTransfer>
-        </ceb:\(root)>
-        """.utf8)
-    }
-
-    static func head(_ guid: String = UUID().uuidString) -> String {
-        "<ceb:guid>\(guid)</ceb:guid><ceb:appType>1</ceb:appType><ceb:appTime>20260528120000</ceb:appTime><ceb:appStatus>2</ceb:appStatus>"
-    }
-
-    /// An order of `lines` (gcode, qty, price) in CNY.
-    static func order(_ number: String, ebc: String, lines: [(String, Int, Int)]) -> Data {
-        let total = lines.reduce(0) { $0 + $1.1 * $1.2 }
-        let body = lines.enumerated().map { index, line in
-            "<ceb:OrderList><ceb:gnum>\(index + 1)</ceb:gnum><ceb:itemNo>SKU\(index)</ceb:itemNo><ceb:itemName>item</ceb:itemName><ceb:itemDescribe>item</ceb:itemDescribe><ceb:barCode>1</ceb:barCode><ceb:unit>007</ceb:unit><ceb:currency>142</ceb:currency><ceb:qty>\(line.1)</ceb:qty><ceb:price>\(line.2)</ceb:price><ceb:totalPrice>\(line.1 * line.2)</ceb:totalPrice><ceb:note></ceb:note></ceb:OrderList>"
-        }.joined()
-        return envelope("CEB303Message", """
-        <ceb:Order><ceb:OrderHead>\(head())<ceb:orderType>E</ceb:orderType><ceb:orderNo>\(number)</ceb:orderNo><ceb:ebpCode>\(ebp)</ceb:ebpCode><ceb:ebpName>QuickBuy</ceb:ebpName><ceb:ebcCode>\(ebc)</ceb:ebcCode><ceb:ebcName>seller</ceb:ebcName><ceb:goodsValue>\(total)</ceb:goodsValue><ceb:freight>0</ceb:freight><ceb:currency>142</ceb:currency><ceb:note></ceb:note></ceb:OrderHead>\(body)</ceb:Order>
-        """)
-    }
-
-    static func waybill(_ number: String) -> Data {
-        envelope("CEB505Message", """
-        <ceb:Logistics>\(head())<ceb:logisticsCode>\(logistics)</ceb:logisticsCode><ceb:logisticsName>Swift</ceb:logisticsName><ceb:logisticsNo>\(number)</ceb:logisticsNo><ceb:freight>10</ceb:freight><ceb:insuredFee>0</ceb:insuredFee><ceb:currency>142</ceb:currency><ceb:grossWeight>2</ceb:grossWeight><ceb:packNo>1</ceb:packNo><ceb:goodsInfo>parcel</ceb:goodsInfo><ceb:ebcCode>\(agent)</ceb:ebcCode><ceb:ebcName>seller</ceb:ebcName><ceb:ebcTelephone>1</ceb:ebcTelephone><ceb:note></ceb:note></ceb:Logistics>
-        """)
-    }
-
-    static func list(_ order: String, waybill: String, ebc: String, owner: String, country: String = "USA", agentCode: String = agent,
-                     lines: [(String, Int, Int)]) -> Data {
-        let body = lines.enumerated().map { index, line in
-            "<ceb:InventoryList><ceb:gnum>\(index + 1)</ceb:gnum><ceb:itemNo>SKU\(index)</ceb:itemNo><ceb:itemRecordNo></ceb:itemRecordNo><ceb:itemName>item</ceb:itemName><ceb:gcode>\(line.0)</ceb:gcode><ceb:gname>item</ceb:gname><ceb:gmodel>m</ceb:gmodel><ceb:barCode>1</ceb:barCode><ceb:country>142</ceb:country><ceb:currency>142</ceb:currency><ceb:qty>\(line.1)</ceb:qty><ceb:qty1>\(line.1)</ceb:qty1><ceb:unit>007</ceb:unit><ceb:unit1>007</ceb:unit1><ceb:price>\(line.2)</ceb:price><ceb:totalPrice>\(line.1 * line.2)</ceb:totalPrice><ceb:note></ceb:note></ceb:InventoryList>"
-        }.joined()
-        return envelope("CEB603Message", """
-        <ceb:Inventory><ceb:InventoryHead>\(head())<ceb:customsCode>\(customs)</ceb:customsCode><ceb:ebpCode>\(ebp)</ceb:ebpCode><ceb:ebpName>QuickBuy</ceb:ebpName><ceb:orderNo>\(order)</ceb:orderNo><ceb:logisticsCode>\(logistics)</ceb:logisticsCode><ceb:logisticsName>Swift</ceb:logisticsName><ceb:logisticsNo>\(waybill)</ceb:logisticsNo><ceb:copNo>C\(order)</ceb:copNo><ceb:ieFlag>E</ceb:ieFlag><ceb:portCode>2248</ceb:portCode><ceb:ieDate>20260528</ceb:ieDate><ceb:statisticsFlag>A</ceb:statisticsFlag><ceb:agentCode>\(agentCode)</ceb:agentCode><ceb:agentName>agent</ceb:agentName><ceb:ebcCode>\(ebc)</ceb:ebcCode><ceb:ebcName>seller</ceb:ebcName><ceb:ownerCode>\(owner)</ceb:ownerCode><ceb:ownerName>producer</ceb:ownerName><ceb:iacCode></ceb:iacCode><ceb:iacName></ceb:iacName><ceb:emsNo></ceb:emsNo><ceb:tradeMode>9610</ceb:tradeMode><ceb:trafMode>2</ceb:trafMode><ceb:trafName></ceb:trafName><ceb:voyageNo></ceb:voyageNo><ceb:billNo></ceb:billNo><ceb:totalPackageNo></ceb:totalPackageNo><ceb:loctNo></ceb:loctNo><ceb:licenseNo></ceb:licenseNo><ceb:country>\(country)</ceb:country><ceb:POD>\(country)</ceb:POD><ceb:freight>0</ceb:freight><ceb:fCurrency>142</ceb:fCurrency><ceb:fFlag>3</ceb:fFlag><ceb:insuredFee>0</ceb:insuredFee><ceb:iCurrency>142</ceb:iCurrency><ceb:iFlag>3</ceb:iFlag><ceb:wrapType>1</ceb:wrapType><ceb:packNo>1</ceb:packNo><ceb:grossWeight>2</ceb:grossWeight><ceb:netWeight>1.5</ceb:netWeight><ceb:note></ceb:note></ceb:InventoryHead>\(body)</ceb:Inventory>
-        """)
-    }
-
-    static func movement(_ kind: ExportParcel.Movement.Kind, _ waybills: [String]) -> Data {
-        let arrival = kind == .arrival
-        let list = waybills.enumerated().map { index, number in
-            arrival
-                ? "<ceb:ArrivalList><ceb:gnum>\(index + 1)</ceb:gnum><ceb:logisticsNo>\(number)</ceb:logisticsNo><ceb:totalPackageNo></ceb:totalPackageNo><ceb:note></ceb:note></ceb:ArrivalList>"
-                : "<ceb:DepartureList><ceb:gnum>\(index + 1)</ceb:gnum><ceb:totalPackageNo></ceb:totalPackageNo><ceb:logisticsNo>\(number)</ceb:logisticsNo><ceb:note></ceb:note></ceb:DepartureList>"
-        }.joined()
-        if arrival {
-            return envelope("CEB507Message", """
-            <ceb:Arrival><ceb:ArrivalHead>\(head())<ceb:customsCode>\(customs)</ceb:customsCode><ceb:copNo>A1</ceb:copNo><ceb:operatorCode>\(logistics)</ceb:operatorCode><ceb:operatorName>Swift</ceb:operatorName><ceb:loctNo></ceb:loctNo><ceb:ieFlag>E</ceb:ieFlag><ceb:trafMode>2</ceb:trafMode><ceb:billNo>B1</ceb:billNo><ceb:domesticTrafNo></ceb:domesticTrafNo><ceb:logisticsCode>\(logistics)</ceb:logisticsCode><ceb:logisticsName>Swift</ceb:logisticsName><ceb:msgCount>1</ceb:msgCount><ceb:msgSeqNo>1</ceb:msgSeqNo><ceb:note></ceb:note></ceb:ArrivalHead>\(list)</ceb:Arrival>
-            """)
-        }
-        return envelope("CEB509Message", """
-        <ceb:Departure><ceb:DepartureHead>\(head())<ceb:customsCode>\(customs)</ceb:customsCode><ceb:copNo>D1</ceb:copNo><ceb:logisticsCode>\(logistics)</ceb:logisticsCode><ceb:logisticsName>Swift</ceb:logisticsName><ceb:trafMode>2</ceb:trafMode><ceb:trafName>ship</ceb:trafName><ceb:voyageNo>V1</ceb:voyageNo><ceb:billNo>B1</ceb:billNo><ceb:leaveTime>20260529100000</ceb:leaveTime><ceb:msgCount>1</ceb:msgCount><ceb:msgSeqNo>1</ceb:msgSeqNo><ceb:note></ceb:note></ceb:DepartureHead>\(list)</ceb:Departure>
-        """)
-    }
-
+extension CEBExportGenerator {
     static func receipts(_ answer: CEBAnswer) throws -> [(status: String, info: String)] {
         try XMLTree.parse(answer.receipt).elements().map { ($0.element("returnStatus")?.text ?? "", $0.element("returnInfo")?.text ?? "") }
     }
@@ -83,13 +23,13 @@ struct ExportChainTests {
         let logistics = try await Demo.principal("logistics", in: clearway)
         let broker = try await Demo.principal("broker", in: clearway)
         let order = "EXP\(n)", waybill = "WB\(n)"
-        _ = try await clearway.receiveCEB(ExportMessages.waybill(waybill), by: logistics)
-        let listed = try await clearway.receiveCEB(ExportMessages.list(order, waybill: waybill, ebc: ebc, owner: owner, country: country, lines: lines), by: broker)
-        let listReceipts = try ExportMessages.receipts(listed)
+        _ = try await clearway.receiveCEB(CEBExportGenerator.waybill(waybill), by: logistics)
+        let listed = try await clearway.receiveCEB(CEBExportGenerator.list(order, waybill: waybill, ebc: ebc, owner: owner, country: country, lines: lines), by: broker)
+        let listReceipts = try CEBExportGenerator.receipts(listed)
         #expect(listed.refused == 0, "\(listReceipts)")
-        _ = try await clearway.receiveCEB(ExportMessages.order(order, ebc: ebc, lines: lines), by: platform)
-        _ = try await clearway.receiveCEB(ExportMessages.movement(.arrival, [waybill]), by: logistics)
-        if depart { _ = try await clearway.receiveCEB(ExportMessages.movement(.departure, [waybill]), by: logistics) }
+        _ = try await clearway.receiveCEB(CEBExportGenerator.order(order, ebc: ebc, lines: lines), by: platform)
+        _ = try await clearway.receiveCEB(CEBExportGenerator.movement(.arrival, [waybill]), by: logistics)
+        if depart { _ = try await clearway.receiveCEB(CEBExportGenerator.movement(.departure, [waybill]), by: logistics) }
         let found = try await clearway.exportParcels(status: nil, by: broker).first { $0.state.order?.orderNo == order }
         return found?.state.invtNo ?? ""
     }
@@ -100,26 +40,26 @@ struct ExportChainTests {
             let logistics = try await Demo.principal("logistics", in: clearway)
             let broker = try await Demo.principal("broker", in: clearway)
             let platform = try await Demo.principal("platform", in: clearway)
-            _ = try await clearway.receiveCEB(ExportMessages.order("E1", ebc: Self.seller, lines: [("8541410000", 10, 20)]), by: platform)
-            let listed = try await clearway.receiveCEB(ExportMessages.list("E1", waybill: "W1", ebc: Self.seller, owner: Self.seller,
+            _ = try await clearway.receiveCEB(CEBExportGenerator.order("E1", ebc: Self.seller, lines: [("8541410000", 10, 20)]), by: platform)
+            let listed = try await clearway.receiveCEB(CEBExportGenerator.list("E1", waybill: "W1", ebc: Self.seller, owner: Self.seller,
                                                                            lines: [("8541410000", 10, 20)]), by: broker)
             let listedText = String(decoding: listed.receipt, as: UTF8.self)
             #expect(listed.receiptType == "CEB604Message", "\(listedText)")
-            let waiting = try ExportMessages.receipts(listed)
+            let waiting = try CEBExportGenerator.receipts(listed)
             #expect(waiting.first?.status == "120" && waiting.first?.info.contains("waybill (CEB505), arrival report (CEB507)") == true, "\(waiting)")
-            let early = try await clearway.receiveCEB(ExportMessages.movement(.departure, ["W1"]), by: logistics)
-            #expect(try ExportMessages.receipts(early).first?.status == "100", "goods do not leave before release")
-            _ = try await clearway.receiveCEB(ExportMessages.waybill("W1"), by: logistics)
-            let arrived = try await clearway.receiveCEB(ExportMessages.movement(.arrival, ["W1"]), by: logistics)
+            let early = try await clearway.receiveCEB(CEBExportGenerator.movement(.departure, ["W1"]), by: logistics)
+            #expect(try CEBExportGenerator.receipts(early).first?.status == "100", "goods do not leave before release")
+            _ = try await clearway.receiveCEB(CEBExportGenerator.waybill("W1"), by: logistics)
+            let arrived = try await clearway.receiveCEB(CEBExportGenerator.movement(.arrival, ["W1"]), by: logistics)
             #expect(arrived.receiptType == "CEB508Message" && arrived.refused == 0)
             var state = try await clearway.exportParcels(status: nil, by: broker).first!.state
             #expect(state.status == .released && state.invtNo?.hasPrefix("22002026E") == true)
-            let departed = try await clearway.receiveCEB(ExportMessages.movement(.departure, ["W1"]), by: logistics)
+            let departed = try await clearway.receiveCEB(CEBExportGenerator.movement(.departure, ["W1"]), by: logistics)
             #expect(departed.receiptType == "CEB510Message" && departed.refused == 0)
             state = try await clearway.exportParcels(status: nil, by: broker).first!.state
             #expect(state.status == .closed && state.departedAt != nil)
-            let unknown = try await clearway.receiveCEB(ExportMessages.movement(.arrival, ["NOPE"]), by: logistics)
-            #expect(try ExportMessages.receipts(unknown).first?.info.contains("NOPE") == true)
+            let unknown = try await clearway.receiveCEB(CEBExportGenerator.movement(.arrival, ["NOPE"]), by: logistics)
+            #expect(try CEBExportGenerator.receipts(unknown).first?.info.contains("NOPE") == true)
         }
     }
 
@@ -128,18 +68,18 @@ struct ExportChainTests {
         try await TestBackend.sqlite.withClearway { clearway in
             let broker = try await Demo.principal("broker", in: clearway)
             let platform = try await Demo.principal("platform", in: clearway)
-            _ = try await clearway.receiveCEB(ExportMessages.order("E2", ebc: Self.seller, lines: [("8541410000", 10, 20)]), by: platform)
-            let listed = try await clearway.receiveCEB(ExportMessages.list("E2", waybill: "W2", ebc: Self.seller, owner: Self.seller,
+            _ = try await clearway.receiveCEB(CEBExportGenerator.order("E2", ebc: Self.seller, lines: [("8541410000", 10, 20)]), by: platform)
+            let listed = try await clearway.receiveCEB(CEBExportGenerator.list("E2", waybill: "W2", ebc: Self.seller, owner: Self.seller,
                                                                            lines: [("8541410000", 10, 30)]), by: broker)
-            _ = try await clearway.receiveCEB(ExportMessages.waybill("W2"), by: try await Demo.principal("logistics", in: clearway))
+            _ = try await clearway.receiveCEB(CEBExportGenerator.waybill("W2"), by: try await Demo.principal("logistics", in: clearway))
             #expect(listed.refused == 0)
             let state = try await clearway.exportParcels(status: nil, by: broker).first!.state
             #expect(state.status == .rejected)
             #expect(state.findings.first?.detail == "the list's lines total 300, the order's goodsValue 200", "\(state.findings)")
-            var bad = String(decoding: ExportMessages.list("E3", waybill: "W3", ebc: Self.seller, owner: "", lines: [("8541410000", 10, 20)]), as: UTF8.self)
+            var bad = String(decoding: CEBExportGenerator.list("E3", waybill: "W3", ebc: Self.seller, owner: "", lines: [("8541410000", 10, 20)]), as: UTF8.self)
             bad = bad.replacingOccurrences(of: "<ceb:totalPrice>200</ceb:totalPrice>", with: "<ceb:totalPrice>201</ceb:totalPrice>")
             let refused = try await clearway.receiveCEB(Data(bad.utf8), by: broker)
-            let info = try ExportMessages.receipts(refused).first?.info ?? ""
+            let info = try CEBExportGenerator.receipts(refused).first?.info ?? ""
             #expect(refused.refused == 1 && info.contains("line-total-mismatch") && info.contains("/InventoryHead/ownerCode"), "\(info)")
             #expect(try await clearway.exportParcelCounts()["stored"] == nil)
         }
@@ -234,10 +174,10 @@ struct ExportChainTests {
     func serviceEnterprise() async throws {
         try await TestBackend.sqlite.withClearway { clearway in
             let ftse = try await Demo.principal("ftse", in: clearway)
-            let list = ExportMessages.list("F1", waybill: "FW1", ebc: ExportMessages.agent, owner: Self.seller, agentCode: "4403961234",
+            let list = CEBExportGenerator.list("F1", waybill: "FW1", ebc: CEBExportGenerator.agent, owner: Self.seller, agentCode: "4403961234",
                                            lines: [("8541410000", 1, 20)])
             let refused = try await clearway.receiveCEB(list, by: ftse)
-            let refusal = try ExportMessages.receipts(refused)
+            let refusal = try CEBExportGenerator.receipts(refused)
             #expect(refusal.first?.info.contains("not-authorised") == true, "\(refusal)")
             let trader = try await Demo.principal("trader", in: clearway)
             await #expect(throws: ClearanceError.self) {
@@ -246,7 +186,7 @@ struct ExportChainTests {
             _ = try await clearway.authoriseServiceFirm("p-silkroad-ftse", client: "p-east-ocean",
                                                         validUntil: TestClock().now.addingTimeInterval(365 * 86_400), by: trader)
             let taken = try await clearway.receiveCEB(list, by: ftse)
-            let takenReceipts = try ExportMessages.receipts(taken)
+            let takenReceipts = try CEBExportGenerator.receipts(taken)
             #expect(taken.refused == 0, "\(takenReceipts)")
             #expect(try await clearway.serviceAuthorisations(by: ftse).map(\.clientParty) == ["p-east-ocean"])
         }
@@ -280,11 +220,11 @@ struct ExportChainTests {
                 #expect(answer.receiptType != "CEB900Message", "\(name): \(String(decoding: answer.receipt, as: UTF8.self).prefix(400))")
             }
             let orders = try await clearway.receiveCEB(try Self.sample("v2018-113", "CEB303Message.xml")!, by: admin)
-            #expect(try ExportMessages.receipts(orders).allSatisfy {
+            #expect(try CEBExportGenerator.receipts(orders).allSatisfy {
                 $0.status == "100" && $0.info.contains("goodsValue 12345678912345.12345 is not the sum of the lines' totalPrice, 2000")
             })
             let lists = try await clearway.receiveCEB(try Self.sample("v2018-113", "CEB603Message.xml")!, by: admin)
-            #expect(try ExportMessages.receipts(lists).allSatisfy { $0.status == "100" && $0.info.contains("line-total-mismatch") })
+            #expect(try CEBExportGenerator.receipts(lists).allSatisfy { $0.status == "100" && $0.info.contains("line-total-mismatch") })
         }
     }
 }

@@ -78,7 +78,10 @@ extension Clearway {
         let empty = try await store.read { db in
             try await DiversionTables.boxes(port: "CNSHA", site: nil, statuses: nil, limit: 1, on: db).isEmpty
         }
-        guard empty else { return try await seedDemoParcels() }
+        guard empty else {
+            try await seedDemoParcels()
+            return try await seedDemoExports()
+        }
         let records = try CSVReader.records(try String(contentsOf: file, encoding: .utf8))
         guard let trader = try await principal(username: "trader"), let officer = try await principal(username: "officer"),
               let terminal = try await principal(username: "terminal")
@@ -116,6 +119,7 @@ extension Clearway {
         }
         try await replanDiversion(port: "CNSHA")
         try await seedDemoParcels()
+        try await seedDemoExports()
     }
 
     /// Publishes the demo targeting rules that are not published yet.

@@ -59,6 +59,12 @@ extension WebPages {
             try await self.unhold(request, id: context.parameters.get("id") ?? "")
         }
         router.get("/app/live") { request, _ in try await self.live(request) }
+        router.get("/app/exports") { request, _ in try await self.exports(request) }
+        router.get("/app/exports/:id") { request, context in try await self.exportRecord(request, id: context.parameters.get("id") ?? "") }
+        router.post("/app/exports/:id") { request, context in
+            try await self.exportRecord(request, id: context.parameters.get("id") ?? "", form: try await WebForm.read(request))
+        }
+        router.get("/app/clients") { request, _ in try await self.clients(request) }
     }
 
     /// Where each role's workspace starts.
@@ -67,7 +73,9 @@ extension WebPages {
         case .customsOfficer, .admin: "/app/queue"
         case .terminalOperator: "/app/boxes"
         case .portAuthority: "/app/diversion"
-        case .ecommercePlatform, .taxAgency: "/app/tax-bills"
+        case .ecommercePlatform: "/app/tax-bills"
+        case .taxAgency, .forexAgency: "/app/exports"
+        case .tradeServiceEnterprise: "/app/clients"
         case .agencyOfficer, .quarantineOfficer: "/app/approvals"
         default: "/app/shipments"
         }

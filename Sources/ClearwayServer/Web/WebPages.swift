@@ -99,14 +99,26 @@ struct WebPages: Sendable {
                 nav.append(["href": "/app/shipments", "label": t["nav_shipments"]!])
                 nav.append(["href": "/app/declarations/new", "label": t["nav_new_declaration"]!])
                 nav.append(["href": "/app/appointments", "label": t["nav_appointments"]!])
-            case .ecommercePlatform, .taxAgency:
+                nav.append(["href": "/app/exports", "label": t["nav_exports"]!])
+            case .tradeServiceEnterprise:
+                nav.append(["href": "/app/clients", "label": t["nav_clients"]!])
+                nav.append(["href": "/app/shipments", "label": t["nav_shipments"]!])
+                nav.append(["href": "/app/declarations/new", "label": t["nav_new_declaration"]!])
+                nav.append(["href": "/app/exports", "label": t["nav_exports"]!])
+            case .ecommercePlatform:
                 nav.append(["href": "/app/tax-bills", "label": t["nav_tax_bills"]!])
+            case .taxAgency:
+                nav.append(["href": "/app/exports", "label": t["nav_rebates"]!])
+                nav.append(["href": "/app/tax-bills", "label": t["nav_tax_bills"]!])
+            case .forexAgency:
+                nav.append(["href": "/app/exports", "label": t["nav_forex"]!])
             case .customsOfficer, .admin:
                 nav.append(["href": "/app/queue", "label": t["nav_queue"]!])
                 nav.append(["href": "/app/shipments", "label": t["nav_all_declarations"]!])
                 nav.append(["href": "/app/diversion", "label": t["nav_diversion"]!])
                 nav.append(["href": "/app/risk-rules", "label": t["nav_rules"]!])
                 nav.append(["href": "/app/tax-bills", "label": t["nav_tax_bills"]!])
+                nav.append(["href": "/app/exports", "label": t["nav_exports"]!])
             case .agencyOfficer, .quarantineOfficer:
                 nav.append(["href": "/app/approvals", "label": t["nav_approvals"]!])
             case .terminalOperator:
