@@ -263,6 +263,13 @@ struct AuthorizationMatrixTests {
                 Call(method: .post, path: "/api/v1/service-authorisations", token: token(role),
                     json: #"{"serviceParty":"p-silkroad-ftse","clientParty":"p-east-ocean","validUntil":"2030-01-01T00:00:00Z"}"#)
             },
+            Endpoint(operation: "DELETE /api/v1/service-authorisations/{serviceParty}/{clientParty}", allowed: [.admin, .trader],
+                success: .noContent, denied: .forbidden) { clearway, role in
+                _ = try await clearway.authoriseServiceFirm("p-silkroad-ftse", client: "p-east-ocean",
+                                                            validUntil: Date(timeIntervalSince1970: 1_900_000_000),
+                                                            by: try await Demo.principal("admin", in: clearway))
+                return Call(method: .delete, path: "/api/v1/service-authorisations/p-silkroad-ftse/p-east-ocean", token: token(role))
+            },
             Endpoint(operation: "GET /api/v1/service-clients", allowed: [.tradeServiceEnterprise], success: .ok, denied: .forbidden) { _, role in
                 Call(method: .get, path: "/api/v1/service-clients", token: token(role))
             },
@@ -932,7 +939,7 @@ struct AuthorizationMatrixTests {
                 if let path { operations.insert("\(method.uppercased()) \(path)") }
             }
         }
-        #expect(operations.count == 131)
+        #expect(operations.count == 132)
         #expect(operations == Set(Self.endpoints.map(\.operation)))
     }
 }

@@ -71,6 +71,15 @@ struct PortFlowTests {
             let report = try await client.send(Call(method: .get, path: "/api/v1/reports/time-release?by=procedure", token: "demo-token-officer"))
             let rows = try JSONSerialization.jsonObject(with: Data(report.text.utf8)) as? [[String: Any]] ?? []
             #expect(rows.first?["group"] as? String == "serial")
+
+            // Closure sends the tax agency the export record: who, what, value, commodity codes and rebate rates.
+            let record = try await client.send(Call(method: .get, path: "/api/v1/export-records/xr-\(id)", token: "demo-token-tax"))
+            #expect(record.status == .ok)
+            let fields = try record.json()["fields"] as? [String: String] ?? [:]
+            #expect(fields["reference"] == id && fields["exporter"] == "p-east-ocean" && fields["rebateRates"]?.isEmpty == false)
+            #expect(fields["closedAt"] == "2026-05-28T12:00:00.000Z" || fields["closedAt"]?.hasPrefix("2026-05-28") == true, "\(fields)")
+            let chain = (try record.json()["record"] as? [String: Any])?["chain"] as? [[String: Any]] ?? []
+            #expect(chain.prefix(4).allSatisfy { $0["at"] != nil } && chain.count == 7)
         }
     }
 

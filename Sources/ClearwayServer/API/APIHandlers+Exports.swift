@@ -71,6 +71,11 @@ extension APIHandlers {
         return .created(.init(body: .json(.init(authorisation, now: authorisation.grantedAt))))
     }
 
+    func revokeServiceFirm(_ input: Operations.RevokeServiceFirm.Input) async throws -> Operations.RevokeServiceFirm.Output {
+        try await clearway.revokeServiceFirm(input.path.serviceParty, client: input.path.clientParty, by: try RequestPrincipal.required())
+        return .noContent(.init())
+    }
+
     func listServiceClients(_ input: Operations.ListServiceClients.Input) async throws -> Operations.ListServiceClients.Output {
         let now = clearway.environment.now()
         return .ok(.init(body: .json(try await clearway.serviceClients(by: try RequestPrincipal.required()).map { client in
