@@ -34,7 +34,7 @@ public func buildRouter(
     let router = Router(context: AppRequestContext.self)
     router.middlewares.add(RequestMetricsMiddleware(registry: registry))
     router.middlewares.add(ProblemMiddleware(logger: logger))
-    router.middlewares.add(RateLimitMiddleware(perMinute: settings.rateLimitPerMinute))
+    router.middlewares.add(RateLimitMiddleware(perMinute: settings.rateLimitPerMinute, clock: clearway.environment.now))
     router.middlewares.add(BodyLimitMiddleware(limit: settings.maxBodySize))
     router.middlewares.add(AuthenticationMiddleware(clearway: clearway))
     let web = WebPages(clearway: clearway, pages: try Pages.load(), locales: try Locales.load())
