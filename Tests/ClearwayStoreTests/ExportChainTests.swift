@@ -54,6 +54,8 @@ struct ExportChainTests {
             #expect(arrived.receiptType == "CEB508Message" && arrived.refused == 0)
             var state = try await clearway.exportParcels(status: nil, by: broker).first!.state
             #expect(state.status == .released && state.invtNo?.hasPrefix("22002026E") == true)
+            let backdated = try await clearway.receiveCEB(CEBExportGenerator.movement(.departure, ["W1"], leaveTime: "20200101000000"), by: logistics)
+            #expect(try CEBExportGenerator.receipts(backdated).first?.info.contains("before-release") == true, "a list cannot leave before it was released")
             let departed = try await clearway.receiveCEB(CEBExportGenerator.movement(.departure, ["W1"]), by: logistics)
             #expect(departed.receiptType == "CEB510Message" && departed.refused == 0)
             state = try await clearway.exportParcels(status: nil, by: broker).first!.state

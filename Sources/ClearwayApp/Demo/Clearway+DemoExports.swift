@@ -29,7 +29,8 @@ extension Clearway {
             _ = try await receiveCEB(CEBExportGenerator.list(order, waybill: waybill, ebc: seller, owner: seller,
                                                             country: index % 3 == 2 ? "DEU" : "USA", lines: lines), by: users["broker"]!)
             _ = try await receiveCEB(CEBExportGenerator.movement(.arrival, [waybill]), by: users["logistics"]!)
-            _ = try await receiveCEB(CEBExportGenerator.movement(.departure, [waybill], leaveTime: ChinaTime.second(now)), by: users["logistics"]!)
+            _ = try await receiveCEB(CEBExportGenerator.movement(.departure, [waybill], leaveTime: ChinaTime.second(environment.now())),
+                                     by: users["logistics"]!)
             if let found = try await store.read({ db in try await ExportParcelTables.find(ExportParcel.id(ebpCode: CEBExportGenerator.ebp, orderNo: order), on: db) }),
                let number = found.state.invtNo, found.state.status == .closed
             {
@@ -40,7 +41,7 @@ extension Clearway {
         let records = try await exportRecords(by: users["tax"]!)
         if let first = records.first {
             _ = try await recordRebate(first.id, paid: false, amountFen: 18_000, reference: "SAT-DEMO-1", by: users["tax"]!)
-            _ = try await recordForexReceipt(first.id, amount: Money(minor: 10_000, currency: "USD"), receivedAt: now,
+            _ = try await recordForexReceipt(first.id, amount: Money(minor: 10_000, currency: "USD"), receivedAt: environment.now(),
                                              bankReference: "BOC-DEMO-1", by: users["forex"]!)
         }
     }

@@ -187,8 +187,13 @@ public enum ExportParcel {
                 guard state.arrivedAt == nil else { return [] }
                 return [moved] + settle(evolve(state, moved), stamp)
             case .departure:
-                guard state.status == .released else {
+                guard state.status == .released, let released = state.releasedAt else {
                     throw .notAllowedInState(action: "record the departure of (goods leave only after release)", state: state.status.rawValue)
+                }
+                // Leave times are whole seconds; a leave time before the second of release is a mistake, not a departure.
+                if at < released.addingTimeInterval(-1) {
+                    throw .invalid(ValidationFailure([FieldIssue("/DepartureHead/leaveTime", "before-release",
+                        "leaveTime \(movement.at) is before the list was released (\(ChinaTime.second(released)))")]))
                 }
                 return [moved]
             }
