@@ -126,6 +126,7 @@ public final class Clearway: Sendable {
                  routing: try await ReferenceTables.codes("agency-routing", on: db),
                  cbecTerms: try await ReferenceTables.codes("cbec-terms", on: db),
                  cbecTariff: try await ReferenceTables.codes("cbec-tariff", on: db),
+                 positiveList: try await ReferenceTables.codes("cbec-positive-list", on: db),
                  cebSchema: try await ReferenceTables.codes("ceb-import-schema", on: db).first,
                  cebExportSchema: try await ReferenceTables.codes("ceb-export-schema", on: db).first,
                  exportChain: try await ExportChainTerms.read(on: db))
@@ -195,7 +196,7 @@ public final class Clearway: Sendable {
                     delayReasons: Dictionary(more.delayReasons.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a }))
             }(),
             agencyRouting: routing,
-            crossBorder: Self.crossBorderRules(terms: more.cbecTerms, tariff: more.cbecTariff),
+            crossBorder: Self.crossBorderRules(terms: more.cbecTerms, tariff: more.cbecTariff, positiveList: more.positiveList),
             cebSchema: more.cebSchema.flatMap { try? XMLSchema(documents: [Data($0.extra.utf8)]) },
             cebExportSchema: more.cebExportSchema.flatMap { try? XMLSchema(documents: [Data($0.extra.utf8)]) },
             exportChain: more.exportChain)
@@ -207,7 +208,9 @@ public final class Clearway: Sendable {
 
     /// Terms rows: code = effective date, extra "<single> <annual> <reduction> <tolerance> <window> <rate> <return days>";
     /// tariff rows: code "<prefix>|<effective date>", extra "<duty> <vat> <consumption>". Both checked when loaded.
-    static func crossBorderRules(terms: [ReferenceTables.Code], tariff: [ReferenceTables.Code]) -> CrossBorderRules {
+    static func crossBorderRules(terms: [ReferenceTables.Code], tariff: [ReferenceTables.Code], positiveList: [ReferenceTables.Code])
+        -> CrossBorderRules
+    {
         func day(_ text: String) -> Date? { Timestamp.parse(text + "T00:00:00+08:00") }
         let versions = terms.compactMap { code -> (CrossBorderRules.Terms, [String])? in
             let t = code.extra.split(separator: " ").map(String.init)
@@ -227,7 +230,8 @@ public final class Clearway: Sendable {
                 return CrossBorderRules.Rates(prefix: key[0], effectiveFrom: from, duty: r[0], vat: r[1], consumption: r[2])
             },
             matchWindowMinutes: latest.flatMap { Int($0[4]) } ?? 1440, inspectionRate: latest.flatMap { Double($0[5]) } ?? 0,
-            returnDays: latest.flatMap { Int($0[6]) } ?? 30)
+            returnDays: latest.flatMap { Int($0[6]) } ?? 30,
+            positiveList: Dictionary(positiveList.map { ($0.code, $0.extra) }, uniquingKeysWith: { a, _ in a }))
     }
 
     /// The DCSA code restrictions from reference data.

@@ -257,6 +257,36 @@ def _():
             assert ident and driver.find_elements(By.CSS_SELECTOR, f"label[for='{ident}']"), f"{path}: {ident or element.get_attribute('name')} has no label"
 
 
+
+@step("the tax agency files a rebate and the forex agency records money on an export's chain")
+def _():
+    driver.delete_all_cookies()
+    log_in("tax")
+    assert driver.current_url.endswith("/app/exports")
+    rows = driver.find_elements(By.CSS_SELECTOR, "#exports tbody tr")
+    open_rows = [row for row in rows if row.find_elements(By.TAG_NAME, "td")[7].text.strip() == ""]
+    assert open_rows, "a demo export without a rebate"
+    open_rows[0].find_element(By.TAG_NAME, "a").click()
+    record = driver.current_url
+    Select(wait.until(EC.presence_of_element_located((By.ID, "rebate-action")))).select_by_value("file")
+    driver.find_element(By.ID, "rebate-amount").send_keys("88.00")
+    driver.find_element(By.ID, "rebate-reference").send_keys("SAT-BROWSER-1")
+    driver.find_element(By.CSS_SELECTOR, "#rebate-form button").click()
+    wait.until(EC.presence_of_element_located((By.ID, "recorded")))
+    assert driver.find_elements(By.CSS_SELECTOR, "#chain li[data-stage='rebate-filed'].done")
+    driver.delete_all_cookies()
+    log_in("forex")
+    driver.get(record)
+    assert not driver.find_elements(By.ID, "rebate-form"), "the forex agency does not record rebates"
+    for element in driver.find_elements(By.CSS_SELECTOR, "#receipt-form input:not([type=hidden])"):
+        assert driver.find_elements(By.CSS_SELECTOR, f"label[for='{element.get_attribute('id')}']")
+    driver.find_element(By.ID, "receipt-amount").send_keys("10.00")
+    driver.find_element(By.ID, "receipt-reference").send_keys("BOC-BROWSER-1")
+    driver.find_element(By.CSS_SELECTOR, "#receipt-form button").click()
+    wait.until(EC.presence_of_element_located((By.ID, "recorded")))
+    assert driver.find_element(By.ID, "reconciliation").get_attribute("data-status") in ("awaiting", "matched", "short", "over")
+    assert driver.find_elements(By.CSS_SELECTOR, "#chain li[data-stage='payment-received'].done")
+
 driver.quit()
 passed = sum(1 for _, ok, _ in results if ok)
 failed = len(results) - passed

@@ -47,8 +47,8 @@ struct BrowserSuiteTests {
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(text)")
-        #expect(text.contains("11 passed, 0 failed"), "\(text)")
+        #expect(text.contains("12 passed, 0 failed"), "\(text)")
         let shots = (try? FileManager.default.contentsOfDirectory(atPath: artefacts.path)) ?? []
-        #expect(shots.filter { $0.hasSuffix(".png") }.count == 11)
+        #expect(shots.filter { $0.hasSuffix(".png") }.count == 12)
     }
 }

@@ -138,6 +138,23 @@ extension ECommerceTests {
         return try Data(contentsOf: folder.appendingPathComponent(name))
     }
 
+    @Test("a list of goods not on the positive list is refused naming the line; wine, bonded-only, is refused under 9610")
+    func positiveList() async throws {
+        try await TestBackend.sqlite.withClearway { clearway in
+            let rules = try await clearway.crossBorderRules()
+            let messages = CEBGenerator(seed: 5).parcel(0, rules: rules, at: Date())
+            let list = String(decoding: messages.inventory, as: UTF8.self)
+            let gcode = try #require(list.range(of: #"<ceb:gcode>\d{10}</ceb:gcode>"#, options: .regularExpression))
+            for (code, reason) in [("9304000000", "not-on-positive-list"), ("2204210000", "positive-list-bonded-only")] {
+                let changed = Data(list.replacingCharacters(in: gcode, with: "<ceb:gcode>\(code)</ceb:gcode>").utf8)
+                let answer = try await clearway.receiveCEB(changed, by: try await Demo.principal("broker", in: clearway))
+                let info = try Self.receipt(answer).first?.info ?? ""
+                #expect(answer.refused == 1 && info.contains("[Code:\(reason);Desc:/InventoryList/0/gcode \(code)"), "\(info)")
+            }
+            #expect(try await clearway.parcelCounts().isEmpty, "a refused list stores nothing")
+        }
+    }
+
     @Test("the official CEB311 sample: every order is refused naming line 2, whose 200 × 10 is not 12000; its totals pass")
     func officialOrderSample() async throws {
         guard let data = try Self.sample("v202205", "CEB311Message.xml") else {

@@ -11,7 +11,7 @@ extension Clearway {
         "supervision-modes", "transport-modes", "incoterms", "currencies", "countries", "declaration-limits",
         "dcsa-equipment-classifiers", "dcsa-shipment-documents", "inspection-rates", "certificate-scopes", "edifact-port-events", "quarantine-access", "overseas-producers", "green-channel",
         "appointment-rules", "delay-reasons", "export-summary-keys", "non-working-days", "export-rebate-rates", "forex-terms",
-        "forex-rates", "agency-sharing", "customs-currencies",
+        "forex-rates", "agency-sharing", "customs-currencies", "cbec-positive-list",
     ]
 
     /// Loads every reference data file whose content changed since it was last loaded; returns the names loaded.

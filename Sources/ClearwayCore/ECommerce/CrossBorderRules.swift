@@ -48,14 +48,28 @@ public struct CrossBorderRules: Sendable, Equatable {
     public var inspectionRate: Double
     /// Days after release in which a return may be declared (GAC Ann. 2020 No.45).
     public var returnDays: Int
+    /// The positive list (跨境电商零售进口商品清单, DOMAIN.md §6.4): tariff lines retail imports may carry, by code
+    /// prefix, each with its remark (`bonded-only`: only under 1210). Empty: not enforced.
+    public var positiveList: [String: String]
 
     public init(terms: [Terms] = [], tariff: [Rates] = [], matchWindowMinutes: Int = 1440, inspectionRate: Double = 0,
-                returnDays: Int = 30) {
+                returnDays: Int = 30, positiveList: [String: String] = [:]) {
+        self.positiveList = positiveList
         self.terms = terms.sorted { $0.effectiveFrom < $1.effectiveFrom }
         self.tariff = tariff
         self.matchWindowMinutes = matchWindowMinutes
         self.inspectionRate = inspectionRate
         self.returnDays = returnDays
+    }
+
+    /// The positive-list remark of a commodity code (its longest listed prefix), nil when the code is not listed.
+    public func positiveListRemark(_ gcode: String) -> String? {
+        var prefix = Substring(gcode)
+        while !prefix.isEmpty {
+            if let remark = positiveList[String(prefix)] { return remark }
+            prefix = prefix.dropLast()
+        }
+        return nil
     }
 
     /// The terms in force at a moment.

@@ -9,7 +9,7 @@ extension Parcel {
 
     /// A document checked on its own: codes, and arithmetic a firm's system should never get wrong. Each issue points
     /// at the element (`/OrderList/1/totalPrice` is the second line's total).
-    public static func check(_ document: Document, hs: HSNomenclature? = nil) -> [FieldIssue] {
+    public static func check(_ document: Document, hs: HSNomenclature? = nil, rules: CrossBorderRules? = nil) -> [FieldIssue] {
         var issues = IssueCollector()
         func code(_ pointer: String, _ value: String, _ allowed: Set<String>, _ what: String) {
             if !allowed.contains(value) {
@@ -57,6 +57,16 @@ extension Parcel {
                    let hs, !hs.contains(commodity)
                 {
                     issues.add(pointer, "hs-code-unknown", "\(line.gcode): subheading \(commodity.subheading) is not in HS \(hs.edition)")
+                }
+                if let rules, !rules.positiveList.isEmpty {
+                    switch rules.positiveListRemark(line.gcode) {
+                    case nil:
+                        issues.add(pointer, "not-on-positive-list",
+                                   "\(line.gcode) is not on the cross-border e-commerce positive list: declare it as general trade")
+                    case "bonded-only" where inventory.tradeMode != "1210":
+                        issues.add(pointer, "positive-list-bonded-only", "\(line.gcode) may be imported only as bonded stock (1210), not \(inventory.tradeMode)")
+                    default: break
+                    }
                 }
             }
         }

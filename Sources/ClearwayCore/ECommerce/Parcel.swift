@@ -233,7 +233,7 @@ public enum Parcel {
         func refuse(_ action: String) -> ClearanceError { .notAllowedInState(action: action, state: state.status.rawValue) }
         switch command {
         case .receive(let document):
-            let issues = check(document, hs: context.hs)
+            let issues = check(document, hs: context.hs, rules: context.rules)
             if !issues.isEmpty { throw .invalid(ValidationFailure(issues)) }
             let envelope = document.envelope
             guard ["1", "2"].contains(envelope.appType) else {
