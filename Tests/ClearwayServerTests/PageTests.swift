@@ -172,6 +172,8 @@ struct PageHTTPTests {
             let list = try await client.send(Call(method: .get, path: "/app/exports", headers: [.cookie: tax, .acceptLanguage: "en"]))
             #expect(list.status == .ok && list.text.contains("Export rebates") && list.text.contains("id=\"record-\(second.id)\""))
             let page = try await client.send(Call(method: .get, path: "/app/exports/\(second.id)", headers: [.cookie: tax, .acceptLanguage: "en"]))
+            #expect(!page.text.contains(">nil<") && !page.text.contains("id=\"recorded\"") && !page.text.contains("id=\"reconciliation\""),
+                    "nothing absent is shown, and the tax view has no reconciliation")
             #expect(page.text.contains("<th scope=\"row\">rebateRates</th>") && !page.text.contains("<th scope=\"row\">receipts</th>") && page.text.contains("Withheld under the sharing rules"))
             let filed = try await client.send(Call(
                 method: .post, path: "/app/exports/\(second.id)", headers: [.cookie: tax, .acceptLanguage: "en"],

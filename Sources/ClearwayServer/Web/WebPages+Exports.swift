@@ -55,9 +55,12 @@ extension WebPages {
                     let fen = NSDecimalNumber(decimal: amount * 100).int64Value
                     _ = try await clearway.recordRebate(id, paid: form["action"] == "pay", amountFen: fen, reference: form["reference"], by: principal)
                 case "receipt":
-                    guard let day = ChinaTime.startOfDay(form["receivedOn"]) else {
+                    guard var day = ChinaTime.startOfDay(form["receivedOn"]) else {
                         throw ClearanceError.invalid(ValidationFailure([FieldIssue("/receivedOn", "date-format", "the day the money came, YYYY-MM-DD")]))
                     }
+                    // Money recorded on the day it came is stamped with the moment, not that day's midnight.
+                    let now = clearway.environment.now()
+                    if ChinaTime.day(now) == form["receivedOn"] { day = now }
                     _ = try await clearway.recordForexReceipt(id, amount: form["amount"], currency: form["currency"].uppercased(),
                                                               receivedAt: day, bankReference: form["bankReference"], by: principal)
                 default:

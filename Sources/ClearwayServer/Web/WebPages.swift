@@ -146,7 +146,15 @@ struct WebPages: Sendable {
         if let principal = visit.principal {
             context["user"] = ["name": principal.username, "role": principal.role.rawValue]
         }
-        for (key, value) in extra { context[key] = value }
+        // An absent optional must be absent for Mustache: boxed as Any it is a truthy value that prints "nil".
+        for (key, value) in extra {
+            let mirror = Mirror(reflecting: value)
+            if mirror.displayStyle == .optional {
+                if let wrapped = mirror.children.first?.value { context[key] = wrapped }
+            } else {
+                context[key] = value
+            }
+        }
         return context
     }
 
