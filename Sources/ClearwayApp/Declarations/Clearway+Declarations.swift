@@ -35,6 +35,7 @@ extension Clearway {
         if draft.direction == .export || draft.producer != nil {
             try await store.read { db in try await self.checkServiceFirm(principal, producerID: draft.producer?.id, pointer: "/producer", on: db) }
         }
+        if environment.selectivity == .automatic { try await cacheDaySeed(at: environment.now()) }
         return try await idempotent(
             scope: "\(principal.userID):declarations.lodge", key: idempotencyKey, request: form
         ) { db in
@@ -43,13 +44,16 @@ extension Clearway {
             let sequence = try await Counters.next(Declaration.numberingCounter(for: draft, at: now), on: db)
             let empty = Declaration.State(id: id)
             let context = Declaration.Context(now: now, principal: principal, rules: cached.rules)
-            let events = try Declaration.decide(.lodge(draft, sequence: sequence), empty, context)
-            var accepted = try await self.save(events, to: empty, on: db)
+            var events = try Declaration.decide(.lodge(draft, sequence: sequence), empty, context)
             if self.environment.selectivity == .automatic {
+                // The lane is decided on the accepted state in memory and saved with the acceptance: one append, one
+                // set of projection writes.
+                let accepted = events.reduce(empty, Declaration.evolve)
                 let selection = try await self.select(accepted, cached: cached, on: db)
                 let system = Declaration.Context(now: now, principal: .system, rules: cached.rules)
-                accepted = try await self.save(try Declaration.decide(.decideRisk(selection), accepted, system), to: accepted, on: db)
+                events += try Declaration.decide(.decideRisk(selection), accepted, system)
             }
+            let accepted = try await self.save(events, to: empty, on: db)
             return try await self.applyEarlierPortEvents(to: accepted, now: now, rules: cached.rules, on: db)
         }
     }
@@ -228,7 +232,8 @@ extension Clearway {
         let next = events.reduce(state, Declaration.evolve)
         try await DeclarationTable.upsert(next, on: db)
         try await DeclarationKeys.update(next, on: db)
-        if events.contains(where: \.changesInspections) {
+        // A lane without inspections, before or after, has no orders to record or boxes to follow.
+        if events.contains(where: \.changesInspections), !(state.clearance.inspections.isEmpty && next.clearance.inspections.isEmpty) {
             try await RiskTables.record(next, on: db)
             try await followInspections(next, on: db)
         }

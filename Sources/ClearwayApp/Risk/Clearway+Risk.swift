@@ -1,6 +1,7 @@
 import ClearwayCore
 import ClearwayStore
 import Foundation
+import Synchronization
 import SQLKit
 
 /// Whether lodgement decides the lane or leaves it to an officer.
@@ -37,7 +38,13 @@ extension Clearway {
         let now = environment.now()
         let subject = try await subject(draft, number: number, at: now, cached: cached, on: db)
         let day = Self.chinaDay(now)
-        let seed = try await RiskTables.seed(day: day, make: environment.makeSeed, at: now, on: db)
+        // A committed seed is cached; only the first draw of a day (or of a node) reads or makes it here.
+        let seed: Data
+        if let known = daySeeds.withLock({ $0[ChinaTime.day(now)] }) {
+            seed = known
+        } else {
+            seed = try await RiskTables.seed(day: day, make: environment.makeSeed, at: now, on: db)
+        }
         let roster = try await officerRoster(for: draft, cached: cached, on: db)
         let draw = RandomSelection.draw(seed: seed, day: day, customsNumber: number,
                                         rate: cached.randomRates.rate(subject.subject.creditTier), roster: roster.count)

@@ -9,7 +9,9 @@ extension Clearway {
         let draft = state.draft!
         let cached = try await cached()
         let port = cached.ports.first { $0.office == draft.entryExitOffice }?.locode.rawValue ?? draft.entryExitOffice.rawValue
-        let tier = try await PartyTable.find(id: draft.tradingParty.id, on: db)?.creditTier(at: state.acceptedAt ?? Date())
+        // The tier selectivity read at lodgement is the tier at acceptance; only an officer's lane needs the lookup.
+        var tier = state.clearance.selection?.creditTier
+        if tier == nil { tier = try await PartyTable.find(id: draft.tradingParty.id, on: db)?.creditTier(at: state.acceptedAt ?? Date()) }
         var milestones = state.milestones
         if state.clearance.lane == .inspection {
             milestones.backInFlow = try await DiversionTables.backInFlow(declaration: state.id, on: db)

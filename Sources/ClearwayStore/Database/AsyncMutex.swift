@@ -14,7 +14,10 @@ final class AsyncMutex: Sendable {
         return try await body()
     }
 
-    private func lock() async {
+    /// Whether someone is queued for the lock now (the holder may hand work over to them).
+    var hasWaiters: Bool { state.withLock { !$0.waiters.isEmpty } }
+
+    func lock() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let acquired = state.withLock { state -> Bool in
                 if state.locked {
@@ -28,7 +31,7 @@ final class AsyncMutex: Sendable {
         }
     }
 
-    private func unlock() {
+    func unlock() {
         let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
             if state.waiters.isEmpty {
                 state.locked = false

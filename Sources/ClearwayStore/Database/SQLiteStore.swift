@@ -6,12 +6,25 @@ import SQLiteNIO
 import Synchronization
 
 /// One SQLite file in WAL mode: a single writer connection taken in turn, and a few reader connections beside it.
+///
+/// Writes are group-committed: transactions that queue for the writer while one runs join its SQLite transaction,
+/// each in its own savepoint (a failing one rolls back alone), and the last of the group commits for all. No caller
+/// returns before the commit that holds its writes, so nothing acknowledged is lost; a failed commit fails them all.
 public final class SQLiteStore: Store {
     public let dialect = Dialect.sqlite
     public let path: String
     private let writer: SQLiteConnection
     private let readers: [SQLiteConnection]
     private let writeLock = AsyncMutex()
+    /// The open group: whether a transaction is open on the writer, and the members waiting for its commit.
+    private let group = Mutex(Group())
+    private struct Group {
+        var open = false
+        var size = 0
+        var waiting: [CheckedContinuation<Void, any Error>] = []
+    }
+    /// Most transactions one commit carries, so the first of a long queue does not wait for all of it.
+    private let maxGroup = 64
     private let nextReader = Atomic<Int>(0)
     private let logger: Logger
 
@@ -47,20 +60,86 @@ public final class SQLiteStore: Store {
 
     /// Copies the database into a new file, consistently, on the writer connection between transactions.
     func vacuum(into file: String) async throws {
-        try await writeLock.withLock {
-            try await writer.sql(queryLogLevel: .trace).raw("VACUUM INTO \(bind: file)").run()
-        }
+        await writeLock.lock()
+        defer { writeLock.unlock() }
+        let db = writer.sql(queryLogLevel: .trace)
+        try await commitGroup(db)
+        try await db.raw("VACUUM INTO \(bind: file)").run()
     }
 
     public func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        try await writeLock.withLock {
-            let db = writer.sql(queryLogLevel: .trace)
-            return try await dialect.inTransaction(db, body)
+        await writeLock.lock()
+        let db = writer.sql(queryLogLevel: .trace)
+        let opens = group.withLock { group -> Bool in
+            defer { group.size += 1 }
+            if group.open { return false }
+            group.open = true
+            group.size = 0
+            return true
         }
+        if opens {
+            do { try await db.raw("\(unsafeRaw: dialect.beginTransaction)").run() } catch {
+                group.withLock { $0 = Group() }
+                writeLock.unlock()
+                throw error
+            }
+        }
+        let outcome: Result<T, any Error>
+        do {
+            try await db.raw("SAVEPOINT member").run()
+            do {
+                let value = try await body(db)
+                try await db.raw("RELEASE member").run()
+                outcome = .success(value)
+            } catch {
+                try await db.raw("ROLLBACK TO member").run()
+                try await db.raw("RELEASE member").run()
+                outcome = .failure(error)
+            }
+        } catch {
+            // The savepoint itself failed: the group's transaction cannot be trusted; end it for everyone.
+            let waiting = group.withLock { group in defer { group = Group() }; return group.waiting }
+            try? await db.raw("ROLLBACK").run()
+            writeLock.unlock()
+            for member in waiting { member.resume(throwing: error) }
+            throw error
+        }
+        // Someone is queued for the writer: let them join this transaction and commit for us.
+        if writeLock.hasWaiters, group.withLock({ $0.size < maxGroup }) {
+            guard case .success = outcome else {
+                writeLock.unlock()
+                return try outcome.get()
+            }
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                group.withLock { $0.waiting.append(continuation) }
+                writeLock.unlock()
+            }
+            return try outcome.get()
+        }
+        defer { writeLock.unlock() }
+        try await commitGroup(db)
+        return try outcome.get()
+    }
+
+    /// Commits the open group, if any, and tells its waiting members how it went.
+    private func commitGroup(_ db: any SQLDatabase) async throws {
+        let (open, waiting) = group.withLock { group in defer { group = Group() }; return (group.open, group.waiting) }
+        guard open else { return }
+        do {
+            try await db.raw("COMMIT").run()
+        } catch {
+            try? await db.raw("ROLLBACK").run()
+            for member in waiting { member.resume(throwing: error) }
+            throw error
+        }
+        for member in waiting { member.resume() }
     }
 
     public func close() async {
         for reader in readers { try? await reader.close() }
-        try? await writeLock.withLock { try await writer.close() }
+        await writeLock.lock()
+        try? await commitGroup(writer.sql(queryLogLevel: .trace))
+        try? await writer.close()
+        writeLock.unlock()
     }
 }

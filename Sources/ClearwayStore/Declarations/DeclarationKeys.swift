@@ -28,15 +28,14 @@ public enum DeclarationKeys {
             keys.append((.conveyance, conveyance(means: means, voyage: draft.transport.voyage)))
         }
         if let transfer = state.clearance.transfer { keys.append((.transferVehicle, transfer.vehicle.uppercased())) }
-        for (kind, value) in keys {
-            try await db.raw(
-                """
-                INSERT INTO declaration_keys (declaration_id, kind, key_value, active)
-                VALUES (\(bind: state.id), \(bind: kind.rawValue), \(bind: value), \(bind: open))
-                ON CONFLICT (declaration_id, kind, key_value) DO NOTHING
-                """
-            ).run()
+        guard !keys.isEmpty else { return }
+        var insert = SQLQueryString("INSERT INTO declaration_keys (declaration_id, kind, key_value, active) VALUES ")
+        for (index, (kind, value)) in keys.enumerated() {
+            if index > 0 { insert.appendLiteral(", ") }
+            insert += "(\(bind: state.id), \(bind: kind.rawValue), \(bind: value), \(bind: open))"
         }
+        insert.appendLiteral(" ON CONFLICT (declaration_id, kind, key_value) DO NOTHING")
+        try await db.raw(insert).run()
     }
 
     /// The open declarations a key names.

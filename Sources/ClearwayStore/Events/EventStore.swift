@@ -83,14 +83,20 @@ public enum EventStore {
         stream streamID: String, type streamType: String, expectedVersion: Int, events: [NewEvent],
         on db: any SQLDatabase
     ) async throws -> [StoredEvent] {
-        let head = try await db.raw(
-            "SELECT version, hash FROM events WHERE stream_id = \(bind: streamID) ORDER BY version DESC LIMIT 1"
-        ).first()
-        let currentVersion = try head?.decode(column: "version", as: Int.self) ?? 0
-        guard currentVersion == expectedVersion else {
-            throw StoreError.versionConflict(stream: streamID, expected: expectedVersion, actual: currentVersion)
+        guard !events.isEmpty else { return [] }
+        // A new stream has nothing to read: its chain starts at genesis, and a stream that exists after all is caught
+        // by the unique (stream, version) index below.
+        var previous = EventChain.genesis
+        if expectedVersion > 0 {
+            let head = try await db.raw(
+                "SELECT version, hash FROM events WHERE stream_id = \(bind: streamID) ORDER BY version DESC LIMIT 1"
+            ).first()
+            let currentVersion = try head?.decode(column: "version", as: Int.self) ?? 0
+            guard currentVersion == expectedVersion else {
+                throw StoreError.versionConflict(stream: streamID, expected: expectedVersion, actual: currentVersion)
+            }
+            previous = try head?.decode(column: "hash", as: String.self) ?? EventChain.genesis
         }
-        var previous = try head?.decode(column: "hash", as: String.self) ?? EventChain.genesis
         let encoder = CanonicalJSON.encoder()
         var stored: [StoredEvent] = []
         for (offset, event) in events.enumerated() {
@@ -101,28 +107,33 @@ public enum EventStore {
             let hash = EventChain.hash(
                 previous: previous, streamID: streamID, version: version, name: event.name, occurredAt: occurredAt,
                 actor: actor, payload: payload)
-            let row: (any SQLRow)?
-            do {
-                row = try await db.raw(
-                    """
-                    INSERT INTO events (stream_id, stream_type, version, name, occurred_at, actor, payload, prev_hash, hash)
-                    VALUES (\(bind: streamID), \(bind: streamType), \(bind: version), \(bind: event.name),
-                        \(bind: occurredAt), \(bind: actor), \(bind: payload), \(bind: previous), \(bind: hash))
-                    RETURNING position
-                    """
-                ).first()
-            } catch where Dialect.isUniqueViolation(error) {
-                // Another node appended between our read and our insert.
-                throw StoreError.versionConflict(stream: streamID, expected: expectedVersion, actual: version)
-            }
-            let position = try row!.decode(column: "position", as: Int64.self)
-            let event = StoredEvent(
-                position: position, streamID: streamID, streamType: streamType, version: version, name: event.name,
-                occurredAt: occurredAt, actor: actor, payload: payload, previousHash: previous, hash: hash)
-            try await Outbox.enqueue(event, on: db)
-            stored.append(event)
+            stored.append(StoredEvent(
+                position: 0, streamID: streamID, streamType: streamType, version: version, name: event.name,
+                occurredAt: occurredAt, actor: actor, payload: payload, previousHash: previous, hash: hash))
             previous = hash
         }
+        // All the events in one statement, their positions returned in insertion order.
+        var insert = SQLQueryString(
+            "INSERT INTO events (stream_id, stream_type, version, name, occurred_at, actor, payload, prev_hash, hash) VALUES ")
+        for (index, event) in stored.enumerated() {
+            if index > 0 { insert.appendLiteral(", ") }
+            insert += """
+                (\(bind: streamID), \(bind: streamType), \(bind: event.version), \(bind: event.name), \(bind: event.occurredAt), \
+                \(bind: event.actor), \(bind: event.payload), \(bind: event.previousHash), \(bind: event.hash))
+                """
+        }
+        insert.appendLiteral(" RETURNING position, version")
+        let rows: [any SQLRow]
+        do {
+            rows = try await db.raw(insert).all()
+        } catch where Dialect.isUniqueViolation(error) {
+            // Another node appended between our read and our insert, or the new stream was not new.
+            throw StoreError.versionConflict(stream: streamID, expected: expectedVersion, actual: expectedVersion + 1)
+        }
+        var positions: [Int: Int64] = [:]
+        for row in rows { positions[try row.decode(column: "version", as: Int.self)] = try row.decode(column: "position", as: Int64.self) }
+        for index in stored.indices { stored[index].position = positions[stored[index].version] ?? 0 }
+        try await Outbox.enqueue(stored, on: db)
         return stored
     }
 

@@ -4,19 +4,22 @@ import SQLKit
 
 /// Side effects waiting to leave the platform, written in the same transaction as the events that cause them.
 public enum Outbox {
-    /// Queues one stored event as a message on topic `<stream type>.<event name>`.
-    static func enqueue(_ event: StoredEvent, on db: any SQLDatabase) async throws {
-        let envelope = """
-            {"actor":\(event.actor),"name":"\(event.name)","occurredAt":"\(event.occurredAt)","payload":\(event.payload),\
-            "position":\(event.position),"stream":"\(event.streamID)","type":"\(event.streamType)","version":\(event.version)}
-            """
-        try await db.raw(
-            """
-            INSERT INTO outbox (event_position, stream_id, topic, payload, created_at)
-            VALUES (\(bind: event.position), \(bind: event.streamID), \(bind: "\(event.streamType).\(event.name)"),
-                \(bind: envelope), \(bind: event.occurredAt))
-            """
-        ).run()
+    /// Queues stored events as messages on topics `<stream type>.<event name>`, in one statement.
+    static func enqueue(_ events: [StoredEvent], on db: any SQLDatabase) async throws {
+        guard !events.isEmpty else { return }
+        var insert = SQLQueryString("INSERT INTO outbox (event_position, stream_id, topic, payload, created_at) VALUES ")
+        for (index, event) in events.enumerated() {
+            let envelope = """
+                {"actor":\(event.actor),"name":"\(event.name)","occurredAt":"\(event.occurredAt)","payload":\(event.payload),\
+                "position":\(event.position),"stream":"\(event.streamID)","type":"\(event.streamType)","version":\(event.version)}
+                """
+            if index > 0 { insert.appendLiteral(", ") }
+            insert += """
+                (\(bind: event.position), \(bind: event.streamID), \(bind: "\(event.streamType).\(event.name)"), \(bind: envelope), \
+                \(bind: event.occurredAt))
+                """
+        }
+        try await db.raw(insert).run()
     }
 
     /// A message waiting in the outbox.
