@@ -32,10 +32,18 @@ extension Bench {
         @Option(help: "The wrk binary (Debian's wrk).")
         var wrk: String = "/usr/bin/wrk"
 
+        @Option(help: "Run on this PostgreSQL server (a fresh database is made there and dropped after); default a SQLite file.")
+        var postgres: String?
+
+        @Option(help: "Server nodes on the one database, each with its own pool and port; the load is spread over them (more than one needs --postgres).")
+        var nodes: Int = 1
+
         func validate() throws {
             guard (1...3600).contains(duration) else { throw ValidationError("--duration is between 1 and 3600 seconds") }
             guard (1...1024).contains(connections) else { throw ValidationError("--connections is between 1 and 1024") }
             guard (1...16).contains(threads) else { throw ValidationError("--threads is between 1 and 16") }
+            guard (1...8).contains(nodes) else { throw ValidationError("--nodes is between 1 and 8") }
+            guard nodes == 1 || postgres != nil else { throw ValidationError("several nodes share one PostgreSQL: give --postgres URL") }
             guard FileManager.default.isExecutableFile(atPath: wrk) else { throw ValidationError("\(wrk) is not installed: apt-get install wrk") }
         }
 
@@ -45,28 +53,42 @@ extension Bench {
             defer { try? FileManager.default.removeItem(at: directory) }
             var logger = Logger(label: "bench")
             logger.logLevel = .error
-            let store = try await openStore(directory.appendingPathComponent("intake.sqlite").path, logger: logger)
+            let database = try await Self.freshDatabase(postgres: postgres, directory: directory, logger: logger)
+            var stores: [any Store] = []
+            for _ in 0..<nodes { stores.append(try await openStore(database.location, logger: logger)) }
+            let store = stores[0]
             try await Migrations.run(on: store)
-            let clearway = Clearway(store: store, environment: .init(bcryptCost: 4), logger: logger)
+            let clearways = stores.map { Clearway(store: $0, environment: .init(bcryptCost: 4), logger: logger) }
             let data = DataDirectory.locate(data)
-            try await clearway.loadReferenceData(from: data)
-            _ = try await clearway.seedDemo(from: data)
-            let port = Mutex<Int?>(nil)
-            let app = try buildApplication(clearway: clearway, settings: ServerSettings(port: 0, rateLimitPerMinute: 0), logger: logger) {
-                bound in port.withLock { $0 = bound }
+            try await clearways[0].loadReferenceData(from: data)
+            _ = try await clearways[0].seedDemo(from: data)
+            let ports = Mutex<[Int]>([])
+            var services: [any Service] = []
+            for clearway in clearways {
+                services.append(try buildApplication(clearway: clearway, settings: ServerSettings(port: 0, rateLimitPerMinute: 0), logger: logger) {
+                    bound in ports.withLock { $0.append(bound) }
+                })
             }
-            let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+            let group = ServiceGroup(configuration: .init(services: services, logger: logger))
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
-                while port.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(20)) }
-                let base = "http://127.0.0.1:\(port.withLock { $0 }!)"
+                while ports.withLock({ $0.count }) < nodes { try await Task.sleep(for: .milliseconds(20)) }
+                let bases = ports.withLock { $0 }.map { "http://127.0.0.1:\($0)" }
                 let script = directory.appendingPathComponent("lodge.lua")
                 try Self.script(bodies: Self.bodies(3000)).write(to: script, atomically: true, encoding: .utf8)
 
                 let idle = Self.memory("VmRSS")
-                let floor = try run(["-d", "\(max(1, duration / 2))s", "\(base)/healthz"])
+                let floor = try await load(["-d", "\(max(1, duration / 2))s", "\(bases[0])/healthz"], connections: connections)
                 print(String(format: "http floor: %.0f requests/s (GET /healthz, p99 %.2f ms)", floor.rate, floor.p99))
-                let intake = try run(["-d", "\(duration)s", "-s", script.path, "\(base)/api/v1/declarations"])
+                // One load generator per node, each with its share of the connections, all at once.
+                let share = max(1, connections / nodes)
+                let loads = try await withThrowingTaskGroup(of: Load.self) { generators in
+                    for base in bases {
+                        generators.addTask { try await load(["-d", "\(duration)s", "-s", script.path, "\(base)/api/v1/declarations"], connections: share) }
+                    }
+                    return try await generators.reduce(into: [Load]()) { $0.append($1) }
+                }
+                let intake = Load.combined(loads)
                 let loaded = Self.memory("VmRSS"), peak = Self.memory("VmHWM")
                 let lodged = try await store.read { db in
                     try await db.raw("SELECT COUNT(*) AS n FROM declarations").first()!.decode(column: "n", as: Int.self)
@@ -74,18 +96,47 @@ extension Bench {
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
 
-                let storage = try await Self.storageFloor(from: store, rows: min(lodged, 2000), in: directory, logger: logger)
-                await store.close()
+                let floorDatabase = try await Self.freshDatabase(postgres: postgres, directory: directory.appendingPathComponent("floor"),
+                                                                 logger: logger)
+                let storage = try await Self.storageFloor(from: store, rows: min(lodged, 2000), into: floorDatabase.location, logger: logger)
+                try await floorDatabase.drop()
+                for other in stores { await other.close() }
+                try await database.drop()
                 print(String(format: "storage floor: %.0f declarations/s (the same events and projections, one transaction each, %d writers)",
                              storage, 8))
                 print(String(format: "latency: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms (%d connections)", intake.p50, intake.p90, intake.p99,
-                             connections))
+                             share * nodes))
+                print("nodes: \(nodes) on \(database.isPostgres ? "PostgreSQL" : "SQLite")")
                 print("refused or failed: \(intake.errors) of \(intake.requests) requests; \(lodged) declarations stored")
                 print(String(format: "memory: %.0f MB resident at idle, %.0f MB after the load, %.0f MB at peak (server and load in one process)",
                              idle, loaded, peak))
                 let rate = intake.rate * Double(intake.requests - intake.errors) / Double(max(intake.requests, 1))
                 print(String(format: "intake: %.0f declarations/s", rate))
-                print(String(format: "ratio: %.2f", rate / min(floor.rate, storage)))
+                print(String(format: "ratio: %.2f", rate / min(floor.rate * Double(nodes), storage)))
+            }
+        }
+
+        /// Where the run's data lives: a SQLite file in the run's directory, or a database made for it on PostgreSQL.
+        struct Database: Sendable {
+            var location: String
+            var isPostgres: Bool
+            var drop: @Sendable () async throws -> Void
+        }
+
+        static func freshDatabase(postgres: String?, directory: URL, logger: Logger) async throws -> Database {
+            guard let postgres else {
+                return Database(location: directory.appendingPathComponent("intake.sqlite").path, isPostgres: false, drop: {})
+            }
+            guard var components = URLComponents(string: postgres) else { throw ValidationError("--postgres is not a URL: \(postgres)") }
+            let name = "clearway_bench_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12)
+            let admin = try await openStore(postgres, logger: logger)
+            try await admin.read { db in try await db.raw("CREATE DATABASE \(unsafeRaw: String(name))").run() }
+            await admin.close()
+            components.path = "/" + name
+            return Database(location: components.string!, isPostgres: true) {
+                let admin = try await openStore(postgres, logger: logger)
+                try? await admin.read { db in try await db.raw("DROP DATABASE \(unsafeRaw: String(name)) WITH (FORCE)").run() }
+                await admin.close()
             }
         }
 
@@ -102,17 +153,29 @@ extension Bench {
         struct Load {
             var rate = 0.0, p50 = 0.0, p90 = 0.0, p99 = 0.0
             var requests = 0, errors = 0
+
+            /// Several generators as one: rates and counts add up, each percentile is the worst node's.
+            static func combined(_ loads: [Load]) -> Load {
+                Load(rate: loads.map(\.rate).reduce(0, +), p50: loads.map(\.p50).max() ?? 0, p90: loads.map(\.p90).max() ?? 0,
+                     p99: loads.map(\.p99).max() ?? 0, requests: loads.map(\.requests).reduce(0, +), errors: loads.map(\.errors).reduce(0, +))
+            }
         }
 
-        func run(_ arguments: [String]) throws -> Load {
+        /// Runs wrk without holding one of the few cooperative threads the server itself needs while it waits.
+        func load(_ arguments: [String], connections: Int) async throws -> Load {
             let process = Process()
             let output = Pipe()
             process.executableURL = URL(fileURLWithPath: wrk)
             process.arguments = ["-t", "\(threads)", "-c", "\(connections)", "--latency"] + arguments
             process.standardOutput = output
             try process.run()
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
+            let text = await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
+                DispatchQueue.global().async {
+                    let data = output.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    continuation.resume(returning: String(decoding: data, as: UTF8.self))
+                }
+            }
             return Self.parse(text)
         }
 
@@ -178,7 +241,7 @@ extension Bench {
 
         /// The rows the intake wrote — each declaration's events and projections — written again into a fresh store
         /// by eight concurrent writers, one transaction per declaration, as the platform writes them.
-        static func storageFloor(from source: any Store, rows: Int, in directory: URL, logger: Logger) async throws -> Double {
+        static func storageFloor(from source: any Store, rows: Int, into location: String, logger: Logger) async throws -> Double {
             let lodged: [(Declaration.State, [Declaration.Event])] = try await source.read { db in
                 let ids = try await db.raw("SELECT id FROM declarations LIMIT \(bind: rows)").all().map { try $0.decode(column: "id", as: String.self) }
                 var found: [(Declaration.State, [Declaration.Event])] = []
@@ -188,7 +251,7 @@ extension Bench {
                 }
                 return found
             }
-            let target = try await openStore(directory.appendingPathComponent("floor.sqlite").path, logger: logger)
+            let target = try await openStore(location, logger: logger)
             try await Migrations.run(on: target)
             let began = ContinuousClock.now
             try await withThrowingTaskGroup(of: Void.self) { group in
