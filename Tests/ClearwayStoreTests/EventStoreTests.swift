@@ -3,6 +3,7 @@ import ClearwayCore
 import ClearwayStore
 import ClearwayTestSupport
 import Foundation
+import Logging
 import SQLKit
 import Testing
 
@@ -87,6 +88,31 @@ struct EventStoreTests {
             #expect(events.count == 3)
             #expect(try events.map { try $0.decode(as: Noted.self).text } == ["0", "1", "2"])
             #expect(events[1].previousHash == events[0].hash)
+        }
+    }
+}
+
+extension EventStoreTests {
+    @Test("events appended through one node wake a follower on another (LISTEN/NOTIFY on PostgreSQL, the commit itself on SQLite)",
+          arguments: TestBackend.available)
+    func followersWoken(backend: TestBackend) async throws {
+        try await backend.withDatabaseLocation { location in
+            let logger = Logger(label: "test")
+            let writer = try await openStore(location, logger: logger)
+            try await Migrations.run(on: writer)
+            // On SQLite one node is one file's writer; the follower is that store itself.
+            let follower = backend == .postgres ? try await openStore(location, logger: logger) : writer
+            let seen = follower.changes.generation
+            let woken = Task { await follower.changes.wait(after: seen, timeout: .seconds(30)) }
+            try await Task.sleep(for: .milliseconds(300))
+            try await writer.transaction { db in
+                try await EventStore.append(stream: "s-1", type: "test", expectedVersion: 0,
+                                            events: [try NewEvent(Noted(text: "hello", at: Date()))], on: db)
+            }
+            let generation = await woken.value
+            #expect(generation > seen, "the follower was woken by the change, not by its 30 s timeout")
+            if backend == .postgres { await follower.close() }
+            await writer.close()
         }
     }
 }

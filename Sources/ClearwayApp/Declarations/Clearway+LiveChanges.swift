@@ -26,4 +26,12 @@ extension Clearway {
             return found
         }
     }
+
+    /// How many commits this node has been told of (see `waitForChanges`).
+    public var changeGeneration: Int { store.changes.generation }
+
+    /// Waits until a commit on this node, or an append on any node of a PostgreSQL deployment, or `timeout`.
+    public func waitForChanges(after generation: Int, timeout: Duration) async -> Int {
+        await store.changes.wait(after: generation, timeout: timeout)
+    }
 }

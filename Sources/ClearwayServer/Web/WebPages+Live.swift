@@ -7,8 +7,10 @@ import Hummingbird
 extension WebPages {
     /// Server-sent events for the pages: each declaration the person may see, as it stands after it changed.
     ///
-    /// Every node polls the event log (shared by all nodes), so a change made through any node reaches a page held open
-    /// on any other. A `ready` event opens the stream; a comment every 15 s keeps proxies from closing it.
+    /// Each stream waits for the store's change signal — a commit on this node, or on PostgreSQL an append on any node
+    /// (LISTEN/NOTIFY) — then reads the shared event log, so a change made through any node reaches a page held open on
+    /// any other. It also looks every few seconds without a signal. A `ready` event opens the stream; a comment every
+    /// 15 s keeps proxies from closing it.
     func live(_ request: Request) async throws -> Response {
         let visit = try await visit(request)
         guard let principal = visit.principal else { throw ClearanceError.unauthenticated(reason: "log in to follow live changes") }
@@ -21,10 +23,12 @@ extension WebPages {
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             var cursor = start
             var shown: [String: Int64] = [:]
-            var quiet = 0
+            var quiet = ContinuousClock.now
+            var generation = clearway.changeGeneration
             try await writer.write(ByteBuffer(string: "event: ready\ndata: {}\n\n"))
             while !Task.isCancelled {
-                try await Task.sleep(for: .milliseconds(500))
+                generation = await clearway.waitForChanges(after: generation, timeout: .seconds(3))
+                try Task.checkCancellation()
                 // Read a little behind the cursor: a transaction may commit after a later one.
                 let changes = try await clearway.declarationChanges(after: max(0, cursor - 64), by: principal)
                 var sent = false
@@ -35,9 +39,9 @@ extension WebPages {
                     sent = true
                 }
                 cursor = max(cursor, changes.map(\.position).max() ?? cursor)
-                quiet = sent ? 0 : quiet + 1
-                if quiet >= 30 {
-                    quiet = 0
+                if sent { quiet = ContinuousClock.now }
+                if ContinuousClock.now - quiet >= .seconds(15) {
+                    quiet = ContinuousClock.now
                     try await writer.write(ByteBuffer(string: ": still here\n\n"))
                 }
             }

@@ -9,6 +9,10 @@ public final class PostgresStore: Store {
     public let dialect = Dialect.postgres
     private let client: PostgresClient
     private let runner: Task<Void, Never>
+    private let listener: Task<Void, Never>
+    public let changes = ChangeSignal()
+    /// The channel every node listens on; events appended anywhere notify it when their transaction commits.
+    static let channel = "clearway_events"
 
     public init(url: String, maximumConnections: Int = 20, logger: Logger) async throws {
         guard let components = URLComponents(string: url), let host = components.host, let user = components.user
@@ -24,9 +28,30 @@ public final class PostgresStore: Store {
         self.client = client
         // The pool only hands out connections while run() is going; the store owns that task.
         runner = Task { await client.run() }
+        // One connection of the pool listens for the whole life of the store, reconnecting after a failure.
+        let changes = self.changes
+        // A store of one connection (administration) does not listen: the listener would hold its only connection.
+        let listens = maximumConnections > 1
+        listener = Task {
+            while listens && !Task.isCancelled {
+                do {
+                    try await client.withConnection { connection in
+                        // Followers also look every few seconds, so nothing missed while reconnecting stays unseen.
+                        try await connection.listen(on: Self.channel) { notifications in
+                            for try await _ in notifications { changes.notify() }
+                        }
+                    }
+                } catch {
+                    if Task.isCancelled { break }
+                    logger.warning("listening for event notifications failed, retrying: \(error)")
+                    try? await Task.sleep(for: .seconds(1))
+                }
+            }
+        }
         do {
             _ = try await read { db in try await db.raw("SELECT 1 AS one").first() }
         } catch {
+            listener.cancel()
             runner.cancel()
             throw error
         }
@@ -39,11 +64,14 @@ public final class PostgresStore: Store {
     public func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
             let db = connection.sql(queryLogLevel: .trace)
-            return try await dialect.inTransaction(db, body)
+            let result = try await dialect.inTransaction(db, body)
+            changes.notify()
+            return result
         }
     }
 
     public func close() async {
+        listener.cancel()
         runner.cancel()
         _ = await runner.value
     }

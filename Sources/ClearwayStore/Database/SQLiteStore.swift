@@ -27,6 +27,7 @@ public final class SQLiteStore: Store {
     private let maxGroup = 64
     private let nextReader = Atomic<Int>(0)
     private let logger: Logger
+    public let changes = ChangeSignal()
 
     public init(path: String, readers readerCount: Int = 4, logger: Logger) async throws {
         let url = URL(fileURLWithPath: path)
@@ -133,6 +134,7 @@ public final class SQLiteStore: Store {
             throw error
         }
         for member in waiting { member.resume() }
+        changes.notify()
     }
 
     public func close() async {

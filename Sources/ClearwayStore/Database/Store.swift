@@ -12,6 +12,8 @@ public protocol Store: Sendable {
     func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T
     /// Closes every connection; the store must not be used afterwards.
     func close() async
+    /// Signalled after every commit on this node and, on PostgreSQL, after events are appended on any node.
+    var changes: ChangeSignal { get }
 }
 
 /// Opens the store a `--database` value names: `postgres://…` or `postgresql://…` for PostgreSQL, else an SQLite path.

@@ -134,6 +134,10 @@ public enum EventStore {
         for row in rows { positions[try row.decode(column: "version", as: Int.self)] = try row.decode(column: "position", as: Int64.self) }
         for index in stored.indices { stored[index].position = positions[stored[index].version] ?? 0 }
         try await Outbox.enqueue(stored, on: db)
+        if db.dialect.name == "postgresql" {
+            // Delivered to every listening node when this transaction commits (and not at all if it rolls back).
+            try await db.raw("SELECT pg_notify('clearway_events', '')").run()
+        }
         return stored
     }
 
