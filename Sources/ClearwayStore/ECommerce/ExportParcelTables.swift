@@ -61,23 +61,15 @@ public enum ExportParcelTables {
         return try await db.raw(sql).all().map(decode)
     }
 
-    /// Released or closed lists of a month not yet summarised, of one agent or of all.
+    /// Released or closed lists of a month not yet summarised, of one agent or of all. On PostgreSQL, lists another
+    /// node's worker is summarising right now are skipped, not waited for (`FOR UPDATE SKIP LOCKED`).
     public static func unsummarised(period: String, agentCode: String?, on db: any SQLDatabase) async throws -> [Found] {
-        let rows: [any SQLRow]
-        if let agentCode {
-            rows = try await db.raw(
-                """
-                SELECT state, pre_no FROM export_parcels WHERE period = \(bind: period) AND summary IS NULL
-                    AND status IN ('released', 'closed') AND agent_code = \(bind: agentCode) ORDER BY invt_no
-                """).all()
-        } else {
-            rows = try await db.raw(
-                """
-                SELECT state, pre_no FROM export_parcels WHERE period = \(bind: period) AND summary IS NULL
-                    AND status IN ('released', 'closed') ORDER BY invt_no
-                """).all()
-        }
-        return try rows.map(decode)
+        var sql = SQLQueryString(
+            "SELECT state, pre_no FROM export_parcels WHERE period = \(bind: period) AND summary IS NULL AND status IN ('released', 'closed')")
+        if let agentCode { sql += " AND agent_code = \(bind: agentCode)" }
+        sql += " ORDER BY invt_no"
+        sql += Dialect.skipLocked(db)
+        return try await db.raw(sql).all().map(decode)
     }
 
     /// The earliest month with released lists not yet summarised.

@@ -95,12 +95,14 @@ public enum WebhookTables {
     /// Leases the subscriptions due for delivery to this caller until `until`; a lease another node holds is skipped,
     /// and a lease that ran out (its node died) is taken over. One conditional UPDATE per row, so on any database two
     /// nodes never both hold one.
+    /// Leases due subscriptions to this node's worker. On PostgreSQL the rows another node's worker is leasing right now
+    /// are skipped (`FOR UPDATE SKIP LOCKED`) rather than waited for; the conditional update below is the guard on both.
     public static func lease(now: Date, until: Date, limit: Int, on db: any SQLDatabase) async throws -> [Subscription] {
         let due = try await subscriptions(
             columns + """
                  WHERE active = 1 AND (next_attempt_at IS NULL OR next_attempt_at <= \(bind: now.timestamp))
                 AND (leased_until IS NULL OR leased_until < \(bind: now.timestamp)) ORDER BY id LIMIT \(bind: limit)
-                """, on: db)
+                """ + Dialect.skipLocked(db), on: db)
         var leased: [Subscription] = []
         for s in due {
             let row = try await db.raw(
