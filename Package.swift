@@ -12,6 +12,10 @@ let package = Package(
     products: [
         .executable(name: "clearway", targets: ["clearway"]),
         .library(name: "ClearwayCore", targets: ["ClearwayCore"]),
+        // For the package-benchmark suite in Benchmarks/, which builds on its own.
+        .library(name: "ClearwayApp", targets: ["ClearwayApp"]),
+        .library(name: "ClearwayStore", targets: ["ClearwayStore"]),
+        .library(name: "ClearwayInterop", targets: ["ClearwayInterop"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
