@@ -78,11 +78,16 @@ public struct Policy: Sendable {
         /// read it whole; customs and the tax and forex agencies read it through the sharing rules.
         case readExportRecord(parties: [String])
         case listExportRecords
+        /// Export lists: customs, the firms that send CEB messages, and traders (as sellers and producers).
+        case listExportParcels
+        /// Every summary declaration rather than a declaring agent's own.
+        case readAllExportSummaries
+        /// A foreign-trade service enterprise's view of the clients it acts for.
+        case readServiceClients
         case recordRebate
         case recordForexReceipt
         /// A producer authorises (or stops authorising) a service enterprise to act for it.
         case authoriseServiceFirm(clientPartyID: String)
-        case generateExportSummaries
         case useOwnTokens
         case revokeToken(ownerUserID: String)
     }
@@ -192,14 +197,18 @@ public struct Policy: Sendable {
             return principal.role.actsForParty && principal.partyID.map(parties.contains) == true
         case .listExportRecords:
             return [.admin, .customsOfficer, .taxAgency, .forexAgency, .trader, .broker, .tradeServiceEnterprise].contains(principal.role)
+        case .listExportParcels:
+            return Self.cebSenders.contains(principal.role) || [.customsOfficer, .trader].contains(principal.role)
+        case .readAllExportSummaries:
+            return [.admin, .customsOfficer, .taxAgency].contains(principal.role)
+        case .readServiceClients:
+            return principal.role == .tradeServiceEnterprise || principal.role == .admin
         case .recordRebate:
             return principal.role == .taxAgency || principal.role == .admin
         case .recordForexReceipt:
             return principal.role == .forexAgency || principal.role == .admin
         case .authoriseServiceFirm(let client):
             return principal.role == .admin || (principal.role.actsForParty && principal.partyID == client)
-        case .generateExportSummaries:
-            return principal.role == .admin || principal.role == .customsOfficer
         case .useOwnTokens:
             return true
         case .revokeToken(let owner):

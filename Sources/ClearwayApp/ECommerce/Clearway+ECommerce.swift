@@ -81,17 +81,8 @@ extension Clearway {
             return CEBAnswer(receiptType: "CEB900Message", receipt: CEBReceipt.formatError(error, at: environment.now()),
                              accepted: 0, refused: 1, parcels: [])
         }
-        var note = ""
-        if case .digestMismatch(let stated, let computed) = inbound.signature {
-            let issue = XMLSchema.Issue(path: "/\(inbound.kind.rawValue)/Signature/SignedInfo/Reference/DigestValue",
-                                        reason: "the content digests to \(computed), not the stated \(stated): changed after signing")
-            if environment.refuseBadCEBDigests {
-                let failure = CEBMessage.Failure(messageType: inbound.kind.rawValue, guid: inbound.guid, issues: [issue])
-                return CEBAnswer(receiptType: "CEB900Message", receipt: CEBReceipt.formatError(failure, at: environment.now()),
-                                 accepted: 0, refused: 1, parcels: [])
-            }
-            note = "[Code:signature-digest;Desc:\(issue.reason)]"
-        }
+        let (refusal, note) = digestVerdict(inbound.signature, messageType: inbound.kind.rawValue, guid: inbound.guid)
+        if let refusal { return refusal }
         let sender = principal.role == .admin ? nil : try await customsCode(of: principal)
         try await cacheDaySeed(at: environment.now())
         var receipts: [CEBReceipt] = []
@@ -110,6 +101,18 @@ extension Clearway {
         return CEBAnswer(receiptType: inbound.kind.receipt,
                          receipt: CEBReceipt.message(answering: inbound.kind, guid: inbound.guid, receipts: receipts),
                          accepted: inbound.entries.count - refused, refused: refused, parcels: parcels)
+    }
+
+    /// What a signature that no longer matches its content means for a message of either direction: refused whole
+    /// (CEB900) when digests are enforced, otherwise a note put in front of every receipt's information.
+    func digestVerdict(_ signature: CEBSignature.Check, messageType: String, guid: String) -> (refusal: CEBAnswer?, note: String) {
+        guard case .digestMismatch(let stated, let computed) = signature else { return (nil, "") }
+        let issue = XMLSchema.Issue(path: "/\(messageType)/Signature/SignedInfo/Reference/DigestValue",
+                                    reason: "the content digests to \(computed), not the stated \(stated): changed after signing")
+        guard environment.refuseBadCEBDigests else { return (nil, "[Code:signature-digest;Desc:\(issue.reason)]") }
+        let failure = CEBMessage.Failure(messageType: messageType, guid: guid, issues: [issue])
+        return (CEBAnswer(receiptType: "CEB900Message", receipt: CEBReceipt.formatError(failure, at: environment.now()),
+                          accepted: 0, refused: 1, parcels: []), "")
     }
 
     /// The firms a document names, any of which may send it (its customs codes).

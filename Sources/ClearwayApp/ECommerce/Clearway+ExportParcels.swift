@@ -17,16 +17,8 @@ extension Clearway {
         do { inbound = try CEBExportMessage.read(root, schema: schema) } catch {
             return CEBAnswer(receiptType: "CEB900Message", receipt: CEBReceipt.formatError(error, at: now), accepted: 0, refused: 1, parcels: [])
         }
-        var note = ""
-        if case .digestMismatch(let stated, let computed) = inbound.signature {
-            let issue = XMLSchema.Issue(path: "/\(inbound.kind.rawValue)/Signature/SignedInfo/Reference/DigestValue",
-                                        reason: "the content digests to \(computed), not the stated \(stated): changed after signing")
-            if environment.refuseBadCEBDigests {
-                let failure = CEBMessage.Failure(messageType: inbound.kind.rawValue, guid: inbound.guid, issues: [issue])
-                return CEBAnswer(receiptType: "CEB900Message", receipt: CEBReceipt.formatError(failure, at: now), accepted: 0, refused: 1, parcels: [])
-            }
-            note = "[Code:signature-digest;Desc:\(issue.reason)]"
-        }
+        let (refusal, note) = digestVerdict(inbound.signature, messageType: inbound.kind.rawValue, guid: inbound.guid)
+        if let refusal { return refusal }
         let sender = principal.role == .admin ? nil : try await customsCode(of: principal)
         var receipts: [CEBExportReceipt] = []
         var parcels: [String] = []
@@ -288,7 +280,7 @@ extension Clearway {
     /// Summaries a principal may see: customs and admin all, a declaring agent its own.
     public func exportSummaries(by principal: Principal) async throws -> [ExportChainTables.Summary] {
         let cached = try await cached()
-        if cached.policy.allows(principal, .generateExportSummaries) || principal.role == .taxAgency {
+        if cached.policy.allows(principal, .readAllExportSummaries) {
             return try await store.read { db in try await ExportChainTables.summaries(agentCode: nil, on: db) }
         }
         guard principal.role.actsForParty, let code = try await customsCode(of: principal) else {
@@ -300,7 +292,7 @@ extension Clearway {
     /// Export lists a principal may see, newest first.
     public func exportParcels(status: ExportParcel.Status?, limit: Int = 200, by principal: Principal) async throws -> [ExportParcelTables.Found] {
         let cached = try await cached()
-        guard cached.policy.allows(principal, .listParcels) || principal.role == .trader else {
+        guard cached.policy.allows(principal, .listExportParcels) else {
             throw ClearanceError.forbidden(reason: "export lists are seen by customs and the firms that take part in them")
         }
         let code: String? = [.admin, .customsOfficer].contains(principal.role) ? nil : try await customsCode(of: principal) ?? "-"

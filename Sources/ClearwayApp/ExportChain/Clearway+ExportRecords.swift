@@ -106,8 +106,12 @@ extension Clearway {
         do { reconciliation = try reconcile(state, cached: cached, at: now) } catch {
             if case .noRate(let currency, let at) = error { problem = "no published \(currency) rate on \(ChinaTime.day(at))" }
         }
-        // The forex view carries the reconciliation; the tax view does not need it.
-        if principal.role == .taxAgency { reconciliation = nil }
+        // The reconciliation is made of the receipts: an agency the sharing rules deny them does not see it either.
+        if let agency = principal.agencyID, [.taxAgency, .forexAgency].contains(principal.role),
+           cached.exportChain.sharing.fields[agency]?.contains("receipts") != true
+        {
+            reconciliation = nil
+        }
         let reads = principal.role.actsForAgency ? [] : try await store.read { db in try await ExportChainTables.reads(recordID: state.id, limit: 100, on: db) }
         return ExportRecordView(state: state, fields: fields, withheld: withheld, reconciliation: reconciliation, reconciliationProblem: problem,
                                 reads: reads)
@@ -237,10 +241,10 @@ public struct ServiceClient: Sendable, Equatable {
 extension Clearway {
     /// A service enterprise's clients, each with its lists, declarations, records, rebates and money.
     public func serviceClients(by principal: Principal) async throws -> [ServiceClient] {
-        guard principal.role == .tradeServiceEnterprise || principal.role == .admin, let service = principal.partyID else {
+        let cached = try await cached()
+        guard cached.policy.allows(principal, .readServiceClients), let service = principal.partyID else {
             throw ClearanceError.forbidden(reason: "the consolidated client view belongs to a foreign-trade service enterprise")
         }
-        let cached = try await cached()
         let now = environment.now()
         return try await store.read { db in
             let agentCode = try await PartyTable.find(id: service, on: db)?.customsCode?.rawValue ?? ""

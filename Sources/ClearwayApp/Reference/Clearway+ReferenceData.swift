@@ -171,23 +171,17 @@ extension Clearway {
             }
             try await ReferenceTables.replace(table: "cbec-tariff", with: codes, on: db)
         }
-        let cebSchema = directory.appendingPathComponent("ceb/import-business-node-202205.xsd")
-        try await loadFile("ceb-import-schema", cebSchema) { data, db in
-            do { _ = try XMLSchema(documents: [data]) } catch let error as XMLFailure {
-                throw ReferenceDataError(file: cebSchema.path, line: error.line, reason: error.reason)
+        // The official CEB schemas every inbound message of that direction is checked against.
+        for direction in ["import", "export"] {
+            let schema = directory.appendingPathComponent("ceb/\(direction)-business-node-202205.xsd")
+            try await loadFile("ceb-\(direction)-schema", schema) { data, db in
+                do { _ = try XMLSchema(documents: [data]) } catch let error as XMLFailure {
+                    throw ReferenceDataError(file: schema.path, line: error.line, reason: error.reason)
+                }
+                try await ReferenceTables.replace(
+                    table: "ceb-\(direction)-schema",
+                    with: [.init(code: "2022-05", name: schema.lastPathComponent, extra: String(decoding: data, as: UTF8.self))], on: db)
             }
-            try await ReferenceTables.replace(
-                table: "ceb-import-schema", with: [.init(code: "2022-05", name: cebSchema.lastPathComponent, extra: String(decoding: data, as: UTF8.self))],
-                on: db)
-        }
-        let exportSchema = directory.appendingPathComponent("ceb/export-business-node-202205.xsd")
-        try await loadFile("ceb-export-schema", exportSchema) { data, db in
-            do { _ = try XMLSchema(documents: [data]) } catch let error as XMLFailure {
-                throw ReferenceDataError(file: exportSchema.path, line: error.line, reason: error.reason)
-            }
-            try await ReferenceTables.replace(
-                table: "ceb-export-schema", with: [.init(code: "2022-05", name: exportSchema.lastPathComponent, extra: String(decoding: data, as: UTF8.self))],
-                on: db)
         }
         for table in Self.codeTables {
             let file = "\(table).csv"

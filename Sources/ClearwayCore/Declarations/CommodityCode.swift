@@ -24,3 +24,16 @@ public struct HSNomenclature: Sendable {
 
     public func contains(_ code: CommodityCode) -> Bool { subheadings.contains(code.subheading) }
 }
+
+extension CommodityCode {
+    /// The value of the longest prefix of `code` a table lists (tariff lines, rebate rates, the positive list), nil
+    /// when no prefix of it is listed.
+    public static func longestPrefix<Value>(of code: String, in table: [String: Value]) -> Value? {
+        var prefix = Substring(code)
+        while !prefix.isEmpty {
+            if let value = table[String(prefix)] { return value }
+            prefix = prefix.dropLast()
+        }
+        return nil
+    }
+}

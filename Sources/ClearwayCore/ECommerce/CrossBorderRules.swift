@@ -63,14 +63,7 @@ public struct CrossBorderRules: Sendable, Equatable {
     }
 
     /// The positive-list remark of a commodity code (its longest listed prefix), nil when the code is not listed.
-    public func positiveListRemark(_ gcode: String) -> String? {
-        var prefix = Substring(gcode)
-        while !prefix.isEmpty {
-            if let remark = positiveList[String(prefix)] { return remark }
-            prefix = prefix.dropLast()
-        }
-        return nil
-    }
+    public func positiveListRemark(_ gcode: String) -> String? { CommodityCode.longestPrefix(of: gcode, in: positiveList) }
 
     /// The terms in force at a moment.
     public func terms(at date: Date) -> Terms? { terms.last { $0.effectiveFrom <= date } }

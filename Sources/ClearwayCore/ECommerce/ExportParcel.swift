@@ -228,24 +228,15 @@ public enum ExportParcel {
     /// A document checked on its own: codes and arithmetic, each issue pointing at its element.
     public static func check(_ document: Document, hs: HSNomenclature? = nil) -> [FieldIssue] {
         var issues = IssueCollector()
-        func lineTotal(_ pointer: String, gnum: Int, qty: ExactAmount, price: ExactAmount, total: ExactAmount) {
-            let product = ExactAmount.product(qty, price)
-            if ExactAmount.roundToFen(product) != total.fen {
-                issues.add(pointer, "line-total-mismatch", "line \(gnum): qty \(qty) × price \(price) = \(product), not totalPrice \(total)")
-            }
-        }
         switch document {
         case .order(let order):
             if !orderTypes.contains(order.orderType) {
                 issues.add("/OrderHead/orderType", "code-not-allowed", "an export order has orderType E, B or W, not '\(order.orderType)'")
             }
             for (index, line) in order.lines.enumerated() {
-                lineTotal("/OrderList/\(index)/totalPrice", gnum: line.gnum, qty: line.qty, price: line.price, total: line.totalPrice)
+                issues.lineTotal("/OrderList/\(index)/totalPrice", gnum: line.gnum, qty: line.qty, price: line.price, total: line.totalPrice)
             }
-            let sum = order.lines.reduce(ExactAmount.zero) { $0 + $1.totalPrice }
-            if sum.fen != order.goodsValue.fen {
-                issues.add("/OrderHead/goodsValue", "goods-value-mismatch", "goodsValue \(order.goodsValue) is not the sum of the lines' totalPrice, \(sum)")
-            }
+            issues.goodsValue(order.goodsValue, lines: order.lines)
         case .collection(let collection):
             if collection.charge <= .zero { issues.add("/Receipts/charge", "amount-not-positive", "charge must be above zero") }
         case .waybill(let waybill):
@@ -262,13 +253,8 @@ public enum ExportParcel {
                 issues.add("/InventoryHead/ownerCode", "required", "the producer or seller (the real exporter) must be named")
             }
             for (index, line) in inventory.lines.enumerated() {
-                lineTotal("/InventoryList/\(index)/totalPrice", gnum: line.gnum, qty: line.qty, price: line.price, total: line.totalPrice)
-                let pointer = "/InventoryList/\(index)/gcode"
-                if let commodity = issues.check(pointer, { () throws(IdentifierError) in try CommodityCode(line.gcode) }),
-                   let hs, !hs.contains(commodity)
-                {
-                    issues.add(pointer, "hs-code-unknown", "\(line.gcode): subheading \(commodity.subheading) is not in HS \(hs.edition)")
-                }
+                issues.lineTotal("/InventoryList/\(index)/totalPrice", gnum: line.gnum, qty: line.qty, price: line.price, total: line.totalPrice)
+                issues.commodity("/InventoryList/\(index)/gcode", line.gcode, hs: hs)
             }
         }
         return issues.issues

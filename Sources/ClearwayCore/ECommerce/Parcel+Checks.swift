@@ -16,24 +16,14 @@ extension Parcel {
                 issues.add(pointer, "code-not-allowed", "\(what) must be \(allowed.sorted().joined(separator: " or ")), not '\(value)'")
             }
         }
-        func lineTotal(_ pointer: String, gnum: Int, qty: ExactAmount, price: ExactAmount, total: ExactAmount) {
-            let product = ExactAmount.product(qty, price)
-            if ExactAmount.roundToFen(product) != total.fen {
-                issues.add(pointer, "line-total-mismatch",
-                           "line \(gnum): qty \(qty) × price \(price) = \(product), not totalPrice \(total)")
-            }
-        }
         switch document {
         case .order(let order):
             code("/OrderHead/currency", order.currency, [currency], "the currency")
             code("/OrderHead/buyerIdType", order.buyerIdType, [residentIDCard], "the buyer's ID type")
             for (index, line) in order.lines.enumerated() {
-                lineTotal("/OrderList/\(index)/totalPrice", gnum: line.gnum, qty: line.qty, price: line.price, total: line.totalPrice)
+                issues.lineTotal("/OrderList/\(index)/totalPrice", gnum: line.gnum, qty: line.qty, price: line.price, total: line.totalPrice)
             }
-            let sum = order.lines.reduce(ExactAmount.zero) { $0 + $1.totalPrice }
-            if sum.fen != order.goodsValue.fen {
-                issues.add("/OrderHead/goodsValue", "goods-value-mismatch", "goodsValue \(order.goodsValue) is not the sum of the lines' totalPrice, \(sum)")
-            }
+            issues.goodsValue(order.goodsValue, lines: order.lines)
             let expected = order.goodsValue + order.freight - order.discount + order.taxTotal
             if expected.fen != order.acturalPaid.fen {
                 issues.add("/OrderHead/acturalPaid", "paid-mismatch",
@@ -51,13 +41,9 @@ extension Parcel {
             code("/InventoryHead/currency", inventory.currency, [currency], "the currency")
             code("/InventoryHead/buyerIdType", inventory.buyerIdType, [residentIDCard], "the buyer's ID type")
             for (index, line) in inventory.lines.enumerated() {
-                lineTotal("/InventoryList/\(index)/totalPrice", gnum: line.gnum, qty: line.qty, price: line.price, total: line.totalPrice)
+                issues.lineTotal("/InventoryList/\(index)/totalPrice", gnum: line.gnum, qty: line.qty, price: line.price, total: line.totalPrice)
                 let pointer = "/InventoryList/\(index)/gcode"
-                if let commodity = issues.check(pointer, { () throws(IdentifierError) in try CommodityCode(line.gcode) }),
-                   let hs, !hs.contains(commodity)
-                {
-                    issues.add(pointer, "hs-code-unknown", "\(line.gcode): subheading \(commodity.subheading) is not in HS \(hs.edition)")
-                }
+                issues.commodity(pointer, line.gcode, hs: hs)
                 if let rules, !rules.positiveList.isEmpty {
                     switch rules.positiveListRemark(line.gcode) {
                     case nil:
@@ -117,5 +103,31 @@ extension Parcel {
             issues.add("/InventoryList", "three-order-mismatch", "ordered line \(line.gnum) is not on the list")
         }
         return issues.issues
+    }
+}
+
+/// The checks both directions' CEB documents make of their lines.
+extension IssueCollector {
+    /// qty × price must round to the line's totalPrice.
+    mutating func lineTotal(_ pointer: String, gnum: Int, qty: ExactAmount, price: ExactAmount, total: ExactAmount) {
+        let product = ExactAmount.product(qty, price)
+        if ExactAmount.roundToFen(product) != total.fen {
+            add(pointer, "line-total-mismatch", "line \(gnum): qty \(qty) × price \(price) = \(product), not totalPrice \(total)")
+        }
+    }
+
+    /// An order's goodsValue is the sum of its lines.
+    mutating func goodsValue(_ stated: ExactAmount, lines: [Parcel.Order.Line]) {
+        let sum = lines.reduce(ExactAmount.zero) { $0 + $1.totalPrice }
+        if sum.fen != stated.fen {
+            add("/OrderHead/goodsValue", "goods-value-mismatch", "goodsValue \(stated) is not the sum of the lines' totalPrice, \(sum)")
+        }
+    }
+
+    /// A commodity code well formed and, when a nomenclature is given, one of its subheadings.
+    mutating func commodity(_ pointer: String, _ gcode: String, hs: HSNomenclature?) {
+        if let commodity = check(pointer, { () throws(IdentifierError) in try CommodityCode(gcode) }), let hs, !hs.contains(commodity) {
+            add(pointer, "hs-code-unknown", "\(gcode): subheading \(commodity.subheading) is not in HS \(hs.edition)")
+        }
     }
 }

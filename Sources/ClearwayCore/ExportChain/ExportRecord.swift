@@ -158,12 +158,7 @@ public enum ExportRecord {
 
     /// The rebate rate of a commodity code: the longest prefix listed, 0 when none is (goods without a rebate).
     public static func rebateRate(for code: String, in rates: [String: Decimal]) -> Decimal {
-        var prefix = Substring(code)
-        while !prefix.isEmpty {
-            if let rate = rates[String(prefix)] { return rate }
-            prefix = prefix.dropLast()
-        }
-        return 0
+        CommodityCode.longestPrefix(of: code, in: rates) ?? 0
     }
 
     /// The last day a rebate for an export closed at `date` may be filed: 30 April of the next year (DOMAIN.md §7.2,

@@ -93,30 +93,8 @@ public enum CEBExportMessage {
         return Inbound(kind: kind, guid: guid, entries: entries, signature: CEBSignature.check(root))
     }
 
-    struct Mapper {
+    struct Mapper: CEBFieldMapping {
         var issues: [XMLSchema.Issue] = []
-        func text(_ fields: [String: String], _ name: String) -> String { fields[name] ?? "" }
-
-        mutating func amount(_ node: [String: String], _ name: String, _ path: String) -> ExactAmount {
-            let value = text(node, name)
-            if value.isEmpty { return .zero }
-            do { return try ExactAmount(value) } catch {
-                issues.append(.init(path: "\(path)/\(name)", reason: error.detail))
-                return .zero
-            }
-        }
-
-        mutating func gnum(_ node: [String: String], _ path: String) -> Int {
-            guard let value = Int(text(node, "gnum")), value > 0 else {
-                issues.append(.init(path: "\(path)/gnum", reason: "gnum is the line number, from 1"))
-                return 0
-            }
-            return value
-        }
-
-        func envelope(_ node: [String: String]) -> Parcel.Envelope {
-            Parcel.Envelope(guid: text(node, "guid"), appType: text(node, "appType"), appTime: text(node, "appTime"))
-        }
 
         mutating func order(_ node: XMLElement, _ path: String) -> ExportParcel.Order? {
             let head = node.element("OrderHead")?.fields ?? [:], headPath = path + "/OrderHead"

@@ -128,20 +128,9 @@ public enum CEBMessage {
     }
 
     /// Turns validated elements into documents, collecting what the schema cannot say (amount range, ID numbers).
-    struct Mapper {
+    struct Mapper: CEBFieldMapping {
         let personKey: (String) -> String
         var issues: [XMLSchema.Issue] = []
-        /// Fields are looked up in each element's `fields`, read in one pass, not searched for one by one.
-        func text(_ fields: [String: String], _ name: String) -> String { fields[name] ?? "" }
-
-        mutating func amount(_ node: [String: String], _ name: String, _ path: String) -> ExactAmount {
-            let value = text(node, name)
-            if value.isEmpty { return .zero }
-            do { return try ExactAmount(value) } catch {
-                issues.append(.init(path: "\(path)/\(name)", reason: error.detail))
-                return .zero
-            }
-        }
 
         mutating func person(_ node: [String: String], id: String, name: String, telephone: String, _ path: String) -> Parcel.Person {
             let number = text(node, id)
@@ -151,18 +140,6 @@ public enum CEBMessage {
                 issues.append(.init(path: "\(path)/\(id)", reason: "a resident ID number is 17 digits and a digit or X"))
             }
             return Parcel.Person(key: valid ? personKey(number) : "", name: text(node, name), telephone: text(node, telephone))
-        }
-
-        mutating func envelope(_ node: [String: String]) -> Parcel.Envelope {
-            Parcel.Envelope(guid: text(node, "guid"), appType: text(node, "appType"), appTime: text(node, "appTime"))
-        }
-
-        mutating func gnum(_ node: [String: String], _ path: String) -> Int {
-            guard let value = Int(text(node, "gnum")), value > 0 else {
-                issues.append(.init(path: "\(path)/gnum", reason: "gnum is the line number, from 1"))
-                return 0
-            }
-            return value
         }
 
         mutating func order(_ node: XMLElement, _ path: String) -> Parcel.Order? {
@@ -242,5 +219,36 @@ public enum CEBMessage {
                 invtNo: text(node, "invtNo"), copNo: text(node, "copNo"), agentCode: text(node, "agentCode"),
                 customsCode: text(node, "customsCode"), reason: text(node, "reason"))
         }
+    }
+}
+
+/// Reading the fields every CEB element shares, in either direction, collecting what the schema cannot say.
+protocol CEBFieldMapping {
+    var issues: [XMLSchema.Issue] { get set }
+}
+
+extension CEBFieldMapping {
+    /// Fields are looked up in each element's `fields`, read in one pass, not searched for one by one.
+    func text(_ fields: [String: String], _ name: String) -> String { fields[name] ?? "" }
+
+    mutating func amount(_ node: [String: String], _ name: String, _ path: String) -> ExactAmount {
+        let value = text(node, name)
+        if value.isEmpty { return .zero }
+        do { return try ExactAmount(value) } catch {
+            issues.append(.init(path: "\(path)/\(name)", reason: error.detail))
+            return .zero
+        }
+    }
+
+    mutating func gnum(_ node: [String: String], _ path: String) -> Int {
+        guard let value = Int(text(node, "gnum")), value > 0 else {
+            issues.append(.init(path: "\(path)/gnum", reason: "gnum is the line number, from 1"))
+            return 0
+        }
+        return value
+    }
+
+    func envelope(_ node: [String: String]) -> Parcel.Envelope {
+        Parcel.Envelope(guid: text(node, "guid"), appType: text(node, "appType"), appTime: text(node, "appTime"))
     }
 }

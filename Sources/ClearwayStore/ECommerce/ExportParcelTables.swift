@@ -97,27 +97,11 @@ public enum ExportParcelTables {
 
     /// Files a waybill under the key its list will name; returns the parcel already waiting for it, if any.
     public static func fileWaybill(_ waybill: ExportParcel.Waybill, at date: Date, on db: any SQLDatabase) async throws -> String? {
-        let json = String(decoding: try CanonicalJSON.encoder().encode(waybill), as: UTF8.self)
-        let row = try await db.raw(
-            """
-            INSERT INTO export_waybills (waybill_key, document, received_at) VALUES (\(bind: waybill.key), \(bind: json), \(bind: date.timestamp))
-            ON CONFLICT (waybill_key) DO UPDATE SET document = excluded.document, received_at = excluded.received_at
-            RETURNING parcel_id
-            """
-        ).first()
-        return try row.flatMap { try $0.decodeNil(column: "parcel_id") ? nil : try $0.decode(column: "parcel_id", as: String.self) }
+        try await WaybillQueue.file(waybill, key: waybill.key, in: "export_waybills", at: date, on: db)
     }
 
     /// Files the parcel a list belongs to under its waybill key; returns the waybill that came first, if any.
     public static func claimWaybill(_ key: String, for parcel: String, on db: any SQLDatabase) async throws -> ExportParcel.Waybill? {
-        let row = try await db.raw(
-            """
-            INSERT INTO export_waybills (waybill_key, parcel_id) VALUES (\(bind: key), \(bind: parcel))
-            ON CONFLICT (waybill_key) DO UPDATE SET parcel_id = excluded.parcel_id
-            RETURNING document
-            """
-        ).first()
-        guard let row, !(try row.decodeNil(column: "document")) else { return nil }
-        return try CanonicalJSON.decoder().decode(ExportParcel.Waybill.self, from: Data(try row.decode(column: "document", as: String.self).utf8))
+        try await WaybillQueue.claim(key, for: parcel, in: "export_waybills", as: ExportParcel.Waybill.self, on: db)
     }
 }
