@@ -1,4 +1,5 @@
 import ClearwayCore
+import ClearwayApp
 import ClearwayInterop
 import ClearwayTestSupport
 import Foundation
@@ -127,5 +128,123 @@ struct EDIFACTTests {
         let boxFailures = EDIFACTPortEvents.events(EDIFACTInterchange.read(Data(badBox.utf8)), rules: Self.rules).failures
         #expect(boxFailures.map(\.segment) == [4])
         #expect(boxFailures.map(\.position) == [2])
+    }
+}
+
+@Suite("UN/EDIFACT message structures")
+struct EDIFACTStructureTests {
+    static let directory = Result { try EDIFACTDirectory(folder: DataDirectory.locate().appendingPathComponent("edifact")) }
+    static let smooks = SharedData.directory?.appendingPathComponent("edifact/smooks")
+
+    static func structured(_ data: Data) throws -> (EDIFACTInterchange, [EDIFACTStructuredMessage]) {
+        let directory = try Self.directory.get()
+        let interchange = EDIFACTInterchange.read(data)
+        let messages = try interchange.messages.map { message in
+            let structure = try #require(directory.structure(of: message), "no structure for \(message.type) \(message.release)")
+            return EDIFACTStructuredMessage(message, structure: structure, directory: directory)
+        }
+        return (interchange, messages)
+    }
+
+    @Test("the DESADV D96A sample lays out on its segment table as exactly the tree php-edifact gives, byte for byte")
+    func desadvTree() throws {
+        guard let folder = EDIFACTTests.folder else {
+            print("skipped: ../shared/data is absent in this clone")
+            return
+        }
+        let (_, messages) = try Self.structured(try Data(contentsOf: folder.appendingPathComponent("D96ADESADV.edi")))
+        let directory = try Self.directory.get()
+        let expected = try Data(contentsOf: folder.appendingPathComponent("D96ADESADV.json"))
+        let tree = JSONValue.array(messages.map { $0.namedJSON(directory) })
+        #expect(tree == (try JSONValue.parse(expected)))
+        let pretty = tree.pretty()
+        #expect(pretty.utf8.count == 9_379)
+        #expect(pretty == String(decoding: expected, as: UTF8.self))
+        // The table holds; the one departure is the directory's: BGM's message function (1225) is an..3.
+        let failures = messages.flatMap(\.failures).map(\.description)
+        #expect(failures == ["segment 3 element 3: 1225 messageFunctionCoded is an..3, '700101' has 6"])
+    }
+
+    @Test("a PAXLST with its reference twice is refused as the EDIFACT-to-XML validators refuse it, naming RFF")
+    func paxlstDuplicatedReference() throws {
+        guard let smooks = Self.smooks else {
+            print("skipped: ../shared/data is absent in this clone")
+            return
+        }
+        let (goodInterchange, good) = try Self.structured(try Data(contentsOf: smooks.appendingPathComponent("edg-paxlst/paxlst.txt")))
+        #expect(goodInterchange.failures.isEmpty, "\(goodInterchange.failures)")
+        #expect(good.flatMap(\.failures).isEmpty, "\(good.flatMap(\.failures))")
+        let (_, bad) = try Self.structured(try Data(contentsOf: smooks.appendingPathComponent("edg-paxlst/bad-paxlst.txt")))
+        let reasons = bad.flatMap(\.failures).map(\.reason)
+        #expect(reasons == [
+            "Invalid content was found starting with element 'RFF'. One of '{DTM, SegGrp-1, SegGrp-2}' is expected.",
+            "RFF occurred '2' times when it was expected to be a minimum of '0' and a maximum of '1' times.",
+        ])
+        #expect(bad.first?.failures.first?.segment == 6)
+    }
+
+    @Test("an order with 36 dates where D.03B allows 35 is refused naming DTM; the good order and invoice lay out cleanly")
+    func ordersTooManyDates() throws {
+        guard let smooks = Self.smooks else {
+            print("skipped: ../shared/data is absent in this clone")
+            return
+        }
+        let cartridge = smooks.appendingPathComponent("edifact-cartridge")
+        let (_, good) = try Self.structured(try Data(contentsOf: cartridge.appendingPathComponent("ORDERS_D.03B_Interchange.txt")))
+        #expect(good.flatMap(\.failures).isEmpty, "\(good.flatMap(\.failures))")
+        let (interchange, bad) = try Self.structured(try Data(contentsOf: cartridge.appendingPathComponent("BAD_ORDERS_D.03B_Interchange.txt")))
+        let reasons = bad.flatMap(\.failures).map(\.reason)
+        #expect(reasons.count == 2)
+        #expect(reasons.first?.hasPrefix("Invalid content was found starting with element 'DTM'. One of '{PAI, ALI, IMD, FTX, GIR, SegGrp-1,") == true)
+        #expect(reasons.last == "DTM occurred '36' times when it was expected to be a minimum of '1' and a maximum of '35' times.")
+        // Its UNT also miscounts, which the envelope check reports.
+        #expect(interchange.failures.map(\.reason) == ["UNT counts 22 segments; message SSDD1 has 57"])
+        // The groups are where the table puts them: two parties (SG2), the second with its contact (SG5), four lines (SG28).
+        guard case .group("SG28", let lines)? = bad.first?.nodes.first(where: { if case .group("SG28", _) = $0 { true } else { false } }) else {
+            Issue.record("no line items")
+            return
+        }
+        #expect(lines.count == 4)
+    }
+
+    @Test("a missing mandatory segment, a segment in the wrong place and a bad data element are named by segment and element")
+    func departures() throws {
+        let directory = try Self.directory.get()
+        func failures(_ body: String) throws -> [String] {
+            let count = body.split(separator: "'").count + 2
+            let text = "UNB+UNOC:3+A+B+260101:1200+1'UNH+1+DESADV:D:96A:UN'\(body)UNT+\(count)+1'UNZ+1+1'"
+            let interchange = EDIFACTInterchange.read(Data(text.utf8))
+            #expect(interchange.failures.isEmpty, "\(interchange.failures)")
+            let message = try #require(interchange.messages.first)
+            return EDIFACTStructuredMessage(message, structure: try #require(directory.structure(of: message)), directory: directory)
+                .failures.map(\.description)
+        }
+        let clean = try failures("BGM+351+D1+9'DTM+137:20260101:102'")
+        let noBeginning = try failures("DTM+137:20260101:102'")
+        let notNumeric = try failures("BGM+351+D1+9'CPS+1'LIN+1'QTY+12:x'")
+        let noQuantity = try failures("BGM+351+D1+9'CPS+1'LIN+1'QTY+12'")
+        let misplaced = try failures("BGM+351+D1+9'RFF+ON:1'NAD+BY+1'RFF+ON:2'LOC+1'")
+        let tooLong = try failures("BGM+351+D1+9+AB+X'")
+        #expect(clean == [])
+        #expect(noBeginning == ["segment 3: Invalid content was found starting with element 'DTM'. One of '{BGM}' is expected."])
+        #expect(notNumeric == ["segment 6 element 1: C186 component 2: 6060 quantity is numeric (n..15), not 'x'"])
+        #expect(noQuantity == ["segment 6 element 1: C186 component 2: 6060 quantity is mandatory"])
+        #expect(misplaced == [
+            "segment 7: Invalid content was found starting with element 'LOC'. One of '{SegGrp-2, SegGrp-5, SegGrp-6, SegGrp-8, SegGrp-10, CNT, UNT}' is expected.",
+        ])
+        #expect(tooLong == ["segment 3 element 5: BGM has 5 data elements; the directory defines 4"])
+    }
+
+    @Test("a directory file that does not follow the format is refused naming its line")
+    func badDirectoryFiles() {
+        #expect(throws: EDIFACTDirectory.Problem.self) { try EDIFACTDirectory(files: [("D96A/X.txt", "UNH M 1\nSG1 C 5\n  RFF C 1\n")]) }
+        do {
+            _ = try EDIFACTDirectory(files: [("D96A/segments.txt", "RFF reference\n  C506 reference M\n    1153 referenceQualifier M an.3\n")])
+            Issue.record("a bad format was accepted")
+        } catch let problem as EDIFACTDirectory.Problem {
+            #expect(problem.line == 3)
+        } catch {
+            Issue.record("\(error)")
+        }
     }
 }

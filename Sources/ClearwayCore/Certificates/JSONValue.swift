@@ -250,3 +250,60 @@ extension JSONValue {
         }
     }
 }
+
+extension JSONValue {
+    /// The value as indented JSON text (`indent` spaces a level, `"key": value`), members in their order; integral
+    /// numbers without a fraction. For people and for comparing with other tools' output, not for signing (see JCS).
+    public func pretty(indent: Int = 4) -> String {
+        var out = ""
+        write(to: &out, indent: indent, level: 0)
+        return out
+    }
+
+    private func write(to out: inout String, indent: Int, level: Int) {
+        let pad = String(repeating: " ", count: indent * (level + 1)), close = String(repeating: " ", count: indent * level)
+        switch self {
+        case .null: out += "null"
+        case .bool(let value): out += value ? "true" : "false"
+        case .number(let value):
+            out += value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+        case .string(let value): Self.quote(value, into: &out)
+        case .array(let items):
+            guard !items.isEmpty else { out += "[]"; return }
+            out += "[\n"
+            for (index, item) in items.enumerated() {
+                out += pad
+                item.write(to: &out, indent: indent, level: level + 1)
+                out += index == items.count - 1 ? "\n" : ",\n"
+            }
+            out += close + "]"
+        case .object(let members):
+            guard !members.isEmpty else { out += "{}"; return }
+            out += "{\n"
+            for (index, member) in members.enumerated() {
+                out += pad
+                Self.quote(member.key, into: &out)
+                out += ": "
+                member.value.write(to: &out, indent: indent, level: level + 1)
+                out += index == members.count - 1 ? "\n" : ",\n"
+            }
+            out += close + "}"
+        }
+    }
+
+    private static func quote(_ text: String, into out: inout String) {
+        out += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+    }
+}
