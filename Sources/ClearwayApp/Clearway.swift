@@ -94,6 +94,8 @@ public final class Clearway: Sendable {
         /// The official CEB import schema every inbound message is checked against.
         var cebSchema: XMLSchema?
         var cebExportSchema: XMLSchema?
+        /// The UN/EDIFACT message structures EDI interchanges are checked against.
+        var edifactDirectory: EDIFACTDirectory
         var exportChain: ExportChainTerms
         var rules: Declaration.Rules { .init(completionDays: reference.completionDays, agencyRouting: agencyRouting) }
     }
@@ -129,6 +131,7 @@ public final class Clearway: Sendable {
                  positiveList: try await ReferenceTables.codes("cbec-positive-list", on: db),
                  cebSchema: try await ReferenceTables.codes("ceb-import-schema", on: db).first,
                  cebExportSchema: try await ReferenceTables.codes("ceb-export-schema", on: db).first,
+                 edifactDirectory: try await ReferenceTables.codes("edifact-directory", on: db),
                  exportChain: try await ExportChainTerms.read(on: db))
             )
         }
@@ -199,6 +202,7 @@ public final class Clearway: Sendable {
             crossBorder: Self.crossBorderRules(terms: more.cbecTerms, tariff: more.cbecTariff, positiveList: more.positiveList),
             cebSchema: more.cebSchema.flatMap { try? XMLSchema(documents: [Data($0.extra.utf8)]) },
             cebExportSchema: more.cebExportSchema.flatMap { try? XMLSchema(documents: [Data($0.extra.utf8)]) },
+            edifactDirectory: (try? EDIFACTDirectory(files: more.edifactDirectory.map { ($0.code, $0.extra) })) ?? EDIFACTDirectory(),
             exportChain: more.exportChain)
         cache.withLock { $0 = fresh }
         return fresh

@@ -19,20 +19,20 @@ struct EDIHTTPTests {
             "LOC+41+2248'",
             "LOC+22+2248'",
             "GIS+0110'",
+            "EQD+CN+CSQU3054383+22G1'",
+            "SEL+SH123456'",
+            "RFF+BM:COSU6245187340'",
+            "TDT+20+045E+2+++++:::COSCO SHIPPING ARIES'",
             "NAD+DT+\(Demo.eastOcean)'",
             "NAD+IM+\(Demo.eastOcean)'",
             "NAD+CZ+++Sydney Foods Pty Ltd'",
-            "TDT+20+045E+2+++++:::COSCO SHIPPING ARIES'",
-            "RFF+BM:COSU6245187340'",
             "TOD+++CIF'",
-            "EQD+CN+CSQU3054383+22G1'",
-            "SEL+SH123456'",
             "UNS+D'",
             "CST+1+\(commodity):122'",
             "FTX+AAA+++Food preparations'",
-            "QTY+47:1200:KGM'",
-            "MOA+38:15000.50:USD'",
             "LOC+27+AU'",
+            "MEA+AAE++KGM:1200'",
+            "MOA+38:15000.50:USD'",
             "UNS+S'",
             "UNT+21+1'",
             "UNZ+1+\(control)'",
@@ -99,6 +99,33 @@ struct EDIHTTPTests {
             #expect(stranger.text.filter { !$0.isWhitespace } == "[]")
             let terminal = try await client.send(Call(method: .get, path: "/api/v1/edi/messages", token: "demo-token-terminal"))
             #expect(terminal.status == .forbidden)
+        }
+    }
+
+    @Test("a CUSDEC off the D.96B segment table, or of a release not read here, gets a CUSRES naming the segment and lodges nothing", arguments: TestBackend.available)
+    func structureRefusal(backend: TestBackend) async throws {
+        try await withApp(backend) { _, client in
+            // The parties before the transport: NAD (SG6) cannot come before TDT (SG4).
+            let shuffled = Self.cusdec(control: "80").replacingOccurrences(
+                of: "TDT+20+045E+2+++++:::COSCO SHIPPING ARIES'\nNAD+DT+\(Demo.eastOcean)'",
+                with: "NAD+DT+\(Demo.eastOcean)'\nTDT+20+045E+2+++++:::COSCO SHIPPING ARIES'")
+            let answer = EDIFACTInterchange.read(Data(try await Self.send(client, shuffled).text.utf8))
+            let segments = answer.messages.first?.segments ?? []
+            #expect(segments.first { $0.tag == "BGM" }?[2] == "27")
+            let codes = segments.filter { $0.tag == "ERC" }.compactMap { $0[0] }
+            let points = segments.filter { $0.tag == "ERP" }.compactMap { $0[1, 0] }
+            let details = segments.filter { $0.tag == "FTX" }.compactMap { $0[3] }
+            #expect(codes.first == "edifact-structure")
+            #expect(points.first == "11", "TDT, now the 11th segment, is where the table is left")
+            #expect(details.first?.hasPrefix("Invalid content was found starting with element 'TDT'.") == true, "\(details)")
+
+            let otherRelease = Self.cusdec(control: "81").replacingOccurrences(of: "CUSDEC:D:96B:UN", with: "CUSDEC:D:01B:UN")
+            let refused = EDIFACTInterchange.read(Data(try await Self.send(client, otherRelease).text.utf8)).messages.first?.segments ?? []
+            let release = refused.first { $0.tag == "FTX" }?[3]
+            #expect(release == "CUSDEC of release D:01B is not read here; send D96B")
+            #expect(refused.first { $0.tag == "ERP" }?[1, 0] == "2")
+            let declarations = try await client.send(Call(method: .get, path: "/api/v1/declarations", token: "demo-token-trader"))
+            #expect((try declarations.json()["items"] as? [Any])?.isEmpty == true)
         }
     }
 

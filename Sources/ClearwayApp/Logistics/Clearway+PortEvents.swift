@@ -122,11 +122,27 @@ extension Clearway {
         guard cached.policy.allows(principal, .reportPortEvent) else {
             throw ClearanceError.forbidden(reason: "only terminals and carriers report port events")
         }
+        let departures = interchange.messages.flatMap { Self.departures(of: $0, in: cached.edifactDirectory, required: false) ?? [] }
+        guard departures.isEmpty else { throw refuse(departures) }
         let (events, failures) = EDIFACTPortEvents.events(interchange, rules: cached.edifactRules)
         guard failures.isEmpty else { throw refuse(failures) }
         var outcomes: [PortEventOutcome] = []
         for event in events { outcomes.append(try await recordPortEvent(event, by: principal)) }
         return .portEvents(outcomes)
+    }
+
+    /// Where a message departs from its segment table in the platform's directory; nil when it conforms. A message
+    /// whose release the directory lacks departs if its structure is `required` (declarations: the platform reads the
+    /// releases its message guide names), else it is not checked (terminal messages of releases not transcribed).
+    static func departures(of message: EDIFACTInterchange.Message, in directory: EDIFACTDirectory, required: Bool) -> [EDIFACT.Failure]? {
+        guard let structure = directory.structure(of: message) else {
+            guard required else { return nil }
+            let known = directory.messages.values.filter { $0.type == message.type }.map(\.directory).sorted()
+            return [.init(segment: message.segments.first?.number ?? 0, position: 2,
+                          reason: "\(message.type) of release \(message.version):\(message.release) is not read here; send \(known.isEmpty ? "another message" : known.joined(separator: " or "))")]
+        }
+        let failures = EDIFACTStructuredMessage(message, structure: structure, directory: directory).failures
+        return failures.isEmpty ? nil : failures
     }
 
     /// Posts a CUSRES to the mailbox of the sender of an EDI-lodged declaration, in the transaction that decided it.
@@ -167,11 +183,17 @@ extension Clearway {
     {
         var responses: [[EDIFACT.Segment]] = []
         var accepted = 0
+        let directory = try await cached().edifactDirectory
         for (index, message) in messages.enumerated() {
             let reading = CUSDEC.read(message)
             let header = message.segments.first?.number ?? 0
             let outcome: CUSRES.Outcome
-            do {
+            if let departures = Self.departures(of: message, in: directory, required: true) {
+                // A declaration off its segment table is not read at all: the answer names each departure.
+                outcome = .refused(departures.map {
+                    CUSRES.Error(segment: $0.segment, position: $0.position, code: "edifact-structure", detail: $0.reason)
+                })
+            } else { do {
                 let state = try await lodge(
                     reading.form, by: principal,
                     idempotencyKey: "edi:\(interchange.sender):\(interchange.controlReference):\(message.reference)")
@@ -199,7 +221,7 @@ extension Clearway {
                 })
             } catch ClearanceError.forbidden(let reason) {
                 outcome = .refused([CUSRES.Error(segment: header, position: 0, code: "forbidden", detail: reason)])
-            }
+            } }
             responses.append(CUSRES.message(reference: reading.reference, messageReference: "\(index + 1)", outcome: outcome,
                                             at: environment.now()))
         }

@@ -183,6 +183,34 @@ extension Clearway {
                     with: [.init(code: "2022-05", name: schema.lastPathComponent, extra: String(decoding: data, as: UTF8.self))], on: db)
             }
         }
+        // The UN/EDIFACT message structures interchanges are laid out on: one version for the whole folder.
+        let edifact = directory.appendingPathComponent("edifact")
+        if let folders = try? FileManager.default.contentsOfDirectory(atPath: edifact.path) {
+            var files: [(path: String, text: String)] = []
+            for folder in folders.sorted() {
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: edifact.appendingPathComponent(folder).path)) ?? []
+                for name in names.sorted() where name.hasSuffix(".txt") {
+                    let file = edifact.appendingPathComponent(folder).appendingPathComponent(name)
+                    guard let text = try? String(contentsOf: file, encoding: .utf8) else {
+                        throw ReferenceDataError(file: file.path, line: 0, reason: "cannot read as UTF-8")
+                    }
+                    files.append(("\(folder)/\(name)", text))
+                }
+            }
+            do { _ = try EDIFACTDirectory(files: files) } catch let problem as EDIFACTDirectory.Problem {
+                throw ReferenceDataError(file: edifact.appendingPathComponent(problem.file).path, line: problem.line, reason: problem.reason)
+            }
+            let version = Hex.encode(SHA256.hash(data: Data(files.map { "\($0.path)\u{0}\($0.text)\u{0}" }.joined().utf8)))
+            if try await store.read({ db in try await ReferenceTables.loadedVersion("edifact-directory", on: db) }) != version {
+                let now = environment.now()
+                try await store.transaction { db in
+                    try await ReferenceTables.replace(
+                        table: "edifact-directory", with: files.map { .init(code: $0.path, name: $0.path, extra: $0.text) }, on: db)
+                    try await ReferenceTables.markLoaded("edifact-directory", version: version, source: "edifact/", at: now, on: db)
+                }
+                loaded.append("edifact-directory")
+            }
+        }
         for table in Self.codeTables {
             let file = "\(table).csv"
             try await load(table, reference.appendingPathComponent(file)) { records, db in

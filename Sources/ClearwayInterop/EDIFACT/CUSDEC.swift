@@ -1,15 +1,16 @@
 import ClearwayCore
 import Foundation
 
-/// CUSDEC (customs declaration, D96B and later) read into a declaration form, and CUSRES (customs response) written.
+/// CUSDEC (customs declaration, D.96B) read into a declaration form, and CUSRES (customs response) written.
 ///
-/// The segments read, as this platform's message guide states them:
+/// The segments read, as this platform's message guide states them, in the order of the D.96B segment table
+/// (`Data/edifact/D96B/CUSDEC.txt`, which every declaration is laid out on before it is read):
 /// `BGM+929|830+<reference>` (import or export), `LOC+41+<office of declaration>`, `LOC+22+<office of entry/exit>`,
-/// `LOC+42+<destination office>`, `GIS+<supervision mode>`, `FTX+PRC+++<procedure>`, `NAD+DT+<declarant credit code>`,
-/// `NAD+IM|EX+<trading party credit code>`, `NAD+CN|CZ+++<overseas party>`, `TDT+20+<voyage>+<mode>+++++:::<vessel>`,
-/// `RFF+BM:<bill of lading>`, `TOD+++<Incoterm>`, `EQD+CN+<container>+<size type>` with `SEL+<seal>`; after `UNS+D`,
-/// per goods item `CST+<item>+<commodity code>`, `FTX+AAA+++<description>`, `QTY+<qualifier>:<quantity>:<unit>`,
-/// `MOA+<qualifier>:<amount>:<currency>`, `LOC+27+<origin>`.
+/// `LOC+42+<destination office>`, `GIS+<supervision mode>`, `EQD+CN+<container>+<size type>` with `SEL+<seal>`,
+/// `FTX+PRC+++<procedure>`, `RFF+BM:<bill of lading>`, `TDT+20+<voyage>+<mode>+++++:::<vessel>`,
+/// `NAD+DT+<declarant credit code>`, `NAD+IM|EX+<trading party credit code>`, `NAD+CN|CZ+++<overseas party>`,
+/// `TOD+++<Incoterm>`; after `UNS+D`, per goods item `CST+<item>+<commodity code>`, `FTX+AAA+++<description>`,
+/// `LOC+27+<origin>`, `MEA+AAE++<unit>:<quantity>`, `MOA+<qualifier>:<amount>:<currency>`; then `UNS+S`.
 public enum CUSDEC {
     /// A form read from a CUSDEC, with where each field came from, so validation problems can name their segment.
     public struct Reading: Sendable {
@@ -77,10 +78,11 @@ public enum CUSDEC {
                 mark("/items/\(items.count)/commodityCode", segment, 2)
                 items.append(ItemForm(commodityCode: segment[1, 0] ?? "", description: "", quantity: "", unit: "", value: "",
                                       currency: "", origin: ""))
-            case ("QTY", _) where detail && item >= 0:
-                items[item].quantity = segment[0, 1] ?? ""
-                items[item].unit = segment[0, 2] ?? ""
-                mark("/items/\(item)/quantity", segment, 1)
+            case ("MEA", _) where detail && item >= 0:
+                items[item].quantity = segment[2, 1] ?? ""
+                items[item].unit = segment[2, 0] ?? ""
+                mark("/items/\(item)/quantity", segment, 3)
+                mark("/items/\(item)/unit", segment, 3)
             case ("MOA", _) where detail && item >= 0:
                 items[item].value = segment[0, 1] ?? ""
                 items[item].currency = segment[0, 2] ?? ""
