@@ -279,6 +279,26 @@ struct EDIFACTStructureTests {
         #expect(tooLong == ["segment 3 element 5: BGM has 5 data elements; the directory defines 4"])
     }
 
+    @Test("every CUSRES the platform writes — accepted, refused with more errors than the table allows, released, selected — follows the D.96B table")
+    func cusresFollowsItsTable() throws {
+        let errors = (1...120).map { CUSRES.Error(segment: $0, position: 1, code: "required", detail: "field \($0)") }
+        let outcomes: [CUSRES.Outcome] = [
+            .accepted(customsNumber: "223320261000000017"), .refused(errors), .released(customsNumber: "223320261000000017"),
+            .selectedForInspection(customsNumber: "223320261000000017", inspections: (1...12).map { "physical at port \($0)" }),
+        ]
+        for outcome in outcomes {
+            let text = CUSRES.interchange(sender: "CLEARWAY", recipient: "BROKER", controlReference: "1",
+                                          messages: [CUSRES.message(reference: "LRN-1", messageReference: "1", outcome: outcome, at: Date())],
+                                          at: Date())
+            let (interchange, messages) = try Self.structured(Data(text.utf8))
+            #expect(interchange.failures.isEmpty, "\(outcome): \(interchange.failures)")
+            #expect(messages.flatMap(\.failures).isEmpty, "\(outcome): \(messages.flatMap(\.failures))")
+        }
+        let refused = CUSRES.message(reference: "LRN-1", messageReference: "1", outcome: .refused(errors), at: Date())
+        #expect(refused.filter { $0.tag == "ERP" }.count == 99)
+        #expect(refused.last { $0.tag == "FTX" }?[3] == "field 99 (and 22 more errors)")
+    }
+
     @Test("a directory file that does not follow the format is refused naming its line")
     func badDirectoryFiles() {
         #expect(throws: EDIFACTDirectory.Problem.self) { try EDIFACTDirectory(files: [("D96A/X.txt", "UNH M 1\nSG1 C 5\n  RFF C 1\n")]) }

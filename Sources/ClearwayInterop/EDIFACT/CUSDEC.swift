@@ -125,30 +125,41 @@ public enum CUSRES {
         case selectedForInspection(customsNumber: String, inspections: [String])
     }
 
-    /// One CUSRES message answering the declaration `reference` (the declarant's LRN from BGM).
+    /// One CUSRES message answering the declaration `reference` (the declarant's LRN from BGM), in the order of the
+    /// D.96B segment table (`Data/edifact/D96B/CUSRES.txt`): BGM, DTM, notes (FTX), status (GIS), the customs number
+    /// (RFF, SG3), errors (ERP/ERC/FTX, SG4). The table allows 99 errors and 9 notes; beyond that the last says how
+    /// many more there are.
     public static func message(reference: String, messageReference: String, outcome: Outcome, at date: Date) -> [EDIFACT.Segment] {
         var segments: [EDIFACT.Segment] = [EDIFACT.Segment("UNH", [[messageReference], ["CUSRES", "D", "96B", "UN"]])]
         let stamp = timestamp(date)
+        func head(_ status: String) -> [EDIFACT.Segment] {
+            [EDIFACT.Segment("BGM", [["962"], [reference], [status]]), EDIFACT.Segment("DTM", [["9", stamp, "203"]])]
+        }
+        func number(_ customsNumber: String) -> EDIFACT.Segment { EDIFACT.Segment("RFF", [["ABT", customsNumber]]) }
+        func capped(_ texts: [String], _ limit: Int) -> [String] {
+            texts.count <= limit ? texts : Array(texts.prefix(limit - 1)) + ["and \(texts.count - limit + 1) more"]
+        }
         switch outcome {
-        case .accepted(let number):
-            segments += [EDIFACT.Segment("BGM", [["962"], [reference], ["29"]]), EDIFACT.Segment("DTM", [["9", stamp, "203"]]),
-                         EDIFACT.Segment("RFF", [["ABT", number]])]
+        case .accepted(let customsNumber):
+            segments += head("29") + [number(customsNumber)]
         case .refused(let errors):
-            segments += [EDIFACT.Segment("BGM", [["962"], [reference], ["27"]]), EDIFACT.Segment("DTM", [["9", stamp, "203"]])]
-            for error in errors {
+            segments += head("27")
+            var shown = Array(errors.prefix(99))
+            if errors.count > 99 {
+                shown[98].detail = "\(shown[98].detail) (and \(errors.count - 98) more errors)"
+            }
+            for error in shown {
                 segments += [
                     EDIFACT.Segment("ERP", [["1"], ["\(error.segment)", "\(error.position)"]]),
                     EDIFACT.Segment("ERC", [[error.code]]),
                     EDIFACT.Segment("FTX", [["AAO"], [], [], [String(error.detail.prefix(512))]]),
                 ]
             }
-        case .released(let number):
-            segments += [EDIFACT.Segment("BGM", [["962"], [reference], ["29"]]), EDIFACT.Segment("DTM", [["9", stamp, "203"]]),
-                         EDIFACT.Segment("RFF", [["ABT", number]]), EDIFACT.Segment("GIS", [["RELEASED"]])]
-        case .selectedForInspection(let number, let inspections):
-            segments += [EDIFACT.Segment("BGM", [["962"], [reference], ["29"]]), EDIFACT.Segment("DTM", [["9", stamp, "203"]]),
-                         EDIFACT.Segment("RFF", [["ABT", number]]), EDIFACT.Segment("GIS", [["INSPECTION"]])]
-            segments += inspections.map { EDIFACT.Segment("FTX", [["AAO"], [], [], [$0]]) }
+        case .released(let customsNumber):
+            segments += head("29") + [EDIFACT.Segment("GIS", [["RELEASED"]]), number(customsNumber)]
+        case .selectedForInspection(let customsNumber, let inspections):
+            segments += head("29") + capped(inspections, 9).map { EDIFACT.Segment("FTX", [["AAO"], [], [], [$0]]) }
+                + [EDIFACT.Segment("GIS", [["INSPECTION"]]), number(customsNumber)]
         }
         segments.append(EDIFACT.Segment("UNT", [["\(segments.count + 1)"], [messageReference]]))
         return segments
