@@ -45,7 +45,7 @@ struct EventStoreTests {
                 for index in 0..<12 {
                     group.addTask {
                         do {
-                            try await store.transaction { db in
+                            _ = try await store.transaction { db in
                                 try await EventStore.append(
                                     stream: "s-1", type: "test", expectedVersion: 0,
                                     events: [try NewEvent(Noted(text: "writer \(index)", at: Date()))], on: db)
@@ -71,7 +71,7 @@ struct EventStoreTests {
     func staleVersion(backend: TestBackend) async throws {
         try await backend.withStore { store in
             for version in 0..<3 {
-                try await store.transaction { db in
+                _ = try await store.transaction { db in
                     try await EventStore.append(
                         stream: "s", type: "test", expectedVersion: version,
                         events: [try NewEvent(Noted(text: "\(version)", at: Date()))], on: db)
@@ -105,7 +105,7 @@ extension EventStoreTests {
             let seen = follower.changes.generation
             let woken = Task { await follower.changes.wait(after: seen, timeout: .seconds(30)) }
             try await Task.sleep(for: .milliseconds(300))
-            try await writer.transaction { db in
+            _ = try await writer.transaction { db in
                 try await EventStore.append(stream: "s-1", type: "test", expectedVersion: 0,
                                             events: [try NewEvent(Noted(text: "hello", at: Date()))], on: db)
             }

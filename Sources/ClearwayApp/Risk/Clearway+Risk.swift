@@ -48,7 +48,7 @@ extension Clearway {
         let roster = try await officerRoster(for: draft, cached: cached, on: db)
         let draw = RandomSelection.draw(seed: seed, day: day, customsNumber: number,
                                         rate: cached.randomRates.rate(subject.subject.creditTier), roster: roster.count)
-        let rules = try await RiskTables.rules(on: db)
+        let rules = try await currentRiskRules(on: db)
         var selection = Selectivity.decide(subject.subject, rules: rules, at: now, random: draw,
                                            randomKind: (cached.randomRates.kind, cached.randomRates.place),
                                            officer: draw.officerIndex.map { roster[$0] }, reasons: subject.reasons)
@@ -59,6 +59,16 @@ extension Clearway {
                 seed: seed, customsNumber: number, order: k + 1, roster: roster.count).map { roster[$0] }
         }
         return selection
+    }
+
+    /// The rules in force, decoded once per set of versions rather than on every lodgement (on every node: the count
+    /// is read in the deciding transaction, so a rule published by another node is seen at once).
+    func currentRiskRules(on db: any SQLDatabase) async throws -> [RiskRule] {
+        let count = try await RiskTables.count(on: db)
+        if let known = riskRules.withLock({ $0 }), known.count == count { return known.rules }
+        let rules = try await RiskTables.rules(on: db)
+        riskRules.withLock { $0 = (rules.count, rules) }
+        return rules
     }
 
     /// The facts selectivity reads: credit tier, inspection history and the model's score.

@@ -50,7 +50,7 @@ public indirect enum JSONShape: Sendable {
                 }
                 field.shape.check(member.value, path, &issues)
             }
-            for (name, field) in fields.sorted(by: { $0.key < $1.key }) where field.required && !present.contains(name) {
+            for name in fields.compactMap({ $0.value.required && !present.contains($0.key) ? $0.key : nil }).sorted() {
                 issues.append(FieldIssue("\(pointer)/\(name.jsonPointerEscaped)", "required", "the field \(name) is required"))
             }
         case (.string, _): wrong("a string")

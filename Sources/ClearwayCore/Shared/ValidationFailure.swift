@@ -57,6 +57,8 @@ public struct IdentifierError: Error, Sendable, Equatable {
 extension String {
     /// Escapes a JSON-pointer reference token (RFC 6901 §3).
     public var jsonPointerEscaped: String {
-        replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+        // Most tokens need nothing; Foundation's replace is costly on the request path (shape checks escape every key).
+        guard utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else { return self }
+        return replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
     }
 }

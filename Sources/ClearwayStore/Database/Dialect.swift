@@ -39,6 +39,7 @@ public enum Dialect: String, Sendable {
 
     /// True when `error` is a unique or primary-key violation.
     public static func isUniqueViolation(_ error: any Error) -> Bool {
+        if let failure = error as? SQLiteFailure { return failure.isUniqueViolation }
         if let error = error as? SQLiteError {
             switch error.reason {
             case .constraintUniqueFailed, .constraintPrimaryKeyFailed, .constraintUniqueRowIDFailed: return true

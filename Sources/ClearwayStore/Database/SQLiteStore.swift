@@ -13,7 +13,9 @@ import Synchronization
 public final class SQLiteStore: Store {
     public let dialect = Dialect.sqlite
     public let path: String
-    private let writer: SQLiteConnection
+    private let writer: SQLiteWriter
+    private let writerDatabase: any SQLDatabase
+    private let checkpointer: SQLiteCheckpointer
     private let readers: [SQLiteConnection]
     private let writeLock = AsyncMutex()
     /// The open group: whether a transaction is open on the writer, and the members waiting for its commit.
@@ -34,12 +36,16 @@ public final class SQLiteStore: Store {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         self.path = url.path
         self.logger = logger
-        let writer = try await SQLiteConnection.open(storage: .file(path: url.path), logger: logger)
+        let writer = try SQLiteWriter(path: url.path, logger: logger)
+        // Savepoints journal in memory, not in a temporary file written on every transaction; checkpoints are the
+        // checkpointer's, on its own thread, not a commit's that happens to cross the WAL's threshold.
+        for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON", "PRAGMA temp_store = MEMORY",
+                       "PRAGMA wal_autocheckpoint = 0"] {
+            try writer.run(pragma, []) { _ in }
+        }
+        checkpointer = try SQLiteCheckpointer(path: url.path, logger: logger)
         var readers: [SQLiteConnection] = []
         do {
-            for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"] {
-                _ = try await writer.query(pragma)
-            }
             for _ in 0..<readerCount {
                 let reader = try await SQLiteConnection.open(storage: .file(path: url.path), logger: logger)
                 readers.append(reader)
@@ -47,10 +53,10 @@ public final class SQLiteStore: Store {
             }
         } catch {
             for reader in readers { try? await reader.close() }
-            try? await writer.close()
             throw error
         }
         self.writer = writer
+        writerDatabase = writer.sql(eventLoop: MultiThreadedEventLoopGroup.singleton.any())
         self.readers = readers
     }
 
@@ -63,14 +69,14 @@ public final class SQLiteStore: Store {
     func vacuum(into file: String) async throws {
         await writeLock.lock()
         defer { writeLock.unlock() }
-        let db = writer.sql(queryLogLevel: .trace)
+        let db = writerDatabase
         try await commitGroup(db)
         try await db.raw("VACUUM INTO \(bind: file)").run()
     }
 
     public func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         await writeLock.lock()
-        let db = writer.sql(queryLogLevel: .trace)
+        let db = writerDatabase
         let opens = group.withLock { group -> Bool in
             defer { group.size += 1 }
             if group.open { return false }
@@ -137,11 +143,44 @@ public final class SQLiteStore: Store {
         changes.notify()
     }
 
+    deinit { checkpointer.cancel() }
+
     public func close() async {
+        checkpointer.stop()
         for reader in readers { try? await reader.close() }
         await writeLock.lock()
-        try? await commitGroup(writer.sql(queryLogLevel: .trace))
-        try? await writer.close()
+        try? await commitGroup(writerDatabase)
+        writer.close()
         writeLock.unlock()
     }
+}
+
+/// Checkpoints the WAL every quarter second on a thread of its own, with its own connection, so no writer waits on
+/// the copy and its fsync.
+final class SQLiteCheckpointer: Sendable {
+    private let running = Atomic<Bool>(true)
+    private let done = Mutex<Bool>(false)
+
+    init(path: String, logger: Logger) throws {
+        let connection = try SQLiteWriter(path: path, logger: logger)
+        let thread = Thread { [self] in
+            while running.load(ordering: .relaxed) {
+                connection.checkpoint()
+                Thread.sleep(forTimeInterval: 0.25)
+            }
+            connection.checkpoint()
+            done.withLock { $0 = true }
+        }
+        thread.name = "sqlite-checkpoint"
+        thread.start()
+    }
+
+    /// Stops after one last checkpoint, and waits for it.
+    func stop() {
+        cancel()
+        while !done.withLock({ $0 }) { Thread.sleep(forTimeInterval: 0.01) }
+    }
+
+    /// Stops at the next turn, without waiting.
+    func cancel() { running.store(false, ordering: .relaxed) }
 }

@@ -28,6 +28,12 @@ public enum RiskTables {
         }
     }
 
+    /// How many rule versions exist: rules are only ever added (a change is a new version), so the count tells
+    /// whether decoded rules are still current.
+    public static func count(on db: any SQLDatabase) async throws -> Int {
+        try await db.raw("SELECT COUNT(*) AS n FROM risk_rules").first()!.decode(column: "n", as: Int.self)
+    }
+
     public static func latestVersion(of id: String, on db: any SQLDatabase) async throws -> Int? {
         try await db.raw("SELECT MAX(version) AS v FROM risk_rules WHERE id = \(bind: id)").first()?
             .decode(column: "v", as: Int?.self)
