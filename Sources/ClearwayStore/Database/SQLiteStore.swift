@@ -13,10 +13,11 @@ import Synchronization
 public final class SQLiteStore: Store {
     public let dialect = Dialect.sqlite
     public let path: String
-    private let writer: SQLiteWriter
+    private let writer: SQLiteHandle
     private let writerDatabase: any SQLDatabase
     private let checkpointer: SQLiteCheckpointer
-    private let readers: [SQLiteConnection]
+    /// Reader handles, each taken by one read at a time.
+    private let readers: [(lock: AsyncMutex, handle: SQLiteHandle, database: any SQLDatabase)]
     private let writeLock = AsyncMutex()
     /// The open group: whether a transaction is open on the writer, and the members waiting for its commit.
     private let group = Mutex(Group())
@@ -36,7 +37,7 @@ public final class SQLiteStore: Store {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         self.path = url.path
         self.logger = logger
-        let writer = try SQLiteWriter(path: url.path, logger: logger)
+        let writer = try SQLiteHandle(path: url.path, logger: logger)
         // Savepoints journal in memory, not in a temporary file written on every transaction; checkpoints are the
         // checkpointer's, on its own thread, not a commit's that happens to cross the WAL's threshold.
         for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON", "PRAGMA temp_store = MEMORY",
@@ -44,25 +45,23 @@ public final class SQLiteStore: Store {
             try writer.run(pragma, []) { _ in }
         }
         checkpointer = try SQLiteCheckpointer(path: url.path, logger: logger)
-        var readers: [SQLiteConnection] = []
-        do {
-            for _ in 0..<readerCount {
-                let reader = try await SQLiteConnection.open(storage: .file(path: url.path), logger: logger)
-                readers.append(reader)
-                _ = try await reader.query("PRAGMA query_only = ON")
-            }
-        } catch {
-            for reader in readers { try? await reader.close() }
-            throw error
+        let loop = MultiThreadedEventLoopGroup.singleton.any()
+        var readers: [(AsyncMutex, SQLiteHandle, any SQLDatabase)] = []
+        for _ in 0..<readerCount {
+            let reader = try SQLiteHandle(path: url.path, logger: logger)
+            try reader.run("PRAGMA query_only = ON", []) { _ in }
+            readers.append((AsyncMutex(), reader, reader.sql(eventLoop: loop)))
         }
         self.writer = writer
-        writerDatabase = writer.sql(eventLoop: MultiThreadedEventLoopGroup.singleton.any())
+        writerDatabase = writer.sql(eventLoop: loop)
         self.readers = readers
     }
 
     public func read<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        let index = nextReader.add(1, ordering: .relaxed).oldValue
-        return try await body(readers[index % readers.count].sql(queryLogLevel: .trace))
+        let reader = readers[nextReader.add(1, ordering: .relaxed).oldValue % readers.count]
+        await reader.lock.lock()
+        defer { reader.lock.unlock() }
+        return try await body(reader.database)
     }
 
     /// Copies the database into a new file, consistently, on the writer connection between transactions.
@@ -147,7 +146,11 @@ public final class SQLiteStore: Store {
 
     public func close() async {
         checkpointer.stop()
-        for reader in readers { try? await reader.close() }
+        for reader in readers {
+            await reader.lock.lock()
+            reader.handle.close()
+            reader.lock.unlock()
+        }
         await writeLock.lock()
         try? await commitGroup(writerDatabase)
         writer.close()
@@ -162,7 +165,7 @@ final class SQLiteCheckpointer: Sendable {
     private let done = Mutex<Bool>(false)
 
     init(path: String, logger: Logger) throws {
-        let connection = try SQLiteWriter(path: path, logger: logger)
+        let connection = try SQLiteHandle(path: path, logger: logger)
         let thread = Thread { [self] in
             while running.load(ordering: .relaxed) {
                 connection.checkpoint()

@@ -97,7 +97,9 @@ public enum DiversionTables {
             sql += ")"
         }
         if let statuses {
-            sql += " AND status IN (" + statuses.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
+            sql += " AND status IN ("
+            for (i, status) in statuses.enumerated() { sql += i == 0 ? "\(bind: status.rawValue)" : ", \(bind: status.rawValue)" }
+            sql += ")"
         }
         sql += " ORDER BY CASE WHEN slot_start IS NULL THEN 1 ELSE 0 END, slot_start, green_channel DESC, queued_at, id"
         sql += " LIMIT \(bind: limit)"

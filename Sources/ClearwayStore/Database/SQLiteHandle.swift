@@ -6,12 +6,12 @@ import SQLiteNIO
 import Synchronization
 import VaporCSQLite
 
-/// The SQLite connection that writes: statements run on the calling thread, prepared once and kept, so a
-/// transaction costs its SQLite work and no thread hand-off per statement (the profile of `bench intake` showed the
-/// writer waiting on those hand-offs most of the time). Callers take turns through `SQLiteStore`'s write lock; a
-/// statement blocks its thread only for SQLite's own work, which in WAL mode with `synchronous = NORMAL` does not wait
-/// for the disk except at checkpoints.
-final class SQLiteWriter: @unchecked Sendable {
+/// One SQLite connection whose statements run on the calling thread, prepared once and kept, so a transaction or a
+/// read costs its SQLite work and no thread hand-off per statement (the profile of `bench intake` showed the writer
+/// waiting on those hand-offs most of the time). One task uses a handle at a time: `SQLiteStore` hands the writer out
+/// under its write lock and each reader under a lock of its own. A statement blocks its thread only for SQLite's own
+/// work, which in WAL mode with `synchronous = NORMAL` does not wait for the disk (checkpoints run on their own thread).
+final class SQLiteHandle: @unchecked Sendable {
     private var handle: OpaquePointer?
     /// Prepared statements by SQL text; bounded so generated SQL cannot grow it without end.
     private var statements: [String: OpaquePointer] = [:]
@@ -49,7 +49,7 @@ final class SQLiteWriter: @unchecked Sendable {
     }
 
     /// The SQLKit face of this connection.
-    func sql(eventLoop: any EventLoop) -> any SQLDatabase { SQLiteWriterDatabase(writer: self, eventLoop: eventLoop) }
+    func sql(eventLoop: any EventLoop) -> any SQLDatabase { SQLiteHandleDatabase(handle: self, eventLoop: eventLoop) }
 
     private func failure(_ code: Int32) -> SQLiteFailure {
         SQLiteFailure(code: code, message: handle.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "the connection is closed")
@@ -70,7 +70,7 @@ final class SQLiteWriter: @unchecked Sendable {
     }
 
     /// Runs one statement with its bound values, handing each row to `onRow`.
-    func run(_ sql: String, _ binds: [SQLiteData], _ onRow: (SQLiteWriterRow) -> Void) throws {
+    func run(_ sql: String, _ binds: [SQLiteData], _ onRow: (SQLiteHandleRow) -> Void) throws {
         let statement = try prepared(sql)
         // Bindings are not cleared: every run binds every parameter again, and clearing would mark statements whose
         // plan looked at a bound value for re-preparation on every run.
@@ -122,12 +122,12 @@ final class SQLiteWriter: @unchecked Sendable {
                 default: values.append(.null)
                 }
             }
-            onRow(SQLiteWriterRow(names: names ?? [], values: values))
+            onRow(SQLiteHandleRow(names: names ?? [], values: values))
         }
     }
 }
 
-/// An SQLite error from the writer, with SQLite's extended result code.
+/// An SQLite error from a handle, with SQLite's extended result code.
 public struct SQLiteFailure: Error, Sendable, CustomStringConvertible {
     public var code: Int32
     public var message: String
@@ -139,8 +139,8 @@ public struct SQLiteFailure: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// A row read by the writer.
-struct SQLiteWriterRow: SQLRow, @unchecked Sendable {
+/// A row read through a handle.
+struct SQLiteHandleRow: SQLRow, @unchecked Sendable {
     let names: [String]
     let values: [SQLiteData]
     static let decoder = SQLiteDataDecoder()
@@ -165,13 +165,13 @@ private struct SQLiteColumnKey: CodingKey {
     init?(intValue: Int) { nil }
 }
 
-/// `SQLDatabase` over the writer: SQLKit's builders and raw queries, run at once on the calling thread.
-struct SQLiteWriterDatabase: SQLDatabase {
-    let writer: SQLiteWriter
+/// `SQLDatabase` over a handle: SQLKit's builders and raw queries, run at once on the calling thread.
+struct SQLiteHandleDatabase: SQLDatabase {
+    let handle: SQLiteHandle
     let eventLoop: any EventLoop
     static let encoder = SQLiteDataEncoder()
 
-    var logger: Logger { writer.logger }
+    var logger: Logger { handle.logger }
     var version: (any SQLDatabaseReportedVersion)? { nil }
     var dialect: any SQLDialect { SQLiteDialect() }
     var queryLogLevel: Logger.Level? { .trace }
@@ -180,7 +180,7 @@ struct SQLiteWriterDatabase: SQLDatabase {
         var serializer = SQLSerializer(database: self)
         query.serialize(to: &serializer)
         let binds = try serializer.binds.map { try Self.encoder.encode($0) }
-        try writer.run(serializer.sql, binds) { onRow($0) }
+        try handle.run(serializer.sql, binds) { onRow($0) }
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
