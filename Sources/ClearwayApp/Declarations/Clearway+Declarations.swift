@@ -35,7 +35,14 @@ extension Clearway {
         if draft.direction == .export || draft.producer != nil {
             try await store.read { db in try await self.checkServiceFirm(principal, producerID: draft.producer?.id, pointer: "/producer", on: db) }
         }
-        if environment.selectivity == .automatic { try await cacheDaySeed(at: environment.now()) }
+        let facts: SelectionFacts?
+        if environment.selectivity == .automatic {
+            try await cacheDaySeed(at: environment.now())
+            let now = environment.now()
+            facts = try await store.read { db in try await self.selectionFacts(for: draft, at: now, cached: cached, on: db) }
+        } else {
+            facts = nil
+        }
         return try await idempotent(
             scope: "\(principal.userID):declarations.lodge", key: idempotencyKey, request: form
         ) { db in
@@ -45,11 +52,11 @@ extension Clearway {
             let empty = Declaration.State(id: id)
             let context = Declaration.Context(now: now, principal: principal, rules: cached.rules)
             var events = try Declaration.decide(.lodge(draft, sequence: sequence), empty, context)
-            if self.environment.selectivity == .automatic {
+            if let facts {
                 // The lane is decided on the accepted state in memory and saved with the acceptance: one append, one
                 // set of projection writes.
                 let accepted = events.reduce(empty, Declaration.evolve)
-                let selection = try await self.select(accepted, cached: cached, on: db)
+                let selection = try await self.select(accepted, facts: facts, cached: cached, on: db)
                 let system = Declaration.Context(now: now, principal: .system, rules: cached.rules)
                 events += try Declaration.decide(.decideRisk(selection), accepted, system)
             }

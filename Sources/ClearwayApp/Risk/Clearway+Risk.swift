@@ -30,13 +30,33 @@ extension Clearway {
     /// The day (YYYY-MM-DD, China time) a date falls on; random-selection seeds are per day.
     public static func chinaDay(_ date: Date) -> String { ChinaTime.day(date) }
 
-    /// Decides the lane of a just-accepted declaration, inside its lodging transaction.
-    func select(_ state: Declaration.State, cached: Cached, on db: any SQLDatabase) async throws -> Selection {
+    /// What selectivity reads about a draft, gathered before the lodging transaction so the single writer's turn holds
+    /// only the numbering, the draw and the writes: the subject (credit tier, inspection history, the model's score),
+    /// the officers who may be drawn, and the rules in force.
+    struct SelectionFacts: Sendable {
+        var subject: RiskSubject
+        var reasons: [RiskModel.Reason]
+        var roster: [String]
+        var rules: [RiskRule]
+    }
+
+    func selectionFacts(for draft: DeclarationDraft, at date: Date, cached: Cached, on db: any SQLDatabase) async throws
+        -> SelectionFacts
+    {
+        let (subject, reasons) = try await subject(draft, number: "", at: date, cached: cached, on: db)
+        return SelectionFacts(subject: subject, reasons: reasons, roster: try await officerRoster(for: draft, cached: cached, on: db),
+                              rules: try await currentRiskRules(on: db))
+    }
+
+    /// Decides the lane of a just-accepted declaration, inside its lodging transaction: the day's seed and the draw
+    /// keyed by its customs number, on the facts read before.
+    func select(_ state: Declaration.State, facts: SelectionFacts, cached: Cached, on db: any SQLDatabase) async throws -> Selection {
         guard let draft = state.draft, let number = state.customsNumber?.rawValue else {
             throw ClearanceError.notFound(kind: "declaration", id: state.id)
         }
         let now = environment.now()
-        let subject = try await subject(draft, number: number, at: now, cached: cached, on: db)
+        var subject = facts.subject
+        subject.customsNumber = number
         let day = Self.chinaDay(now)
         // A committed seed is cached; only the first draw of a day (or of a node) reads or makes it here.
         let seed: Data
@@ -45,13 +65,12 @@ extension Clearway {
         } else {
             seed = try await RiskTables.seed(day: day, make: environment.makeSeed, at: now, on: db)
         }
-        let roster = try await officerRoster(for: draft, cached: cached, on: db)
+        let roster = facts.roster
         let draw = RandomSelection.draw(seed: seed, day: day, customsNumber: number,
-                                        rate: cached.randomRates.rate(subject.subject.creditTier), roster: roster.count)
-        let rules = try await currentRiskRules(on: db)
-        var selection = Selectivity.decide(subject.subject, rules: rules, at: now, random: draw,
+                                        rate: cached.randomRates.rate(subject.creditTier), roster: roster.count)
+        var selection = Selectivity.decide(subject, rules: facts.rules, at: now, random: draw,
                                            randomKind: (cached.randomRates.kind, cached.randomRates.place),
-                                           officer: draw.officerIndex.map { roster[$0] }, reasons: subject.reasons)
+                                           officer: draw.officerIndex.map { roster[$0] }, reasons: facts.reasons)
         selection.greenChannel = cached.greenChannel.covers(draft, at: now)
         // Port inspections a rule asked for get an officer drawn too; destination offices assign their own.
         for (k, requested) in selection.inspections.enumerated() where requested.officer == nil && !requested.place.isDestination {
@@ -62,7 +81,7 @@ extension Clearway {
     }
 
     /// The rules in force, decoded once per set of versions rather than on every lodgement (on every node: the count
-    /// is read in the deciding transaction, so a rule published by another node is seen at once).
+    /// is read for each lodgement, so a rule published by another node is seen by the next one).
     func currentRiskRules(on db: any SQLDatabase) async throws -> [RiskRule] {
         let count = try await RiskTables.count(on: db)
         if let known = riskRules.withLock({ $0 }), known.count == count { return known.rules }
