@@ -38,6 +38,27 @@ struct EventStoreTests {
         }
     }
 
+    /// PostgreSQL's reads share a bounded pool (a read nested in reads can wait for one of its own); SQLite's reader
+    /// handles are opened as needed, so there a read never waits for another.
+    @Test("on SQLite, reads nested in reads and in transactions, many at once, never wait on each other")
+    func nestedReads() async throws {
+        try await TestBackend.sqlite.withStore { store in
+            try await Migrations.run(on: store)
+            func depth(_ level: Int) async throws -> Int {
+                try await store.read { db in
+                    let one = try await db.raw("SELECT 1 AS n").first()!.decode(column: "n", as: Int.self)
+                    return level == 0 ? one : one + (try await depth(level - 1))
+                }
+            }
+            let totals = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<16 { group.addTask { try await depth(7) } }
+                group.addTask { try await store.transaction { _ in try await depth(7) } }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(totals == Array(repeating: 8, count: 17))
+        }
+    }
+
     @Test("of concurrent appends to one stream at the same version exactly one wins", arguments: TestBackend.available)
     func concurrentAppends(backend: TestBackend) async throws {
         try await backend.withStore { store in

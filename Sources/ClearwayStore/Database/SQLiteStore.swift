@@ -16,8 +16,11 @@ public final class SQLiteStore: Store {
     private let writer: SQLiteHandle
     private let writerDatabase: any SQLDatabase
     private let checkpointer: SQLiteCheckpointer
-    /// Reader handles, each taken by one read at a time.
-    private let readers: [(lock: AsyncMutex, handle: SQLiteHandle, database: any SQLDatabase)]
+    /// Idle reader handles. A read takes one (or opens one when none is idle) and gives it back, so reads never wait
+    /// for each other, and a read within a read or a transaction cannot wait on itself; at most `idleReaders` are kept.
+    private let idle: Mutex<[(handle: SQLiteHandle, database: any SQLDatabase)]>
+    private let idleReaders: Int
+    private let loop: any EventLoop
     private let writeLock = AsyncMutex()
     /// The open group: whether a transaction is open on the writer, and the members waiting for its commit.
     private let group = Mutex(Group())
@@ -28,7 +31,6 @@ public final class SQLiteStore: Store {
     }
     /// Most transactions one commit carries, so the first of a long queue does not wait for all of it.
     private let maxGroup = 64
-    private let nextReader = Atomic<Int>(0)
     private let logger: Logger
     public let changes = ChangeSignal()
 
@@ -46,21 +48,33 @@ public final class SQLiteStore: Store {
         }
         checkpointer = try SQLiteCheckpointer(path: url.path, logger: logger)
         let loop = MultiThreadedEventLoopGroup.singleton.any()
-        var readers: [(AsyncMutex, SQLiteHandle, any SQLDatabase)] = []
-        for _ in 0..<readerCount {
-            let reader = try SQLiteHandle(path: url.path, logger: logger)
-            try reader.run("PRAGMA query_only = ON", []) { _ in }
-            readers.append((AsyncMutex(), reader, reader.sql(eventLoop: loop)))
-        }
+        self.loop = loop
+        idleReaders = readerCount
         self.writer = writer
         writerDatabase = writer.sql(eventLoop: loop)
-        self.readers = readers
+        idle = Mutex([])
+        for _ in 0..<readerCount {
+            let reader = try openReader()
+            idle.withLock { $0.append(reader) }
+        }
+    }
+
+    private func openReader() throws -> (handle: SQLiteHandle, database: any SQLDatabase) {
+        let reader = try SQLiteHandle(path: path, logger: logger)
+        try reader.run("PRAGMA query_only = ON", []) { _ in }
+        return (reader, reader.sql(eventLoop: loop))
     }
 
     public func read<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        let reader = readers[nextReader.add(1, ordering: .relaxed).oldValue % readers.count]
-        await reader.lock.lock()
-        defer { reader.lock.unlock() }
+        let reader = try idle.withLock { $0.popLast() } ?? openReader()
+        defer {
+            let kept = idle.withLock { readers -> Bool in
+                guard readers.count < idleReaders else { return false }
+                readers.append(reader)
+                return true
+            }
+            if !kept { reader.handle.close() }
+        }
         return try await body(reader.database)
     }
 
@@ -146,11 +160,7 @@ public final class SQLiteStore: Store {
 
     public func close() async {
         checkpointer.stop()
-        for reader in readers {
-            await reader.lock.lock()
-            reader.handle.close()
-            reader.lock.unlock()
-        }
+        for reader in idle.withLock({ readers in defer { readers.removeAll() }; return readers }) { reader.handle.close() }
         await writeLock.lock()
         try? await commitGroup(writerDatabase)
         writer.close()
