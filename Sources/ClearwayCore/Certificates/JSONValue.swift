@@ -252,58 +252,38 @@ extension JSONValue {
 }
 
 extension JSONValue {
-    /// The value as indented JSON text (`indent` spaces a level, `"key": value`), members in their order; integral
-    /// numbers without a fraction. For people and for comparing with other tools' output, not for signing (see JCS).
+    /// The value as indented JSON text (`indent` spaces a level, `"key": value`), members in their order; strings and
+    /// numbers written as JCS writes them. For people and for comparing with other tools' output, not for signing.
     public func pretty(indent: Int = 4) -> String {
-        var out = ""
+        var out: [UInt8] = []
         write(to: &out, indent: indent, level: 0)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private func write(to out: inout String, indent: Int, level: Int) {
-        let pad = String(repeating: " ", count: indent * (level + 1)), close = String(repeating: " ", count: indent * level)
+    private func write(to out: inout [UInt8], indent: Int, level: Int) {
+        let pad = [UInt8](repeating: 0x20, count: indent * (level + 1)), close = [UInt8](repeating: 0x20, count: indent * level)
         switch self {
-        case .null: out += "null"
-        case .bool(let value): out += value ? "true" : "false"
-        case .number(let value):
-            out += value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
-        case .string(let value): Self.quote(value, into: &out)
+        case .null, .bool, .number, .string: JCS.write(self, into: &out)
         case .array(let items):
-            guard !items.isEmpty else { out += "[]"; return }
-            out += "[\n"
+            guard !items.isEmpty else { out += "[]".utf8; return }
+            out += "[\n".utf8
             for (index, item) in items.enumerated() {
                 out += pad
                 item.write(to: &out, indent: indent, level: level + 1)
-                out += index == items.count - 1 ? "\n" : ",\n"
+                out += (index == items.count - 1 ? "\n" : ",\n").utf8
             }
-            out += close + "]"
+            out += close + "]".utf8
         case .object(let members):
-            guard !members.isEmpty else { out += "{}"; return }
-            out += "{\n"
+            guard !members.isEmpty else { out += "{}".utf8; return }
+            out += "{\n".utf8
             for (index, member) in members.enumerated() {
                 out += pad
-                Self.quote(member.key, into: &out)
-                out += ": "
+                JCS.string(member.key, into: &out)
+                out += ": ".utf8
                 member.value.write(to: &out, indent: indent, level: level + 1)
-                out += index == members.count - 1 ? "\n" : ",\n"
+                out += (index == members.count - 1 ? "\n" : ",\n").utf8
             }
-            out += close + "}"
+            out += close + "}".utf8
         }
-    }
-
-    private static func quote(_ text: String, into out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
     }
 }
