@@ -69,7 +69,7 @@ public enum ExportChainTables {
 
     public static func upsert(_ state: ExportRecord.State, forexStatus: String?, at date: Date, on db: any SQLDatabase) async throws {
         guard let recorded = state.recorded else { return }
-        let json = String(decoding: try CanonicalJSON.encoder().encode(state), as: UTF8.self)
+        let json = String(decoding: try CanonicalJSON.encoder(sorted: false).encode(state), as: UTF8.self)
         try await db.raw(
             """
             INSERT INTO export_records (id, source, reference, exporter, producer, service_firm, stage, forex_status, closed_at, updated_at, state)

@@ -43,7 +43,7 @@ public enum FeeTables {
     /// Rewrites the invoice projections from its state, in the transaction that changed it.
     public static func upsert(_ state: Invoice.State, at date: Date, on db: any SQLDatabase) async throws {
         guard let invoice = state.submitted else { return }
-        let json = String(decoding: try CanonicalJSON.encoder().encode(state), as: UTF8.self)
+        let json = String(decoding: try CanonicalJSON.encoder(sorted: false).encode(state), as: UTF8.self)
         try await db.raw(
             """
             INSERT INTO invoices (id, charging_party, port, declaration_id, submitted_at, state)
