@@ -185,19 +185,12 @@ extension Clearway {
         }
         // The UN/EDIFACT message structures interchanges are laid out on: one version for the whole folder.
         let edifact = directory.appendingPathComponent("edifact")
-        if let folders = try? FileManager.default.contentsOfDirectory(atPath: edifact.path) {
-            var files: [(path: String, text: String)] = []
-            for folder in folders.sorted() {
-                let names = (try? FileManager.default.contentsOfDirectory(atPath: edifact.appendingPathComponent(folder).path)) ?? []
-                for name in names.sorted() where name.hasSuffix(".txt") {
-                    let file = edifact.appendingPathComponent(folder).appendingPathComponent(name)
-                    guard let text = try? String(contentsOf: file, encoding: .utf8) else {
-                        throw ReferenceDataError(file: file.path, line: 0, reason: "cannot read as UTF-8")
-                    }
-                    files.append(("\(folder)/\(name)", text))
-                }
-            }
-            do { _ = try EDIFACTDirectory(files: files) } catch let problem as EDIFACTDirectory.Problem {
+        if FileManager.default.fileExists(atPath: edifact.path) {
+            let files: [(path: String, text: String)]
+            do {
+                files = try EDIFACTDirectory.files(in: edifact)
+                _ = try EDIFACTDirectory(files: files)
+            } catch let problem as EDIFACTDirectory.Problem {
                 throw ReferenceDataError(file: edifact.appendingPathComponent(problem.file).path, line: problem.line, reason: problem.reason)
             }
             let version = Hex.encode(SHA256.hash(data: Data(files.map { "\($0.path)\u{0}\($0.text)\u{0}" }.joined().utf8)))

@@ -119,16 +119,26 @@ public struct EDIFACTDirectory: Sendable {
 
     /// Reads every `*.txt` file one level below `folder`.
     public init(folder: URL) throws {
-        var files: [(String, String)] = []
+        try self.init(files: try Self.files(in: folder))
+    }
+
+    /// The directory files one level below `folder` (`<directory>/<name>.txt`), in a stable order; a file that is not
+    /// UTF-8 is a `Problem` naming it.
+    public static func files(in folder: URL) throws -> [(path: String, text: String)] {
+        var files: [(path: String, text: String)] = []
         let manager = FileManager.default
         for directory in try manager.contentsOfDirectory(atPath: folder.path).sorted() {
             let sub = folder.appendingPathComponent(directory)
             guard let names = try? manager.contentsOfDirectory(atPath: sub.path) else { continue }
             for name in names.sorted() where name.hasSuffix(".txt") {
-                files.append(("\(directory)/\(name)", try String(contentsOf: sub.appendingPathComponent(name), encoding: .utf8)))
+                let path = "\(directory)/\(name)"
+                guard let text = try? String(contentsOf: sub.appendingPathComponent(name), encoding: .utf8) else {
+                    throw Problem(file: path, line: 0, reason: "cannot read as UTF-8")
+                }
+                files.append((path, text))
             }
         }
-        try self.init(files: files)
+        return files
     }
 
     /// The structure for a message's type and release (`DESADV`, `96A`: directory D.96A), if this directory has it.

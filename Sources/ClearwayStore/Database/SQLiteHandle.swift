@@ -140,7 +140,7 @@ public struct SQLiteFailure: Error, Sendable, CustomStringConvertible {
 }
 
 /// A row read through a handle.
-struct SQLiteHandleRow: SQLRow, @unchecked Sendable {
+struct SQLiteHandleRow: SQLRow, Sendable {
     let names: [String]
     let values: [SQLiteData]
     static let decoder = SQLiteDataDecoder()
