@@ -14,7 +14,7 @@ struct EventStoreTests {
         var at: Date
         var by: Principal
         var name: String { "noted" }
-        func encodePayload(with encoder: JSONEncoder) throws -> Data { try encoder.encode(["text": text]) }
+        func encodePayload(with encoder: some JSONEncoding) throws -> Data { try encoder.encode(["text": text]) }
         init(text: String, at: Date) {
             self.text = text
             self.at = at

@@ -194,7 +194,7 @@ public enum Appointment {
         public var at: Date { stamp.at }
         public var by: Principal { stamp.by }
 
-        public func encodePayload(with encoder: JSONEncoder) throws -> Data {
+        public func encodePayload(with encoder: some JSONEncoding) throws -> Data {
             switch self {
             case .booked(let e): try encoder.encode(e)
             case .moved(let e): try encoder.encode(e)

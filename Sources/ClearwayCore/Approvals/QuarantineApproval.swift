@@ -143,7 +143,7 @@ public enum QuarantineApproval {
         public var at: Date { stamp.at }
         public var by: Principal { stamp.by }
 
-        public func encodePayload(with encoder: JSONEncoder) throws -> Data {
+        public func encodePayload(with encoder: some JSONEncoding) throws -> Data {
             switch self {
             case .submitted(let e): try encoder.encode(e)
             case .approved(let e), .rejected(let e): try encoder.encode(e)

@@ -5,7 +5,7 @@ public protocol DomainEvent: Sendable {
     var name: String { get }
     var at: Date { get }
     var by: Principal { get }
-    func encodePayload(with encoder: JSONEncoder) throws -> Data
+    func encodePayload(with encoder: some JSONEncoding) throws -> Data
     init(name: String, payload: Data, decoder: JSONDecoder) throws
 }
 
@@ -19,7 +19,13 @@ public struct UnknownEventError: Error, Sendable {
 public enum CanonicalJSON {
     /// Keys sorted (what hashes and fingerprints need); `sorted: false` for snapshots that are only ever decoded again,
     /// where sorting the keys of every object is a fifth of the encoding's cost.
-    public static func encoder(sorted: Bool = true) -> JSONEncoder {
+    public static func encoder(sorted: Bool = true) -> CanonicalJSONEncoder {
+        CanonicalJSONEncoder(sortsKeys: sorted)
+    }
+
+    /// Foundation's encoder with the same options: the reference `CanonicalJSONEncoder` is held to, and the encoder
+    /// for APIs that take a `JSONEncoder`.
+    public static func foundationEncoder(sorted: Bool = true) -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = sorted ? [.sortedKeys, .withoutEscapingSlashes] : [.withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
@@ -46,8 +52,58 @@ public enum CanonicalJSON {
 /// Fixed-width UTC timestamps (`2026-11-29T14:24:02.123Z`) that sort as text on every database.
 public enum Timestamp {
     public static func format(_ date: Date) -> String {
-        date.formatted(
-            Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC")!))
+        // Written by hand: every event and snapshot carries times, and the format style costs microseconds each.
+        // Outside 1601–9999 Foundation's calendar (Julian before 1582) and widths take over.
+        let reference = date.timeIntervalSinceReferenceDate
+        let seconds = reference.rounded(.down)
+        guard seconds >= -12_622_780_800, seconds < 252_423_993_600 else {
+            return date.formatted(style)
+        }
+        // The milliseconds truncated from the reference date's fraction, as the format style takes them.
+        let millisecond = min(999, Int((reference - seconds) * 1000))
+        let whole = Int(seconds) + 978_307_200
+        let days = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
+        let second = whole - days * 86_400
+        let (year, month, day) = civil(daysSince1970: days)
+        return String(unsafeUninitializedCapacity: 24) { buffer in
+            func put(_ value: Int, _ width: Int, at offset: Int) {
+                var value = value
+                for index in stride(from: offset + width - 1, through: offset, by: -1) {
+                    buffer[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+            }
+            put(year, 4, at: 0)
+            buffer[4] = UInt8(ascii: "-")
+            put(month, 2, at: 5)
+            buffer[7] = UInt8(ascii: "-")
+            put(day, 2, at: 8)
+            buffer[10] = UInt8(ascii: "T")
+            put(second / 3600, 2, at: 11)
+            buffer[13] = UInt8(ascii: ":")
+            put(second / 60 % 60, 2, at: 14)
+            buffer[16] = UInt8(ascii: ":")
+            put(second % 60, 2, at: 17)
+            buffer[19] = UInt8(ascii: ".")
+            put(millisecond, 3, at: 20)
+            buffer[23] = UInt8(ascii: "Z")
+            return 24
+        }
+    }
+
+    private static let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC")!)
+
+    /// The proleptic Gregorian date of a day count (Hinnant's `civil_from_days`).
+    private static func civil(daysSince1970 days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     public static func parse(_ text: String) -> Date? {

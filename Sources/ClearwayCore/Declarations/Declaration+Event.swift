@@ -247,7 +247,7 @@ extension Declaration {
         /// True for a refusal, which is recorded but changes nothing else.
         public var isRefusal: Bool { if case .movementRefused = self { true } else { false } }
 
-        public func encodePayload(with encoder: JSONEncoder) throws -> Data {
+        public func encodePayload(with encoder: some JSONEncoding) throws -> Data {
             switch self {
             case .accepted(let e): try encoder.encode(e)
             case .amended(let e): try encoder.encode(e)

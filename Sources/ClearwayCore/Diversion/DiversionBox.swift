@@ -146,7 +146,7 @@ public enum DiversionBox {
         public var at: Date { stamp.at }
         public var by: Principal { stamp.by }
 
-        public func encodePayload(with encoder: JSONEncoder) throws -> Data {
+        public func encodePayload(with encoder: some JSONEncoding) throws -> Data {
             switch self {
             case .queued(let e): try encoder.encode(e)
             case .scheduled(let e): try encoder.encode(e)

@@ -133,7 +133,7 @@ public enum ExportParcel {
         public var at: Date { stamp.at }
         public var by: Principal { stamp.by }
 
-        public func encodePayload(with encoder: JSONEncoder) throws -> Data {
+        public func encodePayload(with encoder: some JSONEncoding) throws -> Data {
             switch self {
             case .received(let e): try encoder.encode(e)
             case .rejected(let e): try encoder.encode(e)

@@ -138,7 +138,7 @@ public enum TaxBill {
         public var at: Date { stamp.at }
         public var by: Principal { stamp.by }
 
-        public func encodePayload(with encoder: JSONEncoder) throws -> Data {
+        public func encodePayload(with encoder: some JSONEncoding) throws -> Data {
             switch self {
             case .issued(let e): try encoder.encode(e)
             case .paymentRequested(let e): try encoder.encode(e)

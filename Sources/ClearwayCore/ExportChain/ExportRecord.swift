@@ -131,7 +131,7 @@ public enum ExportRecord {
         public var at: Date { stamp.at }
         public var by: Principal { stamp.by }
 
-        public func encodePayload(with encoder: JSONEncoder) throws -> Data {
+        public func encodePayload(with encoder: some JSONEncoding) throws -> Data {
             switch self {
             case .recorded(let e): try encoder.encode(e)
             case .rebateFiled(let e), .rebatePaid(let e): try encoder.encode(e)

@@ -53,7 +53,7 @@ public enum AppointmentTables {
 
     public static func upsert(_ state: Appointment.State, on db: any SQLDatabase) async throws {
         guard let booking = state.booking else { return }
-        let json = String(decoding: try CanonicalJSON.encoder(sorted: false).encode(state), as: UTF8.self)
+        let json = try CanonicalJSON.encoder(sorted: false).encodeToString(state)
         try await db.raw(
             """
             INSERT INTO appointments (id, party_id, site, slot_start, status, reminded, state)

@@ -6,7 +6,7 @@ import SQLKit
 public enum QuarantineApprovalTable {
     public static func upsert(_ state: QuarantineApproval.State, on db: any SQLDatabase) async throws {
         guard let application = state.application, let submitted = state.submittedAt, let status = state.status else { return }
-        let json = String(decoding: try CanonicalJSON.encoder(sorted: false).encode(state), as: UTF8.self)
+        let json = try CanonicalJSON.encoder(sorted: false).encodeToString(state)
         try await db.raw(
             """
             INSERT INTO quarantine_approvals (id, applicant_id, status, submitted_at, state)

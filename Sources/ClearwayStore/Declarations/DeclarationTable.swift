@@ -58,7 +58,7 @@ public enum DeclarationTable {
         guard let draft = state.draft, let number = state.customsNumber, let status = state.status,
             let acceptedAt = state.acceptedAt, let updatedAt = state.updatedAt
         else { return }
-        let snapshot = String(decoding: try CanonicalJSON.encoder(sorted: false).encode(state), as: UTF8.self)
+        let snapshot = try CanonicalJSON.encoder(sorted: false).encodeToString(state)
         try await db.raw(
             """
             INSERT INTO declarations (id, customs_number, status, direction, supervision_mode, declarant_id,

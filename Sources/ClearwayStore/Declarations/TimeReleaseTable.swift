@@ -5,7 +5,7 @@ import SQLKit
 /// The time-release projection: one record per declaration, rewritten in the transaction that changes it.
 public enum TimeReleaseTable {
     public static func upsert(_ record: TimeRelease.Record, acceptedAt: Date, on db: any SQLDatabase) async throws {
-        let json = String(decoding: try CanonicalJSON.encoder(sorted: false).encode(record), as: UTF8.self)
+        let json = try CanonicalJSON.encoder(sorted: false).encodeToString(record)
         try await db.raw(
             """
             INSERT INTO time_release (declaration_id, accepted_at, record)

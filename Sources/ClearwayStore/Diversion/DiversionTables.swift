@@ -65,7 +65,7 @@ public enum DiversionTables {
 
     public static func upsert(_ state: DiversionBox.State, on db: any SQLDatabase) async throws {
         guard let queued = state.queued, let queuedAt = state.queuedAt else { return }
-        let json = String(decoding: try CanonicalJSON.encoder(sorted: false).encode(state), as: UTF8.self)
+        let json = try CanonicalJSON.encoder(sorted: false).encodeToString(state)
         try await db.raw(
             """
             INSERT INTO diversion_boxes (id, port, declaration_id, order_no, container, status, site, slot_start,

@@ -14,7 +14,7 @@ public enum ExportParcelTables {
     }
 
     public static func upsert(_ state: ExportParcel.State, preNo: String?, at date: Date, on db: any SQLDatabase) async throws {
-        let json = String(decoding: try CanonicalJSON.encoder(sorted: false).encode(state), as: UTF8.self)
+        let json = try CanonicalJSON.encoder(sorted: false).encodeToString(state)
         let key = state.order.map { ($0.ebpCode, $0.orderNo) } ?? state.inventory.map { ($0.ebpCode, $0.orderNo) }
             ?? state.collection.map { ($0.ebpCode, $0.orderNo) } ?? ("", "")
         try await db.raw(

@@ -5,7 +5,7 @@ import SQLKit
 /// Parcels as lists and queues read them, waybills waiting for their list, and buyers' annual totals.
 public enum ParcelTables {
     public static func upsert(_ state: Parcel.State, preNo: String?, at date: Date, on db: any SQLDatabase) async throws {
-        let json = String(decoding: try CanonicalJSON.encoder(sorted: false).encode(state), as: UTF8.self)
+        let json = try CanonicalJSON.encoder(sorted: false).encodeToString(state)
         let key = state.order.map { ($0.ebpCode, $0.orderNo) } ?? state.inventory.map { ($0.ebpCode, $0.orderNo) }
             ?? state.payment.map { ($0.ebpCode, $0.orderNo) } ?? ("", "")
         try await db.raw(

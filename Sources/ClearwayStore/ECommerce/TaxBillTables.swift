@@ -92,7 +92,7 @@ public enum TaxBillTables {
     }
 
     public static func upsert(_ bill: TaxBill.State, on db: any SQLDatabase) async throws {
-        let json = String(decoding: try CanonicalJSON.encoder().encode(bill), as: UTF8.self)
+        let json = try CanonicalJSON.encoder().encodeToString(bill)
         try await db.raw(
             """
             INSERT INTO tax_bills (id, assure_code, period, status, total_fen, bank_payment, issued_at, paid_at, state)

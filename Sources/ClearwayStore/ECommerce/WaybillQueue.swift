@@ -9,7 +9,7 @@ enum WaybillQueue {
     static func file<Waybill: Encodable>(_ waybill: Waybill, key: String, in table: String, at date: Date, on db: any SQLDatabase)
         async throws -> String?
     {
-        let json = String(decoding: try CanonicalJSON.encoder().encode(waybill), as: UTF8.self)
+        let json = try CanonicalJSON.encoder().encodeToString(waybill)
         // One statement: a list filing its key at the same moment either sees this waybill or is seen by it.
         let row = try await db.raw(
             """

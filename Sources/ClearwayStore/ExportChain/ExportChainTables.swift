@@ -32,7 +32,7 @@ public enum ExportChainTables {
     }
 
     public static func insert(_ summary: Summary, on db: any SQLDatabase) async throws {
-        let json = String(decoding: try CanonicalJSON.encoder().encode(summary.group), as: UTF8.self)
+        let json = try CanonicalJSON.encoder().encodeToString(summary.group)
         try await db.raw(
             """
             INSERT INTO export_summaries (sum_no, period, agent_code, customs_code, deadline, generated_at, requested_by, summary, result)
@@ -69,7 +69,7 @@ public enum ExportChainTables {
 
     public static func upsert(_ state: ExportRecord.State, forexStatus: String?, at date: Date, on db: any SQLDatabase) async throws {
         guard let recorded = state.recorded else { return }
-        let json = String(decoding: try CanonicalJSON.encoder(sorted: false).encode(state), as: UTF8.self)
+        let json = try CanonicalJSON.encoder(sorted: false).encodeToString(state)
         try await db.raw(
             """
             INSERT INTO export_records (id, source, reference, exporter, producer, service_firm, stage, forex_status, closed_at, updated_at, state)

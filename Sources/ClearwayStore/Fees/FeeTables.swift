@@ -5,7 +5,7 @@ import SQLKit
 /// Published fee catalogues and the invoices checked against them.
 public enum FeeTables {
     public static func insert(_ catalog: FeeCatalog, at date: Date, on db: any SQLDatabase) async throws {
-        let json = String(decoding: try CanonicalJSON.encoder().encode(catalog), as: UTF8.self)
+        let json = try CanonicalJSON.encoder().encodeToString(catalog)
         do {
             try await db.raw(
                 """
@@ -43,7 +43,7 @@ public enum FeeTables {
     /// Rewrites the invoice projections from its state, in the transaction that changed it.
     public static func upsert(_ state: Invoice.State, at date: Date, on db: any SQLDatabase) async throws {
         guard let invoice = state.submitted else { return }
-        let json = String(decoding: try CanonicalJSON.encoder(sorted: false).encode(state), as: UTF8.self)
+        let json = try CanonicalJSON.encoder(sorted: false).encodeToString(state)
         try await db.raw(
             """
             INSERT INTO invoices (id, charging_party, port, declaration_id, submitted_at, state)

@@ -5,7 +5,7 @@ import SQLKit
 /// Targeting rules by version, the daily random-selection seeds, and inspection results (the model's labels).
 public enum RiskTables {
     public static func insert(_ rule: RiskRule, by author: String, at date: Date, on db: any SQLDatabase) async throws {
-        let json = String(decoding: try CanonicalJSON.encoder().encode(rule), as: UTF8.self)
+        let json = try CanonicalJSON.encoder().encodeToString(rule)
         do {
             try await db.raw(
                 """
