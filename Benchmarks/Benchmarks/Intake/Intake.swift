@@ -51,7 +51,7 @@ struct Noted: DomainEvent {
         text = try decoder.decode([String: String].self, from: payload)["text"] ?? ""
         at = Date(timeIntervalSince1970: 0)
     }
-    func encodePayload(with encoder: JSONEncoder) throws -> Data { try encoder.encode(["text": text]) }
+    func encodePayload(with encoder: some JSONEncoding) throws -> Data { try encoder.encode(["text": text]) }
 }
 
 func fixture() async throws -> Fixture {
@@ -90,6 +90,19 @@ let benchmarks: @Sendable () -> Void = {
             let events = try (0..<3).map { index in try NewEvent(Noted(text: "event \(index)", at: Date())) }
             try await fixture.store.transaction { db in
                 _ = try await EventStore.append(stream: stream, type: "bench", expectedVersion: 0, events: events, on: db)
+            }
+        }
+    }
+
+    // The peer baseline: Foundation's encoder with the same options, writing the same bytes.
+    for (label, encoder) in [("the canonical encoder", CanonicalJSON.encoder() as any JSONEncoding),
+                             ("Foundation's JSONEncoder (peer)", CanonicalJSON.foundationEncoder())] {
+        Benchmark("Encode an accepted declaration's state, keys sorted: \(label)", configuration: configuration) { benchmark in
+            let fixture = try await fixture()
+            let state = try await fixture.clearway.lodge(form(), by: fixture.trader)
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                blackHole(try encoder.encode(state))
             }
         }
     }

@@ -43,10 +43,15 @@ extension JSONEncoder: JSONEncoding {}
 final class JSONByteWriter {
     var output: [UInt8] = []
     let sortsKeys: Bool
+    /// The members of every open object and array, innermost last: a value's members are finished before its
+    /// parent writes the next, so each aggregate's members are a suffix of this stack.
+    var members: [JSONMember] = []
+    /// Reused while an object is put in key order.
+    private var scratch: [UInt8] = []
 
     init(sortsKeys: Bool) {
         self.sortsKeys = sortsKeys
-        output.reserveCapacity(256)
+        output.reserveCapacity(512)
     }
 
     /// Writes a value at the end of the output; false when it wrote nothing at all.
@@ -54,7 +59,9 @@ final class JSONByteWriter {
     func write<T: Encodable>(_ value: T, path: JSONCodingPath) throws -> Bool {
         // Foundation writes these four in a form of its own rather than through their `Codable` conformances.
         if T.self == Date.self {
-            writeString(Timestamp.format(value as! Date))
+            output.append(UInt8(ascii: "\""))
+            Timestamp.append(value as! Date, to: &output)
+            output.append(UInt8(ascii: "\""))
         } else if T.self == Data.self {
             writeString((value as! Data).base64EncodedString())
         } else if T.self == URL.self {
@@ -74,7 +81,7 @@ final class JSONByteWriter {
     }
 
     func writeInteger<I: BinaryInteger>(_ value: I) {
-        if let small = Int64(exactly: value) {
+        if let small = Int64(exactly: value), small != .min {
             writeInt64(small)
         } else {
             writeASCII(value.description)
@@ -83,18 +90,18 @@ final class JSONByteWriter {
 
     private func writeInt64(_ value: Int64) {
         if value == 0 { output.append(UInt8(ascii: "0")); return }
-        if value == .min { writeASCII(value.description); return }
-        var magnitude = value < 0 ? -value : value
         if value < 0 { output.append(UInt8(ascii: "-")) }
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 19 digits without a heap allocation
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            while magnitude > 0 {
-                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                count += 1
-            }
-            for index in stride(from: count - 1, through: 0, by: -1) { output.append(buffer[index]) }
+        var magnitude = value.magnitude
+        var digits = 0
+        var probe = magnitude
+        while probe > 0 { digits += 1; probe /= 10 }
+        let end = output.count + digits
+        output.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits))
+        var index = end - 1
+        while magnitude > 0 {
+            output[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
+            index -= 1
         }
     }
 
@@ -143,16 +150,62 @@ final class JSONByteWriter {
             output.append(UInt8(ascii: "\""))
         }
     }
+
+    /// Puts the members above `base` (an object's, from `start` in the output) in key order, stably.
+    func reorder(from start: Int, membersFrom base: Int, keyed: Bool) throws {
+        let open = keyed ? UInt8(ascii: "{") : UInt8(ascii: "[")
+        if keyed && sortsKeys {
+            for index in (base + 1)..<max(base + 1, members.count) {
+                let member = members[index]
+                var slot = index
+                while slot > base, member.key!.utf8.lexicographicallyPrecedes(members[slot - 1].key!.utf8) {
+                    members[slot] = members[slot - 1]
+                    slot -= 1
+                }
+                members[slot] = member
+            }
+        }
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: output[start...])
+        output.removeSubrange(start...)
+        output.append(open)
+        for index in base..<members.count {
+            if index > base { output.append(UInt8(ascii: ",")) }
+            let member = members[index]
+            if let deferred = member.deferred {
+                if let key = member.key {
+                    writeString(key)
+                    output.append(UInt8(ascii: ":"))
+                }
+                output.append(contentsOf: try deferred())
+            } else {
+                output.append(contentsOf: scratch[(member.range.lowerBound - start)..<(member.range.upperBound - start)])
+            }
+        }
+    }
 }
 
-/// The `Encoder` one value is handed; what it asks for decides whether it writes an object, an array or a scalar.
+/// One member of an object or array: where its bytes are, or, for a member written into a writer of its own
+/// (nested containers, super encoders), how to collect them when its aggregate closes.
+struct JSONMember {
+    var key: String?
+    var range: Range<Int>
+    var deferred: (() throws -> [UInt8])?
+}
+
+/// The `Encoder` one value is handed; what it asks for decides whether it writes an object, an array or a scalar,
+/// and it is that object or array while the value writes its members.
 final class JSONValueEncoder: Encoder {
     let writer: JSONByteWriter
     let path: JSONCodingPath
     var codingPath: [any CodingKey] { path.keys }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
-    private var aggregate: JSONAggregate?
-    private var wroteScalar = false
+
+    private enum Shape { case unknown, keyed, unkeyed, scalar }
+    private var shape = Shape.unknown
+    private var start = 0, base = 0
+    private var inOrder = true, hasDeferred = false
+    private var lastKey: String?
 
     init(writer: JSONByteWriter, path: JSONCodingPath) {
         self.writer = writer
@@ -160,242 +213,209 @@ final class JSONValueEncoder: Encoder {
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        KeyedEncodingContainer(JSONKeyedContainer<Key>(aggregate: open(keyed: true), path: path))
+        open(.keyed)
+        return KeyedEncodingContainer(JSONKeyedContainer<Key>(encoder: self))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
-        JSONUnkeyedContainer(aggregate: open(keyed: false), path: path)
+        open(.unkeyed)
+        return JSONUnkeyedContainer(encoder: self)
     }
 
     func singleValueContainer() -> any SingleValueEncodingContainer {
-        precondition(aggregate == nil, "a value asked for a single-value container after a keyed or unkeyed one")
+        precondition(shape == .unknown || shape == .scalar, "a value asked for a single-value container after a keyed or unkeyed one")
         return JSONSingleValueContainer(encoder: self)
     }
 
-    private func open(keyed: Bool) -> JSONAggregate {
-        if let aggregate {
-            precondition(aggregate.keyed == keyed, "a value asked for both a keyed and an unkeyed container")
-            return aggregate
-        }
-        precondition(!wroteScalar, "a value asked for a container after writing a single value")
-        let opened = JSONAggregate(writer: writer, keyed: keyed)
-        aggregate = opened
-        return opened
+    private func open(_ wanted: Shape) {
+        if shape == wanted { return }
+        precondition(shape == .unknown, "a value asked for containers of two kinds")
+        shape = wanted
+        start = writer.output.count
+        base = writer.members.count
+        writer.output.append(wanted == .keyed ? UInt8(ascii: "{") : UInt8(ascii: "["))
     }
 
-    func willWriteScalar(_ path: JSONCodingPath) throws {
-        guard !wroteScalar else {
+    func willWriteScalar() throws {
+        guard shape == .unknown else {
             throw EncodingError.invalidValue(
                 (), .init(codingPath: path.keys, debugDescription: "a single-value container was written twice"))
         }
-        wroteScalar = true
-    }
-
-    /// Closes what the value opened; false when it wrote nothing (Foundation then writes `{}` for a nested value).
-    func finish() throws -> Bool {
-        if let aggregate {
-            try aggregate.close()
-            return true
-        }
-        return wroteScalar
-    }
-}
-
-/// An object or array being written: its members' places in the output, and members written elsewhere (nested
-/// containers, super encoders) that join it when it closes.
-final class JSONAggregate {
-    struct Member {
-        var key: String?
-        var range: Range<Int>
-        /// Set for a member written into a writer of its own; it is collected when the aggregate closes.
-        var deferred: (() throws -> [UInt8])?
-    }
-
-    let writer: JSONByteWriter
-    let keyed: Bool
-    let start: Int
-    private var members: [Member] = []
-    private var inOrder = true
-    private var hasDeferred = false
-
-    init(writer: JSONByteWriter, keyed: Bool) {
-        self.writer = writer
-        self.keyed = keyed
-        start = writer.output.count
-        writer.output.append(keyed ? UInt8(ascii: "{") : UInt8(ascii: "["))
+        shape = .scalar
     }
 
     /// Writes one member in place: the separator, the key when keyed, then whatever `value` writes.
-    func member(key: String?, _ value: () throws -> Void) rethrows {
+    func member(key: String?, _ value: (JSONByteWriter) throws -> Void) rethrows {
         note(key)
-        if !members.isEmpty { writer.output.append(UInt8(ascii: ",")) }
+        if writer.members.count > base { writer.output.append(UInt8(ascii: ",")) }
         let memberStart = writer.output.count
         if let key {
             writer.writeString(key)
             writer.output.append(UInt8(ascii: ":"))
         }
-        try value()
-        members.append(Member(key: key, range: memberStart..<writer.output.count))
+        try value(writer)
+        writer.members.append(JSONMember(key: key, range: memberStart..<writer.output.count))
     }
 
     /// A member whose bytes come later, from a writer of its own.
-    func deferredMember(key: String?, _ bytes: @escaping () throws -> [UInt8]) {
+    private func deferredMember(key: String?, _ bytes: @escaping () throws -> [UInt8]) {
         note(key)
         hasDeferred = true
-        members.append(Member(key: key, range: 0..<0, deferred: bytes))
+        writer.members.append(JSONMember(key: key, range: 0..<0, deferred: bytes))
     }
 
     private func note(_ key: String?) {
-        guard keyed, writer.sortsKeys, inOrder, let key, let last = members.last?.key else { return }
-        if !last.utf8.lexicographicallyPrecedes(key.utf8) { inOrder = false }
+        guard let key, writer.sortsKeys else { return }
+        if inOrder, let lastKey, !lastKey.utf8.lexicographicallyPrecedes(key.utf8) { inOrder = false }
+        lastKey = key
     }
 
-    func close() throws {
-        if inOrder && !hasDeferred {
-            writer.output.append(keyed ? UInt8(ascii: "}") : UInt8(ascii: "]"))
-            return
-        }
-        // Rebuilt in key order from the members' bytes; the stable sort keeps a repeated key's members in writing order.
-        var ordered = members
-        if keyed && writer.sortsKeys {
-            ordered = members.enumerated().sorted { a, b in
-                let (x, y) = (a.element.key ?? "", b.element.key ?? "")
-                return x == y ? a.offset < b.offset : x.utf8.lexicographicallyPrecedes(y.utf8)
-            }.map(\.element)
-        }
-        var rebuilt: [UInt8] = [keyed ? UInt8(ascii: "{") : UInt8(ascii: "[")]
-        rebuilt.reserveCapacity(writer.output.count - start + 2)
-        for (index, member) in ordered.enumerated() {
-            if index > 0 { rebuilt.append(UInt8(ascii: ",")) }
-            if let deferred = member.deferred {
-                if let key = member.key {
-                    let keyWriter = JSONByteWriter(sortsKeys: writer.sortsKeys)
-                    keyWriter.writeString(key)
-                    rebuilt.append(contentsOf: keyWriter.output)
-                    rebuilt.append(UInt8(ascii: ":"))
-                }
-                rebuilt.append(contentsOf: try deferred())
-            } else {
-                rebuilt.append(contentsOf: writer.output[member.range])
-            }
-        }
-        rebuilt.append(keyed ? UInt8(ascii: "}") : UInt8(ascii: "]"))
-        writer.output.replaceSubrange(start..., with: rebuilt)
-    }
-
-    /// A nested container, written into a writer of its own so that its members and this aggregate's may interleave.
-    func nested(key: String?, keyed: Bool) -> JSONAggregate {
-        let nestedWriter = JSONByteWriter(sortsKeys: writer.sortsKeys)
-        let nested = JSONAggregate(writer: nestedWriter, keyed: keyed)
+    /// A nested container's encoder, writing into a writer of its own so that its members and this value's may
+    /// interleave.
+    func nested(key: String?, path: JSONCodingPath, keyed: Bool) -> JSONValueEncoder {
+        let nested = JSONValueEncoder(writer: JSONByteWriter(sortsKeys: writer.sortsKeys), path: path)
+        nested.open(keyed ? .keyed : .unkeyed)
         deferredMember(key: key) {
-            try nested.close()
-            return nestedWriter.output
+            _ = try nested.finish()
+            return nested.writer.output
         }
         return nested
     }
 
     /// An encoder for a member written later (`superEncoder`).
     func deferredEncoder(key: String?, path: JSONCodingPath) -> any Encoder {
-        let nestedWriter = JSONByteWriter(sortsKeys: writer.sortsKeys)
-        let encoder = JSONValueEncoder(writer: nestedWriter, path: path)
+        let encoder = JSONValueEncoder(writer: JSONByteWriter(sortsKeys: writer.sortsKeys), path: path)
         deferredMember(key: key) {
-            if try !encoder.finish() { nestedWriter.output = Array("{}".utf8) }
-            return nestedWriter.output
+            if try !encoder.finish() { encoder.writer.output = Array("{}".utf8) }
+            return encoder.writer.output
         }
         return encoder
     }
+
+    /// Closes what the value opened; false when it wrote nothing (Foundation then writes `{}` for a nested value).
+    func finish() throws -> Bool {
+        switch shape {
+        case .unknown: return false
+        case .scalar: return true
+        case .keyed, .unkeyed:
+            if !inOrder || hasDeferred {
+                try writer.reorder(from: start, membersFrom: base, keyed: shape == .keyed)
+            }
+            writer.output.append(shape == .keyed ? UInt8(ascii: "}") : UInt8(ascii: "]"))
+            writer.members.removeSubrange(base...)
+            return true
+        }
+    }
 }
 
-/// A key used where the caller gave none (a super encoder, an array's index in a coding path).
+/// Where a value sits: its key and the encoder of what holds it. The array of keys is built only when asked for.
+struct JSONCodingPath {
+    static var root: JSONCodingPath { JSONCodingPath(key: nil, parent: nil) }
+
+    let key: (any CodingKey)?
+    let parent: JSONValueEncoder?
+
+    var keys: [any CodingKey] {
+        var keys: [any CodingKey] = []
+        var node: JSONCodingPath? = self
+        while let current = node, let key = current.key {
+            keys.append(key)
+            node = current.parent?.path
+        }
+        return keys.reversed()
+    }
+}
+
+/// A key used where the caller gave none: a super encoder's, an array element's.
 struct JSONIndexKey: CodingKey {
-    var stringValue: String
-    var intValue: Int?
-    init(stringValue: String) { self.stringValue = stringValue }
+    let intValue: Int?
+    private let text: String?
+    var stringValue: String { text ?? "Index \(intValue ?? 0)" }
+    init(stringValue: String) {
+        text = stringValue
+        intValue = nil
+    }
     init(intValue: Int) {
-        stringValue = "Index \(intValue)"
+        text = nil
         self.intValue = intValue
     }
 }
 
 struct JSONKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
-    let aggregate: JSONAggregate
-    let path: JSONCodingPath
-    var codingPath: [any CodingKey] { path.keys }
-    private var writer: JSONByteWriter { aggregate.writer }
+    let encoder: JSONValueEncoder
+    var codingPath: [any CodingKey] { encoder.path.keys }
 
-    init(aggregate: JSONAggregate, path: JSONCodingPath) {
-        self.aggregate = aggregate
-        self.path = path
+    init(encoder: JSONValueEncoder) {
+        self.encoder = encoder
     }
 
-    mutating func encodeNil(forKey key: Key) throws { aggregate.member(key: key.stringValue) { writer.writeNull() } }
-    mutating func encode(_ value: Bool, forKey key: Key) throws { aggregate.member(key: key.stringValue) { writer.writeBool(value) } }
-    mutating func encode(_ value: String, forKey key: Key) throws { aggregate.member(key: key.stringValue) { writer.writeString(value) } }
+    private func path(_ key: Key) -> JSONCodingPath { JSONCodingPath(key: key, parent: encoder) }
+
+    mutating func encodeNil(forKey key: Key) throws { encoder.member(key: key.stringValue) { $0.writeNull() } }
+    mutating func encode(_ value: Bool, forKey key: Key) throws { encoder.member(key: key.stringValue) { $0.writeBool(value) } }
+    mutating func encode(_ value: String, forKey key: Key) throws { encoder.member(key: key.stringValue) { $0.writeString(value) } }
     mutating func encode(_ value: Double, forKey key: Key) throws {
-        try aggregate.member(key: key.stringValue) { try writer.writeFloat(value, path: path.appending(key)) }
+        try encoder.member(key: key.stringValue) { try $0.writeFloat(value, path: path(key)) }
     }
     mutating func encode(_ value: Float, forKey key: Key) throws {
-        try aggregate.member(key: key.stringValue) { try writer.writeFloat(value, path: path.appending(key)) }
+        try encoder.member(key: key.stringValue) { try $0.writeFloat(value, path: path(key)) }
     }
-    mutating func encode(_ value: Int, forKey key: Key) throws { aggregate.member(key: key.stringValue) { writer.writeInteger(value) } }
-    mutating func encode(_ value: Int8, forKey key: Key) throws { aggregate.member(key: key.stringValue) { writer.writeInteger(value) } }
-    mutating func encode(_ value: Int16, forKey key: Key) throws { aggregate.member(key: key.stringValue) { writer.writeInteger(value) } }
-    mutating func encode(_ value: Int32, forKey key: Key) throws { aggregate.member(key: key.stringValue) { writer.writeInteger(value) } }
-    mutating func encode(_ value: Int64, forKey key: Key) throws { aggregate.member(key: key.stringValue) { writer.writeInteger(value) } }
-    mutating func encode(_ value: UInt, forKey key: Key) throws { aggregate.member(key: key.stringValue) { writer.writeInteger(value) } }
-    mutating func encode(_ value: UInt8, forKey key: Key) throws { aggregate.member(key: key.stringValue) { writer.writeInteger(value) } }
-    mutating func encode(_ value: UInt16, forKey key: Key) throws { aggregate.member(key: key.stringValue) { writer.writeInteger(value) } }
-    mutating func encode(_ value: UInt32, forKey key: Key) throws { aggregate.member(key: key.stringValue) { writer.writeInteger(value) } }
-    mutating func encode(_ value: UInt64, forKey key: Key) throws { aggregate.member(key: key.stringValue) { writer.writeInteger(value) } }
+    mutating func encode(_ value: Int, forKey key: Key) throws { encoder.member(key: key.stringValue) { $0.writeInteger(value) } }
+    mutating func encode(_ value: Int8, forKey key: Key) throws { encoder.member(key: key.stringValue) { $0.writeInteger(value) } }
+    mutating func encode(_ value: Int16, forKey key: Key) throws { encoder.member(key: key.stringValue) { $0.writeInteger(value) } }
+    mutating func encode(_ value: Int32, forKey key: Key) throws { encoder.member(key: key.stringValue) { $0.writeInteger(value) } }
+    mutating func encode(_ value: Int64, forKey key: Key) throws { encoder.member(key: key.stringValue) { $0.writeInteger(value) } }
+    mutating func encode(_ value: UInt, forKey key: Key) throws { encoder.member(key: key.stringValue) { $0.writeInteger(value) } }
+    mutating func encode(_ value: UInt8, forKey key: Key) throws { encoder.member(key: key.stringValue) { $0.writeInteger(value) } }
+    mutating func encode(_ value: UInt16, forKey key: Key) throws { encoder.member(key: key.stringValue) { $0.writeInteger(value) } }
+    mutating func encode(_ value: UInt32, forKey key: Key) throws { encoder.member(key: key.stringValue) { $0.writeInteger(value) } }
+    mutating func encode(_ value: UInt64, forKey key: Key) throws { encoder.member(key: key.stringValue) { $0.writeInteger(value) } }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        try aggregate.member(key: key.stringValue) {
-            if try !writer.write(value, path: path.appending(key)) { writer.writeASCII("{}") }
-        }
+        let path = path(key)
+        try encoder.member(key: key.stringValue) { if try !$0.write(value, path: path) { $0.writeASCII("{}") } }
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
         -> KeyedEncodingContainer<NestedKey>
     {
-        KeyedEncodingContainer(
-            JSONKeyedContainer<NestedKey>(aggregate: aggregate.nested(key: key.stringValue, keyed: true), path: path.appending(key)))
+        KeyedEncodingContainer(JSONKeyedContainer<NestedKey>(encoder: encoder.nested(key: key.stringValue, path: path(key), keyed: true)))
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-        JSONUnkeyedContainer(aggregate: aggregate.nested(key: key.stringValue, keyed: false), path: path.appending(key))
+        JSONUnkeyedContainer(encoder: encoder.nested(key: key.stringValue, path: path(key), keyed: false))
     }
 
     mutating func superEncoder() -> any Encoder {
-        aggregate.deferredEncoder(key: "super", path: path.appending(JSONIndexKey(stringValue: "super")))
+        encoder.deferredEncoder(key: "super", path: JSONCodingPath(key: JSONIndexKey(stringValue: "super"), parent: encoder))
     }
 
     mutating func superEncoder(forKey key: Key) -> any Encoder {
-        aggregate.deferredEncoder(key: key.stringValue, path: path.appending(key))
+        encoder.deferredEncoder(key: key.stringValue, path: path(key))
     }
 }
 
 struct JSONUnkeyedContainer: UnkeyedEncodingContainer {
-    let aggregate: JSONAggregate
-    let path: JSONCodingPath
-    var codingPath: [any CodingKey] { path.keys }
+    let encoder: JSONValueEncoder
+    var codingPath: [any CodingKey] { encoder.path.keys }
     private(set) var count = 0
 
-    init(aggregate: JSONAggregate, path: JSONCodingPath) {
-        self.aggregate = aggregate
-        self.path = path
+    init(encoder: JSONValueEncoder) {
+        self.encoder = encoder
     }
 
+    private var nextPath: JSONCodingPath { JSONCodingPath(key: JSONIndexKey(intValue: count), parent: encoder) }
+
     private mutating func member(_ value: (JSONByteWriter) throws -> Void) rethrows {
-        let writer = aggregate.writer
-        try aggregate.member(key: nil) { try value(writer) }
+        try encoder.member(key: nil, value)
         count += 1
     }
 
     mutating func encodeNil() throws { member { $0.writeNull() } }
     mutating func encode(_ value: Bool) throws { member { $0.writeBool(value) } }
     mutating func encode(_ value: String) throws { member { $0.writeString(value) } }
-    mutating func encode(_ value: Double) throws { let path = path; try member { try $0.writeFloat(value, path: path) } }
-    mutating func encode(_ value: Float) throws { let path = path; try member { try $0.writeFloat(value, path: path) } }
+    mutating func encode(_ value: Double) throws { let path = nextPath; try member { try $0.writeFloat(value, path: path) } }
+    mutating func encode(_ value: Float) throws { let path = nextPath; try member { try $0.writeFloat(value, path: path) } }
     mutating func encode(_ value: Int) throws { member { $0.writeInteger(value) } }
     mutating func encode(_ value: Int8) throws { member { $0.writeInteger(value) } }
     mutating func encode(_ value: Int16) throws { member { $0.writeInteger(value) } }
@@ -408,69 +428,49 @@ struct JSONUnkeyedContainer: UnkeyedEncodingContainer {
     mutating func encode(_ value: UInt64) throws { member { $0.writeInteger(value) } }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        let path = path.appending(JSONIndexKey(intValue: count))
+        let path = nextPath
         try member { if try !$0.write(value, path: path) { $0.writeASCII("{}") } }
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
         defer { count += 1 }
-        return KeyedEncodingContainer(
-            JSONKeyedContainer<NestedKey>(aggregate: aggregate.nested(key: nil, keyed: true), path: path.appending(JSONIndexKey(intValue: count))))
+        return KeyedEncodingContainer(JSONKeyedContainer<NestedKey>(encoder: encoder.nested(key: nil, path: nextPath, keyed: true)))
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
         defer { count += 1 }
-        return JSONUnkeyedContainer(aggregate: aggregate.nested(key: nil, keyed: false), path: path.appending(JSONIndexKey(intValue: count)))
+        return JSONUnkeyedContainer(encoder: encoder.nested(key: nil, path: nextPath, keyed: false))
     }
 
     mutating func superEncoder() -> any Encoder {
         defer { count += 1 }
-        return aggregate.deferredEncoder(key: nil, path: path.appending(JSONIndexKey(intValue: count)))
+        return encoder.deferredEncoder(key: nil, path: nextPath)
     }
 }
 
 struct JSONSingleValueContainer: SingleValueEncodingContainer {
     let encoder: JSONValueEncoder
-    var path: JSONCodingPath { encoder.path }
-    var codingPath: [any CodingKey] { path.keys }
+    var codingPath: [any CodingKey] { encoder.path.keys }
     private var writer: JSONByteWriter { encoder.writer }
 
-    mutating func encodeNil() throws { try encoder.willWriteScalar(path); writer.writeNull() }
-    mutating func encode(_ value: Bool) throws { try encoder.willWriteScalar(path); writer.writeBool(value) }
-    mutating func encode(_ value: String) throws { try encoder.willWriteScalar(path); writer.writeString(value) }
-    mutating func encode(_ value: Double) throws { try encoder.willWriteScalar(path); try writer.writeFloat(value, path: path) }
-    mutating func encode(_ value: Float) throws { try encoder.willWriteScalar(path); try writer.writeFloat(value, path: path) }
-    mutating func encode(_ value: Int) throws { try encoder.willWriteScalar(path); writer.writeInteger(value) }
-    mutating func encode(_ value: Int8) throws { try encoder.willWriteScalar(path); writer.writeInteger(value) }
-    mutating func encode(_ value: Int16) throws { try encoder.willWriteScalar(path); writer.writeInteger(value) }
-    mutating func encode(_ value: Int32) throws { try encoder.willWriteScalar(path); writer.writeInteger(value) }
-    mutating func encode(_ value: Int64) throws { try encoder.willWriteScalar(path); writer.writeInteger(value) }
-    mutating func encode(_ value: UInt) throws { try encoder.willWriteScalar(path); writer.writeInteger(value) }
-    mutating func encode(_ value: UInt8) throws { try encoder.willWriteScalar(path); writer.writeInteger(value) }
-    mutating func encode(_ value: UInt16) throws { try encoder.willWriteScalar(path); writer.writeInteger(value) }
-    mutating func encode(_ value: UInt32) throws { try encoder.willWriteScalar(path); writer.writeInteger(value) }
-    mutating func encode(_ value: UInt64) throws { try encoder.willWriteScalar(path); writer.writeInteger(value) }
+    mutating func encodeNil() throws { try encoder.willWriteScalar(); writer.writeNull() }
+    mutating func encode(_ value: Bool) throws { try encoder.willWriteScalar(); writer.writeBool(value) }
+    mutating func encode(_ value: String) throws { try encoder.willWriteScalar(); writer.writeString(value) }
+    mutating func encode(_ value: Double) throws { try encoder.willWriteScalar(); try writer.writeFloat(value, path: encoder.path) }
+    mutating func encode(_ value: Float) throws { try encoder.willWriteScalar(); try writer.writeFloat(value, path: encoder.path) }
+    mutating func encode(_ value: Int) throws { try encoder.willWriteScalar(); writer.writeInteger(value) }
+    mutating func encode(_ value: Int8) throws { try encoder.willWriteScalar(); writer.writeInteger(value) }
+    mutating func encode(_ value: Int16) throws { try encoder.willWriteScalar(); writer.writeInteger(value) }
+    mutating func encode(_ value: Int32) throws { try encoder.willWriteScalar(); writer.writeInteger(value) }
+    mutating func encode(_ value: Int64) throws { try encoder.willWriteScalar(); writer.writeInteger(value) }
+    mutating func encode(_ value: UInt) throws { try encoder.willWriteScalar(); writer.writeInteger(value) }
+    mutating func encode(_ value: UInt8) throws { try encoder.willWriteScalar(); writer.writeInteger(value) }
+    mutating func encode(_ value: UInt16) throws { try encoder.willWriteScalar(); writer.writeInteger(value) }
+    mutating func encode(_ value: UInt32) throws { try encoder.willWriteScalar(); writer.writeInteger(value) }
+    mutating func encode(_ value: UInt64) throws { try encoder.willWriteScalar(); writer.writeInteger(value) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        try encoder.willWriteScalar(path)
-        if try !writer.write(value, path: path) { writer.writeASCII("{}") }
-    }
-}
-
-/// Where a value sits in what is being encoded, built only when an error or a value's own code asks for it.
-indirect enum JSONCodingPath {
-    case root
-    case member(any CodingKey, parent: JSONCodingPath)
-
-    func appending(_ key: any CodingKey) -> JSONCodingPath { .member(key, parent: self) }
-
-    var keys: [any CodingKey] {
-        var keys: [any CodingKey] = []
-        var node = self
-        while case .member(let key, let parent) = node {
-            keys.append(key)
-            node = parent
-        }
-        return keys.reversed()
+        try encoder.willWriteScalar()
+        if try !writer.write(value, path: encoder.path) { writer.writeASCII("{}") }
     }
 }

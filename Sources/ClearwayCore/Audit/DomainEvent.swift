@@ -52,43 +52,57 @@ public enum CanonicalJSON {
 /// Fixed-width UTC timestamps (`2026-11-29T14:24:02.123Z`) that sort as text on every database.
 public enum Timestamp {
     public static func format(_ date: Date) -> String {
-        // Written by hand: every event and snapshot carries times, and the format style costs microseconds each.
-        // Outside 1601–9999 Foundation's calendar (Julian before 1582) and widths take over.
+        let text = String(unsafeUninitializedCapacity: width) { write(date, into: $0) ? width : 0 }
+        return text.isEmpty ? date.formatted(style) : text
+    }
+
+    /// Appends the timestamp's UTF-8 to `bytes` without making a string on the way.
+    static func append(_ date: Date, to bytes: inout [UInt8]) {
+        let end = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: width))
+        let written = bytes.withUnsafeMutableBufferPointer { write(date, into: UnsafeMutableBufferPointer(rebasing: $0[end...])) }
+        if !written {
+            bytes.removeLast(width)
+            bytes.append(contentsOf: date.formatted(style).utf8)
+        }
+    }
+
+    private static let width = 24
+
+    /// Writes the 24 characters by hand — every event and snapshot carries times, and the format style costs
+    /// microseconds each; false outside 1601–9999, where Foundation's calendar (Julian before 1582) and widths differ.
+    private static func write(_ date: Date, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Bool {
         let reference = date.timeIntervalSinceReferenceDate
         let seconds = reference.rounded(.down)
-        guard seconds >= -12_622_780_800, seconds < 252_423_993_600 else {
-            return date.formatted(style)
-        }
+        guard seconds >= -12_622_780_800, seconds < 252_423_993_600 else { return false }
         // The milliseconds truncated from the reference date's fraction, as the format style takes them.
         let millisecond = min(999, Int((reference - seconds) * 1000))
         let whole = Int(seconds) + 978_307_200
         let days = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
         let second = whole - days * 86_400
         let (year, month, day) = civil(daysSince1970: days)
-        return String(unsafeUninitializedCapacity: 24) { buffer in
-            func put(_ value: Int, _ width: Int, at offset: Int) {
-                var value = value
-                for index in stride(from: offset + width - 1, through: offset, by: -1) {
-                    buffer[index] = UInt8(ascii: "0") + UInt8(value % 10)
-                    value /= 10
-                }
+        func put(_ value: Int, _ width: Int, at offset: Int) {
+            var value = value
+            for index in stride(from: offset + width - 1, through: offset, by: -1) {
+                buffer[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
             }
-            put(year, 4, at: 0)
-            buffer[4] = UInt8(ascii: "-")
-            put(month, 2, at: 5)
-            buffer[7] = UInt8(ascii: "-")
-            put(day, 2, at: 8)
-            buffer[10] = UInt8(ascii: "T")
-            put(second / 3600, 2, at: 11)
-            buffer[13] = UInt8(ascii: ":")
-            put(second / 60 % 60, 2, at: 14)
-            buffer[16] = UInt8(ascii: ":")
-            put(second % 60, 2, at: 17)
-            buffer[19] = UInt8(ascii: ".")
-            put(millisecond, 3, at: 20)
-            buffer[23] = UInt8(ascii: "Z")
-            return 24
         }
+        put(year, 4, at: 0)
+        buffer[4] = UInt8(ascii: "-")
+        put(month, 2, at: 5)
+        buffer[7] = UInt8(ascii: "-")
+        put(day, 2, at: 8)
+        buffer[10] = UInt8(ascii: "T")
+        put(second / 3600, 2, at: 11)
+        buffer[13] = UInt8(ascii: ":")
+        put(second / 60 % 60, 2, at: 14)
+        buffer[16] = UInt8(ascii: ":")
+        put(second % 60, 2, at: 17)
+        buffer[19] = UInt8(ascii: ".")
+        put(millisecond, 3, at: 20)
+        buffer[23] = UInt8(ascii: "Z")
+        return true
     }
 
     private static let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC")!)
