@@ -98,12 +98,13 @@ extension Bench {
 
                 let floorDatabase = try await Self.freshDatabase(postgres: postgres, directory: directory.appendingPathComponent("floor"),
                                                                  logger: logger)
-                let storage = try await Self.storageFloor(from: store, rows: min(lodged, 2000), into: floorDatabase.location, logger: logger)
+                let storage = try await Self.storageFloor(
+                    from: store, rows: min(lodged, 4000), writers: connections, into: floorDatabase.location, logger: logger)
                 try await floorDatabase.drop()
                 for other in stores { await other.close() }
                 try await database.drop()
                 print(String(format: "storage floor: %.0f declarations/s (the same events and projections, one transaction each, %d writers)",
-                             storage, 8))
+                             storage, connections))
                 print(String(format: "latency: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms (%d connections)", intake.p50, intake.p90, intake.p99,
                              share * nodes))
                 print("nodes: \(nodes) on \(database.isPostgres ? "PostgreSQL" : "SQLite")")
@@ -240,8 +241,9 @@ extension Bench {
         }
 
         /// The rows the intake wrote — each declaration's events and projections — written again into a fresh store
-        /// by eight concurrent writers, one transaction per declaration, as the platform writes them.
-        static func storageFloor(from source: any Store, rows: Int, into location: String, logger: Logger) async throws -> Double {
+        /// by as many concurrent writers as the intake had connections, one transaction per declaration, as the platform
+        /// writes them.
+        static func storageFloor(from source: any Store, rows: Int, writers: Int, into location: String, logger: Logger) async throws -> Double {
             let lodged: [(Declaration.State, [Declaration.Event])] = try await source.read { db in
                 let ids = try await db.raw("SELECT id FROM declarations LIMIT \(bind: rows)").all().map { try $0.decode(column: "id", as: String.self) }
                 var found: [(Declaration.State, [Declaration.Event])] = []
@@ -255,9 +257,9 @@ extension Bench {
             try await Migrations.run(on: target)
             let began = ContinuousClock.now
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for lane in 0..<8 {
+                for lane in 0..<writers {
                     group.addTask {
-                        for index in stride(from: lane, to: lodged.count, by: 8) {
+                        for index in stride(from: lane, to: lodged.count, by: writers) {
                             var (state, events) = lodged[index]
                             state.id = "floor-\(index)"
                             let stream = state.id

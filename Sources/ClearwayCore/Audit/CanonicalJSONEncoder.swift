@@ -48,6 +48,8 @@ final class JSONByteWriter {
     var members: [JSONMember] = []
     /// Reused while an object is put in key order.
     private var scratch: [UInt8] = []
+    /// Encoders of finished values, reused rather than allocated for every value.
+    private var spare: [JSONValueEncoder] = []
 
     init(sortsKeys: Bool) {
         self.sortsKeys = sortsKeys
@@ -69,9 +71,14 @@ final class JSONByteWriter {
         } else if T.self == Decimal.self {
             writeASCII((value as! Decimal).description)
         } else {
-            let encoder = JSONValueEncoder(writer: self, path: path)
+            var encoder = spare.popLast() ?? JSONValueEncoder(writer: self, path: path)
+            encoder.path = path
             try value.encode(to: encoder)
-            return try encoder.finish()
+            let wrote = try encoder.finish()
+            // Kept for the next value unless the value held on to it; values nest, so a few serve a whole document.
+            encoder.reset()
+            if isKnownUniquelyReferenced(&encoder) { spare.append(encoder) }
+            return wrote
         }
         return true
     }
@@ -197,7 +204,7 @@ struct JSONMember {
 /// and it is that object or array while the value writes its members.
 final class JSONValueEncoder: Encoder {
     let writer: JSONByteWriter
-    let path: JSONCodingPath
+    fileprivate(set) var path: JSONCodingPath
     var codingPath: [any CodingKey] { path.keys }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
@@ -210,6 +217,15 @@ final class JSONValueEncoder: Encoder {
     init(writer: JSONByteWriter, path: JSONCodingPath) {
         self.writer = writer
         self.path = path
+    }
+
+    /// Forgets the finished value, and with it the path that holds its parent.
+    fileprivate func reset() {
+        path = .root
+        shape = .unknown
+        inOrder = true
+        hasDeferred = false
+        lastKey = nil
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {

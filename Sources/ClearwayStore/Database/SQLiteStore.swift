@@ -7,8 +7,8 @@ import Synchronization
 
 /// One SQLite file in WAL mode: a single writer connection taken in turn, and a few reader connections beside it.
 ///
-/// Writes are group-committed: transactions that queue for the writer while one runs join its SQLite transaction,
-/// each in its own savepoint (a failing one rolls back alone), and the last of the group commits for all. No caller
+/// Writes are group-committed by `SQLiteWriter`: transactions that queue while one runs share its SQLite
+/// transaction, each in its own savepoint (a failing one rolls back alone), and one commit serves them all. No caller
 /// returns before the commit that holds its writes, so nothing acknowledged is lost; a failed commit fails them all.
 public final class SQLiteStore: Store {
     public let dialect = Dialect.sqlite
@@ -21,16 +21,7 @@ public final class SQLiteStore: Store {
     private let idle: Mutex<[(handle: SQLiteHandle, database: any SQLDatabase)]>
     private let idleReaders: Int
     private let loop: any EventLoop
-    private let writeLock = AsyncMutex()
-    /// The open group: whether a transaction is open on the writer, and the members waiting for its commit.
-    private let group = Mutex(Group())
-    private struct Group {
-        var open = false
-        var size = 0
-        var waiting: [CheckedContinuation<Void, any Error>] = []
-    }
-    /// Most transactions one commit carries, so the first of a long queue does not wait for all of it.
-    private let maxGroup = 64
+    private let queue: SQLiteWriter
     private let logger: Logger
     public let changes = ChangeSignal()
 
@@ -52,6 +43,8 @@ public final class SQLiteStore: Store {
         idleReaders = readerCount
         self.writer = writer
         writerDatabase = writer.sql(eventLoop: loop)
+        let changes = changes
+        queue = SQLiteWriter(database: writerDatabase, dialect: dialect) { changes.notify() }
         idle = Mutex([])
         for _ in 0..<readerCount {
             let reader = try openReader()
@@ -80,92 +73,40 @@ public final class SQLiteStore: Store {
 
     /// Copies the database into a new file, consistently, on the writer connection between transactions.
     func vacuum(into file: String) async throws {
-        await writeLock.lock()
-        defer { writeLock.unlock() }
-        let db = writerDatabase
-        try await commitGroup(db)
-        try await db.raw("VACUUM INTO \(bind: file)").run()
+        let pending = SQLiteWriter.Pending(exclusive: true) { db in try await db.raw("VACUUM INTO \(bind: file)").run() }
+        try queue.submit(pending)
+        await pending.wait()
+        if let failure = pending.failure { throw failure }
     }
 
     public func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        await writeLock.lock()
-        let db = writerDatabase
-        let opens = group.withLock { group -> Bool in
-            defer { group.size += 1 }
-            if group.open { return false }
-            group.open = true
-            group.size = 0
-            return true
+        try await withoutActuallyEscaping(body) { body in
+            let result = Outcome<T>()
+            let pending = SQLiteWriter.Pending { db in result.value = try await body(db) }
+            try queue.submit(pending)
+            // The writer has run and dropped the body before it answers, so the closure does not outlive this call.
+            await pending.wait()
+            if let failure = pending.failure { throw failure }
+            return result.value!
         }
-        if opens {
-            do { try await db.raw("\(unsafeRaw: dialect.beginTransaction)").run() } catch {
-                group.withLock { $0 = Group() }
-                writeLock.unlock()
-                throw error
-            }
-        }
-        let outcome: Result<T, any Error>
-        do {
-            try await db.raw("SAVEPOINT member").run()
-            do {
-                let value = try await body(db)
-                try await db.raw("RELEASE member").run()
-                outcome = .success(value)
-            } catch {
-                try await db.raw("ROLLBACK TO member").run()
-                try await db.raw("RELEASE member").run()
-                outcome = .failure(error)
-            }
-        } catch {
-            // The savepoint itself failed: the group's transaction cannot be trusted; end it for everyone.
-            let waiting = group.withLock { group in defer { group = Group() }; return group.waiting }
-            try? await db.raw("ROLLBACK").run()
-            writeLock.unlock()
-            for member in waiting { member.resume(throwing: error) }
-            throw error
-        }
-        // Someone is queued for the writer: let them join this transaction and commit for us.
-        if writeLock.hasWaiters, group.withLock({ $0.size < maxGroup }) {
-            guard case .success = outcome else {
-                writeLock.unlock()
-                return try outcome.get()
-            }
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                group.withLock { $0.waiting.append(continuation) }
-                writeLock.unlock()
-            }
-            return try outcome.get()
-        }
-        defer { writeLock.unlock() }
-        try await commitGroup(db)
-        return try outcome.get()
     }
 
-    /// Commits the open group, if any, and tells its waiting members how it went.
-    private func commitGroup(_ db: any SQLDatabase) async throws {
-        let (open, waiting) = group.withLock { group in defer { group = Group() }; return (group.open, group.waiting) }
-        guard open else { return }
-        do {
-            try await db.raw("COMMIT").run()
-        } catch {
-            try? await db.raw("ROLLBACK").run()
-            for member in waiting { member.resume(throwing: error) }
-            throw error
-        }
-        for member in waiting { member.resume() }
-        changes.notify()
+    deinit {
+        checkpointer.cancel()
+        queue.cancel()
     }
-
-    deinit { checkpointer.cancel() }
 
     public func close() async {
         checkpointer.stop()
         for reader in idle.withLock({ readers in defer { readers.removeAll() }; return readers }) { reader.handle.close() }
-        await writeLock.lock()
-        try? await commitGroup(writerDatabase)
+        await queue.close()
         writer.close()
-        writeLock.unlock()
     }
+}
+
+/// A transaction's value, written by the writer's task and read by the caller once the writer has answered.
+private final class Outcome<T>: @unchecked Sendable {
+    var value: T?
 }
 
 /// Checkpoints the WAL every quarter second on a thread of its own, with its own connection, so no writer waits on

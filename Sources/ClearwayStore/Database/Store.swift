@@ -33,4 +33,6 @@ public enum StoreError: Error, Sendable, Equatable {
     case duplicate(String)
     /// The database location could not be understood.
     case badLocation(String)
+    /// The store is closing and takes no more transactions.
+    case closed
 }

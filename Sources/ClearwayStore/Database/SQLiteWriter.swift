@@ -1,0 +1,198 @@
+import Logging
+import SQLKit
+import Synchronization
+
+/// The one writer connection of a SQLite file and the transactions queued for it, run by a task of its own.
+///
+/// Callers queue their transaction and wait; the writer takes everything queued at once and runs it back to back in
+/// one SQLite transaction, each member in its own savepoint, then commits and answers them all. Running the bodies
+/// on one task, instead of handing a lock from caller to caller, keeps the writer busy while the callers' tasks wait
+/// their turn on a thread — the hand-offs, not the writes, had become the limit.
+final class SQLiteWriter: Sendable {
+    /// One queued piece of work: its body (dropped as soon as it has run, since it may be a caller's non-escaping
+    /// closure), its failure, and the caller waiting for it.
+    final class Pending: @unchecked Sendable {
+        private var body: ((any SQLDatabase) async throws -> Void)?
+        /// Runs outside any transaction, after the open group is committed (a copy of the file, the last commit).
+        let exclusive: Bool
+        private(set) var failure: (any Error)?
+        private let state = Mutex<(finished: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
+
+        init(exclusive: Bool = false, _ body: @escaping (any SQLDatabase) async throws -> Void) {
+            self.exclusive = exclusive
+            self.body = body
+        }
+
+        fileprivate func run(on db: any SQLDatabase) async throws {
+            guard let body else { return }
+            self.body = nil
+            try await body(db)
+        }
+
+        fileprivate func fail(_ error: any Error) {
+            body = nil
+            if failure == nil { failure = error }
+        }
+
+        fileprivate func finish() {
+            let waiter = state.withLock { state in
+                state.finished = true
+                defer { state.waiter = nil }
+                return state.waiter
+            }
+            waiter?.resume()
+        }
+
+        func wait() async {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let finished = state.withLock { state in
+                    if !state.finished { state.waiter = continuation }
+                    return state.finished
+                }
+                if finished { continuation.resume() }
+            }
+        }
+    }
+
+    private struct Queue {
+        var pending: [Pending] = []
+        var writerWaiting: CheckedContinuation<[Pending]?, Never>?
+        var closed = false
+    }
+
+    private let queue = Mutex(Queue())
+    private let stopped = Mutex<(done: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
+    /// Most transactions one commit carries, so the first of a long queue does not wait for all of it.
+    private let maxGroup: Int
+
+    init(database: any SQLDatabase, dialect: Dialect, maxGroup: Int = 64, committed: @escaping @Sendable () -> Void) {
+        self.maxGroup = maxGroup
+        Task.detached { [self] in
+            while let batch = await next() {
+                await run(batch, on: database, dialect: dialect, committed: committed)
+            }
+            let waiter = stopped.withLock { stopped in
+                stopped.done = true
+                defer { stopped.waiter = nil }
+                return stopped.waiter
+            }
+            waiter?.resume()
+        }
+    }
+
+    /// Queues work for the writer; refused once the writer is closing.
+    func submit(_ pending: Pending) throws {
+        let wake = try queue.withLock { queue -> (CheckedContinuation<[Pending]?, Never>, [Pending])? in
+            guard !queue.closed else { throw StoreError.closed }
+            queue.pending.append(pending)
+            guard let waiting = queue.writerWaiting else { return nil }
+            queue.writerWaiting = nil
+            return (waiting, take(&queue))
+        }
+        if let (writer, batch) = wake { writer.resume(returning: batch) }
+    }
+
+    /// Runs what is queued, then stops; returns when the last commit is done.
+    func close() async {
+        cancel()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = stopped.withLock { stopped in
+                if !stopped.done { stopped.waiter = continuation }
+                return stopped.done
+            }
+            if done { continuation.resume() }
+        }
+    }
+
+    /// Takes no more work; what is queued still runs, and then the writer's task ends. Does not wait.
+    func cancel() {
+        let wake = queue.withLock { queue -> CheckedContinuation<[Pending]?, Never>? in
+            queue.closed = true
+            defer { queue.writerWaiting = nil }
+            return queue.writerWaiting
+        }
+        wake?.resume(returning: nil)
+    }
+
+    private func take(_ queue: inout Queue) -> [Pending] {
+        let batch = Array(queue.pending.prefix(maxGroup))
+        queue.pending.removeFirst(batch.count)
+        return batch
+    }
+
+    /// The next batch, waiting for one when nothing is queued; nil once closed and drained.
+    private func next() async -> [Pending]? {
+        await withCheckedContinuation { (continuation: CheckedContinuation<[Pending]?, Never>) in
+            let ready = queue.withLock { queue -> [Pending]?? in
+                if !queue.pending.isEmpty { return .some(take(&queue)) }
+                if queue.closed { return .some(nil) }
+                queue.writerWaiting = continuation
+                return .none
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+
+    private func run(_ batch: [Pending], on db: any SQLDatabase, dialect: Dialect, committed: @Sendable () -> Void) async {
+        var group: [Pending] = []
+        var open = false
+        for pending in batch {
+            if pending.exclusive {
+                if open { await commit(&group, on: db, committed: committed); open = false }
+                do { try await pending.run(on: db) } catch { pending.fail(error) }
+                pending.finish()
+                continue
+            }
+            do {
+                if !open {
+                    try await db.raw("\(unsafeRaw: dialect.beginTransaction)").run()
+                    open = true
+                }
+                try await db.raw("SAVEPOINT member").run()
+            } catch {
+                // The transaction could not be begun or marked: nothing in it can be trusted; end it for everyone.
+                await abandon(&group, and: pending, open: open, error: error, on: db)
+                open = false
+                continue
+            }
+            do {
+                try await pending.run(on: db)
+                try await db.raw("RELEASE member").run()
+                group.append(pending)
+            } catch {
+                // A refused member rolls back alone and is answered at once; the rest of the group goes on.
+                pending.fail(error)
+                do {
+                    try await db.raw("ROLLBACK TO member").run()
+                    try await db.raw("RELEASE member").run()
+                    pending.finish()
+                } catch {
+                    await abandon(&group, and: pending, open: true, error: error, on: db)
+                    open = false
+                }
+            }
+        }
+        if open { await commit(&group, on: db, committed: committed) }
+    }
+
+    private func commit(_ group: inout [Pending], on db: any SQLDatabase, committed: @Sendable () -> Void) async {
+        do {
+            try await db.raw("COMMIT").run()
+            committed()
+        } catch {
+            try? await db.raw("ROLLBACK").run()
+            for member in group { member.fail(error) }
+        }
+        for member in group { member.finish() }
+        group = []
+    }
+
+    private func abandon(_ group: inout [Pending], and pending: Pending, open: Bool, error: any Error, on db: any SQLDatabase) async {
+        if open { try? await db.raw("ROLLBACK").run() }
+        for member in group + [pending] {
+            member.fail(error)
+            member.finish()
+        }
+        group = []
+    }
+}
