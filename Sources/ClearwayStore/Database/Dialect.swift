@@ -50,20 +50,4 @@ public enum Dialect: String, Sendable {
         if let error = error as? PSQLError { return error.serverInfo?[.sqlState] == "23505" }
         return false
     }
-
-    /// Runs `body` between BEGIN and COMMIT on one connection, rolling back when it throws.
-    func inTransaction<T>(
-        _ db: any SQLDatabase, isolation: isolated (any Actor)? = #isolation,
-        _ body: (any SQLDatabase) async throws -> T
-    ) async throws -> T {
-        try await db.raw("\(unsafeRaw: beginTransaction)").run()
-        do {
-            let result = try await body(db)
-            try await db.raw("COMMIT").run()
-            return result
-        } catch {
-            try? await db.raw("ROLLBACK").run()
-            throw error
-        }
-    }
 }

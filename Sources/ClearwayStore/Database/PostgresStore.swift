@@ -3,6 +3,7 @@ import Logging
 import PostgresKit
 import PostgresNIO
 import SQLKit
+import Synchronization
 
 /// A PostgreSQL database shared by any number of stateless nodes, through PostgresNIO's connection pool.
 public final class PostgresStore: Store {
@@ -10,11 +11,16 @@ public final class PostgresStore: Store {
     private let client: PostgresClient
     private let runner: Task<Void, Never>
     private let listener: Task<Void, Never>
+    /// Writer lanes: each groups the transactions it is given on one pooled connection at a time.
+    private let writers: [GroupCommitWriter]
+    private let nextLane = Atomic<Int>(0)
     public let changes = ChangeSignal()
     /// The channel every node listens on; events appended anywhere notify it when their transaction commits.
     static let channel = "clearway_events"
 
-    public init(url: String, maximumConnections: Int = 20, logger: Logger) async throws {
+    /// - Parameter writerLanes: transactions are spread over this many group-committing writers, each on one pooled
+    ///   connection at a time, so unrelated writes run side by side while each lane still commits in groups.
+    public init(url: String, maximumConnections: Int = 20, writerLanes: Int = 4, logger: Logger) async throws {
         guard let components = URLComponents(string: url), let host = components.host, let user = components.user
         else { throw StoreError.badLocation("'\(url)' is not a postgres://user:password@host:port/database URL") }
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
@@ -28,8 +34,14 @@ public final class PostgresStore: Store {
         self.client = client
         // The pool only hands out connections while run() is going; the store owns that task.
         runner = Task { await client.run() }
-        // One connection of the pool listens for the whole life of the store, reconnecting after a failure.
         let changes = self.changes
+        writers = (0..<max(1, min(writerLanes, maximumConnections - 1))).map { _ in
+            GroupCommitWriter(
+                dialect: .postgres,
+                connection: { work in try await client.withConnection { connection in await work(connection.sql(queryLogLevel: .trace)) } },
+                committed: { changes.notify() })
+        }
+        // One connection of the pool listens for the whole life of the store, reconnecting after a failure.
         // A store of one connection (administration) does not listen: the listener would hold its only connection.
         let listens = maximumConnections > 1
         listener = Task {
@@ -51,6 +63,7 @@ public final class PostgresStore: Store {
         do {
             _ = try await read { db in try await db.raw("SELECT 1 AS one").first() }
         } catch {
+            for writer in writers { writer.cancel() }
             listener.cancel()
             runner.cancel()
             throw error
@@ -61,16 +74,14 @@ public final class PostgresStore: Store {
         try await client.withConnection { connection in try await body(connection.sql(queryLogLevel: .trace)) }
     }
 
+    /// Group-committed: the node's transactions are dealt in turn to its writer lanes, each running its share in
+    /// groups (see `GroupCommitWriter`); reads use the rest of the pool.
     public func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
-            let db = connection.sql(queryLogLevel: .trace)
-            let result = try await dialect.inTransaction(db, body)
-            changes.notify()
-            return result
-        }
+        try await writers[nextLane.add(1, ordering: .relaxed).oldValue % writers.count].transaction(body)
     }
 
     public func close() async {
+        for writer in writers { await writer.close() }
         listener.cancel()
         runner.cancel()
         _ = await runner.value

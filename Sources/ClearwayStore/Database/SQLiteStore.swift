@@ -7,9 +7,7 @@ import Synchronization
 
 /// One SQLite file in WAL mode: a single writer connection taken in turn, and a few reader connections beside it.
 ///
-/// Writes are group-committed by `SQLiteWriter`: transactions that queue while one runs share its SQLite
-/// transaction, each in its own savepoint (a failing one rolls back alone), and one commit serves them all. No caller
-/// returns before the commit that holds its writes, so nothing acknowledged is lost; a failed commit fails them all.
+/// Writes are group-committed by a `GroupCommitWriter` on the one writer connection.
 public final class SQLiteStore: Store {
     public let dialect = Dialect.sqlite
     public let path: String
@@ -21,7 +19,7 @@ public final class SQLiteStore: Store {
     private let idle: Mutex<[(handle: SQLiteHandle, database: any SQLDatabase)]>
     private let idleReaders: Int
     private let loop: any EventLoop
-    private let queue: SQLiteWriter
+    private let queue: GroupCommitWriter
     private let logger: Logger
     public let changes = ChangeSignal()
 
@@ -43,8 +41,8 @@ public final class SQLiteStore: Store {
         idleReaders = readerCount
         self.writer = writer
         writerDatabase = writer.sql(eventLoop: loop)
-        let changes = changes
-        queue = SQLiteWriter(database: writerDatabase, dialect: dialect) { changes.notify() }
+        let (changes, database) = (changes, writerDatabase)
+        queue = GroupCommitWriter(dialect: dialect, connection: { work in await work(database) }, committed: { changes.notify() })
         idle = Mutex([])
         for _ in 0..<readerCount {
             let reader = try openReader()
@@ -73,22 +71,11 @@ public final class SQLiteStore: Store {
 
     /// Copies the database into a new file, consistently, on the writer connection between transactions.
     func vacuum(into file: String) async throws {
-        let pending = SQLiteWriter.Pending(exclusive: true) { db in try await db.raw("VACUUM INTO \(bind: file)").run() }
-        try queue.submit(pending)
-        await pending.wait()
-        if let failure = pending.failure { throw failure }
+        try await queue.exclusive { db in try await db.raw("VACUUM INTO \(bind: file)").run() }
     }
 
     public func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        try await withoutActuallyEscaping(body) { body in
-            let result = Outcome<T>()
-            let pending = SQLiteWriter.Pending { db in result.value = try await body(db) }
-            try queue.submit(pending)
-            // The writer has run and dropped the body before it answers, so the closure does not outlive this call.
-            await pending.wait()
-            if let failure = pending.failure { throw failure }
-            return result.value!
-        }
+        try await queue.transaction(body)
     }
 
     deinit {
@@ -104,10 +91,6 @@ public final class SQLiteStore: Store {
     }
 }
 
-/// A transaction's value, written by the writer's task and read by the caller once the writer has answered.
-private final class Outcome<T>: @unchecked Sendable {
-    var value: T?
-}
 
 /// Checkpoints the WAL every quarter second on a thread of its own, with its own connection, so no writer waits on
 /// the copy and its fsync.
