@@ -88,6 +88,54 @@ struct EventStoreTests {
         }
     }
 
+    struct Refused: Error {}
+
+    @Test("of 60 transactions at once, the ones that fail roll back alone; every other is stored and answered", arguments: TestBackend.available)
+    func groupCommit(backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            let outcomes = try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
+                for index in 0..<60 {
+                    group.addTask {
+                        do {
+                            let answered = try await store.transaction { db in
+                                _ = try await EventStore.append(
+                                    stream: "g-\(index)", type: "test", expectedVersion: 0,
+                                    events: [try NewEvent(Noted(text: "member \(index)", at: Date()))], on: db)
+                                // Refused after writing: what it wrote must not survive the group's commit.
+                                if index % 7 == 0 { throw Refused() }
+                                return index
+                            }
+                            return (answered, true)
+                        } catch is Refused {
+                            return (index, false)
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
+            }
+            let committed = Set(outcomes.filter(\.value).keys)
+            #expect(committed == Set((0..<60).filter { $0 % 7 != 0 }))
+            let stored = try await store.read { db in
+                try await db.raw("SELECT stream_id FROM events WHERE stream_id LIKE 'g-%'").all()
+                    .map { try $0.decode(column: "stream_id", as: String.self) }
+            }
+            #expect(Set(stored) == Set(committed.map { "g-\($0)" }))
+            #expect(stored.count == committed.count)
+        }
+    }
+
+    @Test("a closed store refuses a transaction and writes nothing")
+    func closedStore() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("clearway-closed-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try await SQLiteStore(path: path, logger: Logger(label: "test"))
+        try await Migrations.run(on: store)
+        await store.close()
+        await #expect(throws: StoreError.closed) {
+            try await store.transaction { db in try await db.raw("DELETE FROM counters").run() }
+        }
+    }
+
     @Test("an append at a stale version is a conflict and writes nothing", arguments: TestBackend.available)
     func staleVersion(backend: TestBackend) async throws {
         try await backend.withStore { store in
