@@ -1,4 +1,4 @@
-import ClearwayCore
+@testable import ClearwayCore
 import Foundation
 import Testing
 
@@ -157,6 +157,18 @@ struct CanonicalJSONEncoderTests {
             if ours != theirs { differing.append("\(instant): \(ours) ≠ \(theirs)") }
         }
         #expect(differing.isEmpty, "\(differing.prefix(5))")
+    }
+
+    @Test("nothing of an encoding outlives it: the writer and the encoders it kept for reuse are freed")
+    func nothingRetained() throws {
+        weak var released: JSONByteWriter?
+        do {
+            let writer = JSONByteWriter(sortsKeys: true)
+            released = writer
+            try writer.write(EveryShape.sample(text: "x"), path: .root)
+            try writer.write(Interleaved(), path: .root)
+        }
+        #expect(released == nil)
     }
 
     @Test("a number JSON cannot hold is refused with where it was, and a value that writes nothing is refused")

@@ -72,6 +72,7 @@ final class JSONByteWriter {
             writeASCII((value as! Decimal).description)
         } else {
             var encoder = spare.popLast() ?? JSONValueEncoder(writer: self, path: path)
+            encoder.writer = self
             encoder.path = path
             try value.encode(to: encoder)
             let wrote = try encoder.finish()
@@ -203,7 +204,8 @@ struct JSONMember {
 /// The `Encoder` one value is handed; what it asks for decides whether it writes an object, an array or a scalar,
 /// and it is that object or array while the value writes its members.
 final class JSONValueEncoder: Encoder {
-    let writer: JSONByteWriter
+    /// Set while the encoder writes a value; a spare encoder holds no writer, so the writer's spares form no cycle.
+    fileprivate(set) var writer: JSONByteWriter!
     fileprivate(set) var path: JSONCodingPath
     var codingPath: [any CodingKey] { path.keys }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
@@ -221,6 +223,7 @@ final class JSONValueEncoder: Encoder {
 
     /// Forgets the finished value, and with it the path that holds its parent.
     fileprivate func reset() {
+        writer = nil
         path = .root
         shape = .unknown
         inOrder = true
