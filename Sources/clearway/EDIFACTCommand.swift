@@ -39,8 +39,7 @@ struct EDIFACTCommand: AsyncParsableCommand {
         var messages: [JSONValue] = []
         for message in interchange.messages {
             guard let structure = directory.structure(of: message) else {
-                failures.append(.init(segment: message.segments.first?.number ?? 0, position: 2,
-                                      reason: "no segment table for \(message.type) of release \(message.release) in Data/edifact"))
+                failures.append(directory.unreadRelease(message))
                 continue
             }
             let structured = EDIFACTStructuredMessage(message, structure: structure, directory: directory)

@@ -42,4 +42,15 @@ struct EDIFACTCommandTests {
         #expect(bad.errors.contains("segment 6: Invalid content was found starting with element 'RFF'."))
         #expect(bad.errors.contains("RFF occurred '2' times"))
     }
+
+    @Test("a message of a release the directory has no table for exits 1, naming the releases that are read")
+    func unreadRelease() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("clearway-d01b-\(UUID().uuidString).edi")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let text = "UNB+UNOC:3+SENDER+CLEARWAY+261130:1200+1'UNH+1+CUSDEC:D:01B:UN'BGM+929+ORDER1+9'UNT+3+1'UNZ+1+1'"
+        try Data(text.utf8).write(to: file)
+        let run = try Self.run(file, quiet: true)
+        #expect(run.status == 1)
+        #expect(run.errors.contains("CUSDEC of release D:01B is not read here; send D96B"), "\(run.errors)")
+    }
 }

@@ -136,10 +136,7 @@ extension Clearway {
     /// releases its message guide names), else it is not checked (terminal messages of releases not transcribed).
     static func departures(of message: EDIFACTInterchange.Message, in directory: EDIFACTDirectory, required: Bool) -> [EDIFACT.Failure]? {
         guard let structure = directory.structure(of: message) else {
-            guard required else { return nil }
-            let known = directory.messages.values.filter { $0.type == message.type }.map(\.directory).sorted()
-            return [.init(segment: message.segments.first?.number ?? 0, position: 2,
-                          reason: "\(message.type) of release \(message.version):\(message.release) is not read here; send \(known.isEmpty ? "another message" : known.joined(separator: " or "))")]
+            return required ? [directory.unreadRelease(message)] : nil
         }
         let failures = EDIFACTStructuredMessage(message, structure: structure, directory: directory).failures
         return failures.isEmpty ? nil : failures

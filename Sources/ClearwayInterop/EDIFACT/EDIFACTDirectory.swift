@@ -151,6 +151,13 @@ public struct EDIFACTDirectory: Sendable {
         structure(type: message.type, release: message.release)
     }
 
+    /// The departure of a message whose release this directory has no table for, naming the releases it reads.
+    public func unreadRelease(_ message: EDIFACTInterchange.Message) -> EDIFACT.Failure {
+        let known = messages.values.filter { $0.type == message.type }.map(\.directory).sorted()
+        return .init(segment: message.segments.first?.number ?? 0, position: 2,
+                     reason: "\(message.type) of release \(message.version):\(message.release) is not read here; send \(known.isEmpty ? "another message" : known.joined(separator: " or "))")
+    }
+
     /// A segment's definition in a directory, service segments (UNH, UNT) from the syntax.
     public func definition(of tag: String, in directory: String) -> SegmentDefinition? {
         segments[directory]?[tag] ?? segments["service"]?[tag]
