@@ -96,14 +96,19 @@ extension Bench {
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
 
-                let floorDatabase = try await Self.freshDatabase(postgres: postgres, directory: directory.appendingPathComponent("floor"),
-                                                                 logger: logger)
-                let storage = try await Self.storageFloor(
-                    from: store, rows: min(lodged, 4000), writers: connections, into: floorDatabase.location, logger: logger)
-                try await floorDatabase.drop()
+                // The best of three passes, each into a fresh database: a floor is what the store can do, and one short
+                // pass varies with whatever else the machine is doing.
+                var storage = 0.0
+                for pass in 0..<3 {
+                    let floorDatabase = try await Self.freshDatabase(
+                        postgres: postgres, directory: directory.appendingPathComponent("floor-\(pass)"), logger: logger)
+                    storage = max(storage, try await Self.storageFloor(
+                        from: store, rows: min(lodged, 4000), writers: connections, into: floorDatabase.location, logger: logger))
+                    try await floorDatabase.drop()
+                }
                 for other in stores { await other.close() }
                 try await database.drop()
-                print(String(format: "storage floor: %.0f declarations/s (the same events and projections, one transaction each, %d writers)",
+                print(String(format: "storage floor: %.0f declarations/s (the same events and projections, one transaction each, %d writers, best of 3)",
                              storage, connections))
                 print(String(format: "latency: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms (%d connections)", intake.p50, intake.p90, intake.p99,
                              share * nodes))
