@@ -124,6 +124,15 @@ struct EventStoreTests {
         }
     }
 
+    @Test("a transaction begun inside another is refused at once rather than waiting for ever", arguments: TestBackend.available)
+    func nestedTransaction(backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            await #expect(throws: StoreError.nestedTransaction) {
+                try await store.transaction { _ in try await store.transaction { _ in 1 } }
+            }
+        }
+    }
+
     @Test("a closed store refuses a transaction and writes nothing")
     func closedStore() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("clearway-closed-\(UUID().uuidString).sqlite").path

@@ -28,7 +28,7 @@ final class GroupCommitWriter: Sendable {
         fileprivate func run(on db: any SQLDatabase) async throws {
             guard let body else { return }
             self.body = nil
-            try await body(db)
+            try await GroupCommitWriter.$runningMember.withValue(true) { try await body(db) }
         }
 
         fileprivate func fail(_ error: any Error) {
@@ -57,6 +57,9 @@ final class GroupCommitWriter: Sendable {
             }
         }
     }
+
+    /// Set while a writer runs a member's body, on the writer's task.
+    @TaskLocal private static var runningMember = false
 
     private struct Queue {
         var pending: [Pending] = []
@@ -99,7 +102,9 @@ final class GroupCommitWriter: Sendable {
 
     /// Runs `body` as one member of a group and returns once the group's commit holds its writes.
     func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        try await withoutActuallyEscaping(body) { body in
+        // A transaction begun inside a member would wait for the writer that is running it, for ever.
+        guard !Self.runningMember else { throw StoreError.nestedTransaction }
+        return try await withoutActuallyEscaping(body) { body in
             let result = Outcome<T>()
             let pending = Pending { db in result.value = try await body(db) }
             try submit(pending)

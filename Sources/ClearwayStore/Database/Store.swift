@@ -35,4 +35,6 @@ public enum StoreError: Error, Sendable, Equatable {
     case badLocation(String)
     /// The store is closing and takes no more transactions.
     case closed
+    /// A transaction was begun inside another one's body, where it could only wait for ever.
+    case nestedTransaction
 }
