@@ -138,9 +138,18 @@ extension Clearway {
         guard cached.policy.allows(principal, .sendCEB(party, codes: codes, senderCode: sender)) else {
             return refused("[Code:403;Desc:the sender (\(sender ?? "no customs code")) is not the \(party.rawValue) this \(party.document) names (\(codes.joined(separator: ", ")))]")
         }
+        // The parcel this document joins, read and decoded before the writer's turn; the transaction uses it when
+        // nothing changed it meanwhile.
+        var known: ParcelTables.Snapshot?
+        if case .document(let document) = entry, Self.orderKey(document).0 != "" {
+            let (ebp, order) = Self.orderKey(document)
+            known = try await store.read { db in try await ParcelTables.snapshot(Parcel.id(ebpCode: ebp, orderNo: order), on: db) }
+        }
         for _ in 0..<20 {
             do {
-                return try await store.transaction { db in try await self.apply(entry, principal: principal, cached: cached, on: db) }
+                return try await store.transaction { [known] db in
+                    try await self.apply(entry, principal: principal, cached: cached, known: known, on: db)
+                }
             } catch is QuotaMoved {
                 continue
             } catch ClearanceError.conflict {
@@ -154,7 +163,8 @@ extension Clearway {
         throw ClearanceError.conflict(stream: "parcel", expectedVersion: -1)
     }
 
-    func apply(_ entry: CEBMessage.Entry, principal: Principal, cached: Cached, on db: any SQLDatabase) async throws
+    func apply(_ entry: CEBMessage.Entry, principal: Principal, cached: Cached, known: ParcelTables.Snapshot? = nil,
+               on db: any SQLDatabase) async throws
         -> (String?, [CEBReceipt])
     {
         let now = environment.now()
@@ -174,7 +184,7 @@ extension Clearway {
         case .document(let document):
             let (ebp, order) = Self.orderKey(document)
             let id = Parcel.id(ebpCode: ebp, orderNo: order)
-            let found = try await ParcelTables.find(id, on: db)
+            let found = try await ParcelTables.find(id, reusing: known, on: db)
             var state = found?.state ?? Parcel.State(id: id)
             var preNo = found?.preNo
             var invtNo: String?

@@ -35,6 +35,32 @@ public enum ParcelTables {
         try await db.raw("SELECT state, pre_no FROM cbec_parcels WHERE id = \(bind: id)").first().map(decode)
     }
 
+    /// A parcel's stored snapshot as read before a transaction, so the transaction need not decode it again.
+    public struct Snapshot: Sendable {
+        let text: String
+        let state: Parcel.State
+    }
+
+    /// Reads a parcel's snapshot outside the writer's turn (on a reader), decoded.
+    public static func snapshot(_ id: String, on db: any SQLDatabase) async throws -> Snapshot? {
+        guard let row = try await db.raw("SELECT state FROM cbec_parcels WHERE id = \(bind: id)").first() else { return nil }
+        let text = try row.decode(column: "state", as: String.self)
+        return Snapshot(text: text, state: try CanonicalJSON.decoder().decode(Parcel.State.self, from: Data(text.utf8)))
+    }
+
+    /// A parcel as `find` gives it; when its stored snapshot is still exactly `known`'s text, `known`'s decoded state
+    /// is used rather than decoding the same text again.
+    public static func find(_ id: String, reusing known: Snapshot?, on db: any SQLDatabase) async throws
+        -> (state: Parcel.State, preNo: String?)?
+    {
+        guard let known else { return try await find(id, on: db) }
+        guard let row = try await db.raw("SELECT state, pre_no FROM cbec_parcels WHERE id = \(bind: id)").first() else { return nil }
+        let preNo = try row.decodeNil(column: "pre_no") ? nil : try row.decode(column: "pre_no", as: String.self)
+        let text = try row.decode(column: "state", as: String.self)
+        if text == known.text { return (known.state, preNo) }
+        return (try CanonicalJSON.decoder().decode(Parcel.State.self, from: Data(text.utf8)), preNo)
+    }
+
     public static func find(invtNo: String, on db: any SQLDatabase) async throws -> (state: Parcel.State, preNo: String?)? {
         try await db.raw("SELECT state, pre_no FROM cbec_parcels WHERE invt_no = \(bind: invtNo)").first().map(decode)
     }
