@@ -70,9 +70,19 @@ public final class PostgresStore: Store {
         }
     }
 
+    /// A read nested in another read uses the enclosing read's connection: reads that each held a connection while
+    /// waiting for another could otherwise take the whole pool and wait on each other for ever.
     public func read<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in try await body(connection.sql(queryLogLevel: .trace)) }
+        if let enclosing = Self.enclosingRead, let db = enclosing.database { return try await body(db) }
+        return try await client.withConnection { connection in
+            let lease = ReadLease(connection.sql(queryLogLevel: .trace))
+            defer { lease.end() }
+            return try await Self.$enclosingRead.withValue(lease) { try await body(lease.database!) }
+        }
     }
+
+    /// The read the current task is inside, if any (a task it started may outlive the read; the lease says so).
+    @TaskLocal private static var enclosingRead: ReadLease?
 
     /// Group-committed: the node's transactions are dealt in turn to its writer lanes, each running its share in
     /// groups (see `GroupCommitWriter`); reads use the rest of the pool.
@@ -86,4 +96,15 @@ public final class PostgresStore: Store {
         runner.cancel()
         _ = await runner.value
     }
+}
+
+/// A pooled connection lent to one read and the reads nested in it, until the read ends.
+private final class ReadLease: Sendable {
+    private let lent: Mutex<(any SQLDatabase)?>
+
+    init(_ database: any SQLDatabase) { lent = Mutex(database) }
+
+    var database: (any SQLDatabase)? { lent.withLock { $0 } }
+
+    func end() { lent.withLock { $0 = nil } }
 }
