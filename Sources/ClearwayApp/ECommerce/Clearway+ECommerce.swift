@@ -141,8 +141,7 @@ extension Clearway {
         // The parcel this document joins, read and decoded before the writer's turn; the transaction uses it when
         // nothing changed it meanwhile.
         var known: ParcelTables.Snapshot?
-        if case .document(let document) = entry, Self.orderKey(document).0 != "" {
-            let (ebp, order) = Self.orderKey(document)
+        if case .document(let document) = entry, case let (ebp, order) = Self.orderKey(document), !ebp.isEmpty {
             known = try await store.read { db in try await ParcelTables.snapshot(Parcel.id(ebpCode: ebp, orderNo: order), on: db) }
         }
         for _ in 0..<20 {

@@ -27,8 +27,15 @@ public enum ParcelTables {
     }
 
     static func decode(_ row: any SQLRow) throws -> (state: Parcel.State, preNo: String?) {
-        let state = try CanonicalJSON.decoder().decode(Parcel.State.self, from: Data(try row.decode(column: "state", as: String.self).utf8))
-        return (state, try row.decodeNil(column: "pre_no") ? nil : try row.decode(column: "pre_no", as: String.self))
+        (try state(try row.decode(column: "state", as: String.self)), try preNo(row))
+    }
+
+    private static func state(_ snapshot: String) throws -> Parcel.State {
+        try CanonicalJSON.decoder().decode(Parcel.State.self, from: Data(snapshot.utf8))
+    }
+
+    private static func preNo(_ row: any SQLRow) throws -> String? {
+        try row.decodeNil(column: "pre_no") ? nil : try row.decode(column: "pre_no", as: String.self)
     }
 
     public static func find(_ id: String, on db: any SQLDatabase) async throws -> (state: Parcel.State, preNo: String?)? {
@@ -45,7 +52,7 @@ public enum ParcelTables {
     public static func snapshot(_ id: String, on db: any SQLDatabase) async throws -> Snapshot? {
         guard let row = try await db.raw("SELECT state FROM cbec_parcels WHERE id = \(bind: id)").first() else { return nil }
         let text = try row.decode(column: "state", as: String.self)
-        return Snapshot(text: text, state: try CanonicalJSON.decoder().decode(Parcel.State.self, from: Data(text.utf8)))
+        return Snapshot(text: text, state: try state(text))
     }
 
     /// A parcel as `find` gives it; when its stored snapshot is still exactly `known`'s text, `known`'s decoded state
@@ -55,10 +62,8 @@ public enum ParcelTables {
     {
         guard let known else { return try await find(id, on: db) }
         guard let row = try await db.raw("SELECT state, pre_no FROM cbec_parcels WHERE id = \(bind: id)").first() else { return nil }
-        let preNo = try row.decodeNil(column: "pre_no") ? nil : try row.decode(column: "pre_no", as: String.self)
-        let text = try row.decode(column: "state", as: String.self)
-        if text == known.text { return (known.state, preNo) }
-        return (try CanonicalJSON.decoder().decode(Parcel.State.self, from: Data(text.utf8)), preNo)
+        guard try row.decode(column: "state", as: String.self) == known.text else { return try decode(row) }
+        return (known.state, try preNo(row))
     }
 
     public static func find(invtNo: String, on db: any SQLDatabase) async throws -> (state: Parcel.State, preNo: String?)? {
