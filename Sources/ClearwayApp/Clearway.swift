@@ -62,7 +62,7 @@ public final class Clearway: Sendable {
 
         public init(
             now: @escaping @Sendable () -> Date = { Date() },
-            makeID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() },
+            makeID: @escaping @Sendable () -> String = { TimeOrderedID.make() },
             bcryptCost: UInt8 = 12, sessionLifetime: TimeInterval = 12 * 3600, hsEdition: String = "2022",
             issuerKey: String? = nil, publicURL: String = "http://127.0.0.1:8080"
         ) {

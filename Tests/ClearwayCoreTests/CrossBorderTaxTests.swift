@@ -110,6 +110,16 @@ struct CrossBorderTaxTests {
         #expect(try ExactAmount("19050").fen == 1_905_000)
         #expect(throws: IdentifierError.self) { try ExactAmount("1.123456") }
     }
+
+    @Test("an amount's decimal is its units divided by 100,000, exactly, for signs, small and extreme values")
+    func exactDecimals() throws {
+        var units: [Int64] = [0, 1, -1, 5, 99_999, 100_000, -250_050, 1_234_567_891_234_512_345, -1_234_567_891_234_512_345]
+        var generator = SystemRandomNumberGenerator()
+        units += (0..<500).map { _ in Int64.random(in: -1_000_000_000_000...1_000_000_000_000, using: &generator) }
+        let wrong = units.filter { ExactAmount(units: $0).decimal != Decimal($0) / Decimal(100_000) }
+        #expect(wrong.isEmpty)
+        #expect(try ExactAmount("-0.00001").decimal.description == "-0.00001")
+    }
 }
 
 @Suite("China time by arithmetic")

@@ -52,7 +52,11 @@ public struct ExactAmount: Sendable, Hashable, Comparable, Codable, CustomString
         return units < 0 ? "-" + text : text
     }
 
-    public var decimal: Decimal { Decimal(units) / Decimal(Self.scale) }
+    /// The amount as a decimal, built from its digits and exponent: Foundation's division was a twentieth of a
+    /// parcel's cost.
+    public var decimal: Decimal {
+        Decimal(sign: units < 0 ? .minus : .plus, exponent: -5, significand: Decimal(units.magnitude))
+    }
 
     /// Fen (0.01 CNY), rounded half up; the unit every charge and limit is kept in.
     public var fen: Int64 { ExactAmount.roundToFen(decimal) }

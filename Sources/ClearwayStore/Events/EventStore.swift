@@ -99,9 +99,17 @@ public enum EventStore {
         }
         let encoder = CanonicalJSON.encoder()
         var stored: [StoredEvent] = []
+        var actors: [(Principal, String)] = []
         for (offset, event) in events.enumerated() {
             let version = expectedVersion + offset + 1
-            let actor = String(decoding: try encoder.encode(event.actor), as: UTF8.self)
+            // The events of one decision have one or two actors (the declarant and the system): each encoded once.
+            let actor: String
+            if let known = actors.first(where: { $0.0 == event.actor }) {
+                actor = known.1
+            } else {
+                actor = String(decoding: try encoder.encode(event.actor), as: UTF8.self)
+                actors.append((event.actor, actor))
+            }
             let payload = String(decoding: event.payload, as: UTF8.self)
             let occurredAt = event.occurredAt.timestamp
             let hash = EventChain.hash(

@@ -126,7 +126,10 @@ public enum WebhookTables {
 
     /// The next messages after the subscription's position that concern its party (all, for an administrator's).
     public static func messages(for s: Subscription, limit: Int, on db: any SQLDatabase) async throws -> [Message] {
-        var sql = SQLQueryString("SELECT o.id, o.topic, o.stream_id, o.payload FROM outbox o WHERE o.id > \(bind: s.position)")
+        var sql = SQLQueryString("""
+            SELECT o.id, o.topic, \(unsafeRaw: Outbox.envelopeColumns) FROM outbox o JOIN events e ON e.position = o.event_position
+            WHERE o.id > \(bind: s.position)
+            """)
         if let party = s.partyID {
             sql += """
                  AND (EXISTS (SELECT 1 FROM declarations d WHERE d.id = o.stream_id
@@ -144,7 +147,7 @@ public enum WebhookTables {
         sql += " ORDER BY o.id LIMIT \(bind: limit)"
         return try await db.raw(sql).all().map { row in
             Message(id: try row.decode(column: "id", as: Int64.self), topic: try row.decode(column: "topic", as: String.self),
-                    streamID: try row.decode(column: "stream_id", as: String.self), payload: try row.decode(column: "payload", as: String.self))
+                    streamID: try row.decode(column: "stream_id", as: String.self), payload: try Outbox.envelope(row))
         }
     }
 
