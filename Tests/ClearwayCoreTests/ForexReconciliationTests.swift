@@ -79,4 +79,24 @@ struct ForexReconciliationTests {
         #expect(sharing.view(record, for: "sta").visible == record)
         #expect(sharing.view(record, for: "unknown").visible.isEmpty)
     }
+
+    @Test("a receipt the forex side states is taken in its currency's minor units, and a bad one is refused naming every field at once")
+    func receiptValidation() throws {
+        let now = Self.day(30)
+        let taken = try ForexReconciliation.Receipt.validated(amount: "1234.5", currency: "USD", receivedAt: now, bankReference: "BK9",
+                                                               exponents: Self.exponents, now: now)
+        #expect(taken.amount == Money(minor: 123_450, currency: "USD"))
+        var pointers: [String] = []
+        do {
+            _ = try ForexReconciliation.Receipt.validated(amount: "12.5", currency: "XYZ", receivedAt: Self.day(31), bankReference: "",
+                                                          exponents: Self.exponents, now: now)
+        } catch { if case .invalid(let failure) = error { pointers = failure.issues.map(\.pointer) } }
+        #expect(pointers == ["/currency", "/bankReference", "/receivedAt"])
+        var yen: [String] = []
+        do {
+            _ = try ForexReconciliation.Receipt.validated(amount: "10.5", currency: "JPY", receivedAt: now, bankReference: "BK1",
+                                                          exponents: Self.exponents, now: now)
+        } catch { if case .invalid(let failure) = error { yen = failure.issues.map(\.pointer) } }
+        #expect(yen == ["/amount"], "yen has no minor unit")
+    }
 }

@@ -152,13 +152,13 @@ struct ExportChainTests {
             #expect(paid.stage == .rebatePaid)
             await #expect(throws: ClearanceError.self) { try await clearway.recordRebate(id, paid: false, amountFen: 1, reference: "R2", by: forex) }
             // 200 CNY declared; 20 USD at 7.1846 = 143.69 CNY first (awaiting), then 8 USD more (200.43: within 5%).
-            let first = try await clearway.recordForexReceipt(id, amount: Money(minor: 2_000, currency: "USD"), receivedAt: clock.now,
+            let first = try await clearway.recordForexReceipt(id, amount: "20.00", currency: "USD", receivedAt: clock.now,
                                                               bankReference: "BK1", by: forex)
             #expect(try await clearway.exportRecord(id, by: forex).reconciliation?.status == .awaiting)
-            let again = try await clearway.recordForexReceipt(id, amount: Money(minor: 2_000, currency: "USD"), receivedAt: clock.now,
+            let again = try await clearway.recordForexReceipt(id, amount: "20.00", currency: "USD", receivedAt: clock.now,
                                                               bankReference: "BK1", by: forex)
             #expect(again.version == first.version, "the same bank receipt twice is one receipt")
-            _ = try await clearway.recordForexReceipt(id, amount: Money(minor: 800, currency: "USD"), receivedAt: clock.now, bankReference: "BK2", by: forex)
+            _ = try await clearway.recordForexReceipt(id, amount: "8.00", currency: "USD", receivedAt: clock.now, bankReference: "BK2", by: forex)
             let forexView = try await clearway.exportRecord(id, by: forex)
             #expect(forexView.reconciliation?.status == .matched && forexView.reconciliation?.receivedFen == 20_117, "\(String(describing: forexView.reconciliation))")
             #expect(forexView.fields["rebateRates"] == nil)
@@ -169,6 +169,33 @@ struct ExportChainTests {
             await #expect(throws: ClearanceError.self) {
                 try await clearway.exportRecord(id, by: try await Demo.principal("foods", in: clearway))
             }
+        }
+    }
+
+    @Test("the flagged list finds a record whose money fell short behind hundreds of newer ones still within their window",
+          arguments: TestBackend.available)
+    func flaggedBehindNewer(backend: TestBackend) async throws {
+        let clock = TestClock()
+        try await backend.withClearway(clock: clock) { clearway in
+            func record(_ id: String, closedDaysAgo: Double) throws -> ExportRecord.State {
+                let closedAt = clock.now.addingTimeInterval(-closedDaysAgo * 86_400)
+                let recorded = ExportRecord.Recorded(
+                    source: .declaration, reference: id, exporter: "p-east-ocean", producer: "p-east-ocean", serviceFirm: nil,
+                    items: [.init(commodityCode: "8541410000", description: "cells", value: Money(minor: 20_000, currency: "CNY"), rebateRate: 0.13)],
+                    declaredAt: closedAt, releasedAt: closedAt, departedAt: closedAt, closedAt: closedAt)
+                let events = try ExportRecord.decide(.record(recorded), ExportRecord.State(id: "xr-" + id), now: closedAt, principal: .system)
+                return events.reduce(ExportRecord.State(id: "xr-" + id), ExportRecord.evolve)
+            }
+            // Nothing received 200 days after closure (the window is 90): short. Then 600 closed yesterday: awaiting.
+            let records = try [record("old", closedDaysAgo: 200)] + (0..<600).map { try record("new-\($0)", closedDaysAgo: 1) }
+            try await clearway.store.transaction { db in
+                for state in records { try await ExportChainTables.upsert(state, forexStatus: nil, at: clock.now, on: db) }
+            }
+            let tax = try await Demo.principal("tax", in: clearway)
+            let flagged = try await clearway.exportRecords(flagged: true, limit: 5, by: tax).map(\.id)
+            let all = try await clearway.exportRecords(limit: 5, by: tax).map(\.id)
+            #expect(flagged == ["xr-old"])
+            #expect(all.count == 5 && !all.contains("xr-old"))
         }
     }
 

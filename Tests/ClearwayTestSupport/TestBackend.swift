@@ -92,7 +92,7 @@ public final class TestClock: Sendable {
     public var now: Date { current.withLock { $0 } }
     public func advance(_ seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
 
-    /// Effects for a Clearway under test: this clock, cheap bcrypt, ordinary random ids, a fixed random-selection
+    /// Effects for a Clearway under test: this clock, cheap bcrypt, the platform's own ids, a fixed random-selection
     /// seed, and lanes decided by the test playing the officer (selectivity tests switch automatic lanes on).
     public var environment: Clearway.Environment {
         var environment = Clearway.Environment(now: { self.now }, bcryptCost: 4)

@@ -41,7 +41,7 @@ extension Clearway {
         let records = try await exportRecords(by: users["tax"]!)
         if let first = records.first {
             _ = try await recordRebate(first.id, paid: false, amountFen: 18_000, reference: "SAT-DEMO-1", by: users["tax"]!)
-            _ = try await recordForexReceipt(first.id, amount: Money(minor: 10_000, currency: "USD"), receivedAt: environment.now(),
+            _ = try await recordForexReceipt(first.id, amount: "100.00", currency: "USD", receivedAt: environment.now(),
                                              bankReference: "BOC-DEMO-1", by: users["forex"]!)
         }
     }

@@ -189,13 +189,13 @@ extension Clearway {
 
     /// A list or declaration sent by a foreign-trade service enterprise must name a producer that authorised it.
     func checkServiceFirm(_ principal: Principal, producerCode: String, pointer: String, on db: any SQLDatabase) async throws {
-        guard principal.role == .tradeServiceEnterprise else { return }
+        guard ServiceAuthorisation.actingService(principal) != nil else { return }
         let producer = producerCode.isEmpty ? nil : try await PartyTable.find(customsCode: producerCode, on: db)?.id ?? producerCode
         try await checkServiceFirm(principal, producerID: producer, pointer: pointer, on: db)
     }
 
     func checkServiceFirm(_ principal: Principal, producerID: String?, pointer: String, on db: any SQLDatabase) async throws {
-        guard principal.role == .tradeServiceEnterprise, let service = principal.partyID else { return }
+        guard let service = ServiceAuthorisation.actingService(principal) else { return }
         let granted = try await ExportChainTables.authorisations(service: service, client: producerID ?? "", on: db)
         try ServiceAuthorisation.check(service: service, producer: producerID, among: granted, at: environment.now(), pointer: pointer)
     }

@@ -125,13 +125,24 @@ extension Clearway {
             throw ClearanceError.forbidden(reason: "export records are seen by customs, the tax and forex agencies and the exporters")
         }
         let party = [.admin, .customsOfficer, .taxAgency, .forexAgency].contains(principal.role) ? nil : (principal.partyID ?? "-")
-        let all = try await store.read { db in try await ExportChainTables.records(party: party, limit: limit * (flagged ? 4 : 1), on: db) }
-        guard flagged else { return all }
+        guard flagged else { return try await store.read { db in try await ExportChainTables.records(party: party, limit: limit, on: db) } }
+        // Whether money matched depends on today's date and rates, so it is worked out here, page by page, until the
+        // list is full or every record has been looked at.
         let now = environment.now()
-        return Array(all.filter { state in
-            guard let result = try? reconcile(state, cached: cached, at: now) else { return true }
-            return result.status == .short || result.status == .over
-        }.prefix(limit))
+        return try await store.read { db in
+            var found: [ExportRecord.State] = []
+            var last: ExportRecord.State?
+            while found.count < limit {
+                let page = try await ExportChainTables.records(party: party, after: last, limit: 500, on: db)
+                found += page.filter { state in
+                    guard let result = try? self.reconcile(state, cached: cached, at: now) else { return true }
+                    return result.status.isFlagged
+                }
+                guard page.count == 500 else { break }
+                last = page.last
+            }
+            return Array(found.prefix(limit))
+        }
     }
 
     /// The tax agency records a rebate filed (`paid` false) or paid.
@@ -146,22 +157,18 @@ extension Clearway {
         return try await onRecord(id, principal: principal, cached: cached) { paid ? .payRebate(rebate) : .fileRebate(rebate) }
     }
 
-    /// The forex side records money received from abroad for an export; the same bank reference twice is one receipt.
-    public func recordForexReceipt(_ id: String, amount: Money, receivedAt: Date, bankReference: String, by principal: Principal)
-        async throws -> ExportRecord.State
+    /// The forex side records money received from abroad for an export (the amount as text in the currency's
+    /// units); the same bank reference twice is one receipt.
+    public func recordForexReceipt(_ id: String, amount: String, currency: String, receivedAt: Date, bankReference: String,
+                                   by principal: Principal) async throws -> ExportRecord.State
     {
         let cached = try await cached()
         guard cached.policy.allows(principal, .recordForexReceipt) else {
             throw ClearanceError.forbidden(reason: "money received from abroad is recorded by the foreign-exchange agency")
         }
-        var issues = IssueCollector()
-        if cached.reference.currencies[amount.currency] == nil {
-            issues.add("/currency", "code-unknown", "\(amount.currency) is not an ISO 4217 currency the platform lists")
-        }
-        if bankReference.isEmpty { issues.add("/bankReference", "required", "the bank's reference identifies the receipt") }
-        if receivedAt > environment.now().addingTimeInterval(3600) { issues.add("/receivedAt", "in-future", "money cannot be received in the future") }
-        if !issues.issues.isEmpty { throw ClearanceError.invalid(ValidationFailure(issues.issues)) }
-        let receipt = ForexReconciliation.Receipt(amount: amount, receivedAt: receivedAt, bankReference: bankReference)
+        let receipt = try ForexReconciliation.Receipt.validated(
+            amount: amount, currency: currency, receivedAt: receivedAt, bankReference: bankReference,
+            exponents: cached.reference.currencies, now: environment.now())
         return try await onRecord(id, principal: principal, cached: cached) { .receive(receipt) }
     }
 
@@ -270,19 +277,5 @@ extension Clearway {
             throw ClearanceError.notFound(kind: "summary declaration", id: sumNo)
         }
         return summary.result
-    }
-
-    /// Reads a forex receipt's amount in its currency's minor units, naming the field when it is not one.
-    public func recordForexReceipt(_ id: String, amount text: String, currency: String, receivedAt: Date, bankReference: String,
-                                   by principal: Principal) async throws -> ExportRecord.State {
-        let exponents = try await cached().reference.currencies
-        guard let exponent = exponents[currency] else {
-            throw ClearanceError.invalid(ValidationFailure([FieldIssue("/currency", "code-unknown", "\(currency) is not an ISO 4217 currency the platform lists")]))
-        }
-        let amount: Money
-        do { amount = try Money.parse(text, currency: currency, exponent: exponent) } catch {
-            throw ClearanceError.invalid(ValidationFailure([FieldIssue("/amount", error.code, error.detail)]))
-        }
-        return try await recordForexReceipt(id, amount: amount, receivedAt: receivedAt, bankReference: bankReference, by: principal)
     }
 }

@@ -51,6 +51,27 @@ public enum ForexReconciliation {
             self.receivedAt = receivedAt
             self.bankReference = bankReference
         }
+
+        /// A receipt as the forex side states it, checked, every problem at once: a currency the platform lists, an
+        /// amount in that currency's minor units, the bank's reference, and a time not ahead of now (an hour's grace
+        /// for clocks that differ).
+        public static func validated(amount text: String, currency: String, receivedAt: Date, bankReference: String,
+                                     exponents: [String: Int], now: Date) throws(ClearanceError) -> Receipt
+        {
+            var issues = IssueCollector()
+            var amount: Money?
+            if let exponent = exponents[currency] {
+                do { amount = try Money.parse(text, currency: currency, exponent: exponent) } catch {
+                    issues.add("/amount", error.code, error.detail)
+                }
+            } else {
+                issues.add("/currency", "code-unknown", "\(currency) is not an ISO 4217 currency the platform lists")
+            }
+            if bankReference.isEmpty { issues.add("/bankReference", "required", "the bank's reference identifies the receipt") }
+            if receivedAt > now.addingTimeInterval(3600) { issues.add("/receivedAt", "in-future", "money cannot be received in the future") }
+            guard let amount, issues.issues.isEmpty else { throw .invalid(ValidationFailure(issues.issues)) }
+            return Receipt(amount: amount, receivedAt: receivedAt, bankReference: bankReference)
+        }
     }
 
     public enum Status: String, Sendable, Codable {
@@ -62,6 +83,9 @@ public enum ForexReconciliation {
         case short
         /// More received than declared, beyond the tolerance.
         case over
+
+        /// Money that did not match, either way, and needs a person: what the flagged list of export records shows.
+        public var isFlagged: Bool { self == .short || self == .over }
     }
 
     public struct Result: Sendable, Equatable {

@@ -23,6 +23,12 @@ public struct ServiceAuthorisation: Sendable, Equatable, Codable {
 }
 
 extension ServiceAuthorisation {
+    /// The service enterprise whose act needs a producer's authorisation: the principal's own party when it acts as
+    /// a foreign-trade service enterprise; nil for anyone acting for itself.
+    public static func actingService(_ principal: Principal) -> String? {
+        principal.role == .tradeServiceEnterprise ? principal.partyID : nil
+    }
+
     /// Checks that a service enterprise may act for the producer it names: a declaration or list a service firm sends
     /// names the real exporter, and that exporter must have authorised the firm for the day it acts.
     public static func check(service: String, producer: String?, among authorisations: [ServiceAuthorisation], at date: Date,

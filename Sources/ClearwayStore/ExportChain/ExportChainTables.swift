@@ -90,13 +90,17 @@ public enum ExportChainTables {
         try await db.raw("SELECT state FROM export_records WHERE id = \(bind: id) OR reference = \(bind: id)").first().map(record)
     }
 
-    /// Records newest closure first; of one party (as exporter, producer or service firm) when `party` is given.
-    public static func records(party: String?, forexStatus: String? = nil, limit: Int, on db: any SQLDatabase) async throws
-        -> [ExportRecord.State]
+    /// Records newest closure first; of one party (as exporter, producer or service firm) when `party` is given; after
+    /// `after` (the last record of the page before) when given.
+    public static func records(party: String?, forexStatus: String? = nil, after: ExportRecord.State? = nil, limit: Int,
+                               on db: any SQLDatabase) async throws -> [ExportRecord.State]
     {
         var sql = SQLQueryString("SELECT state FROM export_records WHERE 1 = 1")
         if let party { sql += " AND (exporter = \(bind: party) OR producer = \(bind: party) OR service_firm = \(bind: party))" }
         if let forexStatus { sql += " AND forex_status = \(bind: forexStatus)" }
+        if let after, let closedAt = after.recorded?.closedAt.timestamp {
+            sql += " AND (closed_at < \(bind: closedAt) OR (closed_at = \(bind: closedAt) AND id > \(bind: after.id)))"
+        }
         sql += " ORDER BY closed_at DESC, id LIMIT \(bind: limit)"
         return try await db.raw(sql).all().map(record)
     }
