@@ -22,8 +22,7 @@ extension Bench {
         @Option(help: "Minutes between planning rounds.")
         var step: Int = 10
 
-        @Option(help: "The Data directory (default: ./Data or the source tree's).")
-        var data: String?
+        @OptionGroup var reference: DataOption
 
         func validate() throws {
             guard (1...20_000).contains(boxes) else { throw ValidationError("--boxes is between 1 and 20000") }
@@ -31,7 +30,7 @@ extension Bench {
         }
 
         func run() async throws {
-            let file = DataDirectory.locate(data).appendingPathComponent("reference/inspection-sites.json")
+            let file = reference.directory.appendingPathComponent("reference/inspection-sites.json")
             let networks = try JSONDecoder().decode([DiversionNetwork].self, from: Data(contentsOf: file))
             guard let network = networks.first(where: { $0.port == port }) else {
                 throw ValidationError("no inspection sites for port \(port) in \(file.path)")

@@ -23,8 +23,7 @@ extension Bench {
         @Option(help: "Database (default: a new SQLite file in the temporary folder, removed after).")
         var database: String?
 
-        @Option(help: "The Data directory (default: ./Data or the source tree's).")
-        var data: String?
+        @OptionGroup var reference: DataOption
 
         func validate() throws {
             guard (10...1_000_000).contains(parcels) else { throw ValidationError("--parcels is between 10 and 1000000") }
@@ -40,7 +39,7 @@ extension Bench {
             let store = try await openStore(location, logger: logger)
             try await Migrations.run(on: store)
             let clearway = Clearway(store: store, logger: logger)
-            let directory = DataDirectory.locate(data)
+            let directory = reference.directory
             try await clearway.loadReferenceData(from: directory)
             _ = try await clearway.seedDemo(from: directory)
             var senders: [Principal] = []

@@ -26,8 +26,7 @@ extension Bench {
         @Option(help: "Threads of the load generator.")
         var threads: Int = 1
 
-        @Option(help: "The Data directory (default: ./Data or the source tree's).")
-        var data: String?
+        @OptionGroup var reference: DataOption
 
         @Option(help: "The wrk binary (Debian's wrk).")
         var wrk: String = "/usr/bin/wrk"
@@ -59,7 +58,7 @@ extension Bench {
             let store = stores[0]
             try await Migrations.run(on: store)
             let clearways = stores.map { Clearway(store: $0, environment: .init(bcryptCost: 4), logger: logger) }
-            let data = DataDirectory.locate(data)
+            let data = reference.directory
             try await clearways[0].loadReferenceData(from: data)
             _ = try await clearways[0].seedDemo(from: data)
             let ports = Mutex<[Int]>([])

@@ -13,8 +13,7 @@ struct DatabaseOptions: ParsableArguments {
             valueName: "path-or-url"))
     var database: String?
 
-    @Option(name: .long, help: "Folder of reference data files (env CLEARWAY_DATA; default ./Data).")
-    var data: String?
+    @OptionGroup var reference: DataOption
 
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error (env CLEARWAY_LOG_LEVEL).")
     var logLevel: String?
@@ -23,7 +22,7 @@ struct DatabaseOptions: ParsableArguments {
         database ?? ProcessInfo.processInfo.environment["CLEARWAY_DATABASE"] ?? "clearway.sqlite"
     }
 
-    var dataDirectory: URL { DataDirectory.locate(data ?? ProcessInfo.processInfo.environment["CLEARWAY_DATA"]) }
+    var dataDirectory: URL { reference.directory }
 
     func logger(_ label: String = "clearway") -> Logger {
         var logger = Logger(label: label)

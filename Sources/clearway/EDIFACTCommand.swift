@@ -19,8 +19,7 @@ struct EDIFACTCommand: AsyncParsableCommand {
     @Argument(help: "The interchange file.")
     var file: String
 
-    @Option(help: "The Data directory (default: ./Data or the source tree's).")
-    var data: String?
+    @OptionGroup var reference: DataOption
 
     @Flag(help: "Print only the departures, not the JSON.")
     var quiet = false
@@ -31,7 +30,7 @@ struct EDIFACTCommand: AsyncParsableCommand {
             throw ValidationError("cannot read \(file): \(error.localizedDescription)")
         }
         let directory: EDIFACTDirectory
-        do { directory = try EDIFACTDirectory(folder: DataDirectory.locate(data).appendingPathComponent("edifact")) } catch {
+        do { directory = try EDIFACTDirectory(folder: reference.directory.appendingPathComponent("edifact")) } catch {
             throw ValidationError("cannot read the EDIFACT directory: \(error)")
         }
         let interchange = EDIFACTInterchange.read(bytes)

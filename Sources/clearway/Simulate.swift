@@ -22,8 +22,7 @@ struct Simulate: AsyncParsableCommand {
     @Option(help: "Run with this seed instead of each scenario's own.")
     var seed: UInt64?
 
-    @Option(help: "The Data directory (default: ./Data or the source tree's), for the ports' inspection sites.")
-    var data: String?
+    @OptionGroup var reference: DataOption
 
     func validate() throws {
         guard !scenarios.isEmpty else { throw ValidationError("name at least one scenario file") }
@@ -47,7 +46,7 @@ struct Simulate: AsyncParsableCommand {
         if failed { throw ExitCode(2) }
         var networks: [DiversionNetwork] = []
         if loaded.contains(where: { if case .diversion = $0.model { true } else { false } }) {
-            let file = DataDirectory.locate(data).appendingPathComponent("reference/inspection-sites.json")
+            let file = reference.directory.appendingPathComponent("reference/inspection-sites.json")
             networks = try JSONDecoder().decode([DiversionNetwork].self, from: Data(contentsOf: file))
         }
         let directory = URL(fileURLWithPath: out)
