@@ -196,13 +196,16 @@ extension Clearway {
                 preNo = "B" + ChinaTime.day(now).replacingOccurrences(of: "-", with: "") + String(format: "%09d", pre)
             }
             let before = state.status
-            state = try await decideParcel(.receive(document), state, preNo: preNo, inventoryNumber: invtNo, principal: principal,
-                                           cached: cached, on: db)
+            var events = try await parcelEvents(.receive(document), state, inventoryNumber: invtNo, principal: principal,
+                                                cached: cached, on: db)
+            // A list whose waybill came first takes it now; both are decided before the parcel is saved, once.
             if case .inventory(let inventory) = document, state.waybill == nil,
                let waiting = try await ParcelTables.claimWaybill(inventory.waybillKey, for: id, on: db)
             {
-                state = try await decideParcel(.receive(.waybill(waiting)), state, preNo: preNo, principal: principal, cached: cached, on: db)
+                let received = events.reduce(state, Parcel.evolve)
+                events += try await parcelEvents(.receive(.waybill(waiting)), received, principal: principal, cached: cached, on: db)
             }
+            state = try await saveParcel(events, to: state, preNo: preNo, cached: cached, on: db)
             if case .inventory = document {
                 return (id, inventoryReceipts(entry, from: before, to: state, preNo: preNo, at: now))
             }
@@ -259,6 +262,14 @@ extension Clearway {
     func decideParcel(_ command: Parcel.Command, _ state: Parcel.State, preNo: String?, inventoryNumber: String? = nil,
                       principal: Principal, cached: Cached, on db: any SQLDatabase) async throws -> Parcel.State
     {
+        let events = try await parcelEvents(command, state, inventoryNumber: inventoryNumber, principal: principal, cached: cached, on: db)
+        return try await saveParcel(events, to: state, preNo: preNo, cached: cached, on: db)
+    }
+
+    /// The events a command on a parcel decides, with what the domain needs read first; not yet saved.
+    func parcelEvents(_ command: Parcel.Command, _ state: Parcel.State, inventoryNumber: String? = nil, principal: Principal,
+                      cached: Cached, on db: any SQLDatabase) async throws -> [Parcel.Event]
+    {
         let now = environment.now()
         var used: Int64 = 0
         var draw: RandomSelection.Draw?
@@ -284,8 +295,7 @@ extension Clearway {
         }
         let context = Parcel.Context(now: now, principal: principal, rules: cached.crossBorder, hs: cached.reference.hs,
                                      usedFen: used, inventoryNumber: inventoryNumber, draw: draw, guaranteeAvailableFen: available)
-        let events = try Parcel.decide(command, state, context)
-        return try await saveParcel(events, to: state, preNo: preNo, cached: cached, on: db)
+        return try Parcel.decide(command, state, context)
     }
 
     func saveParcel(_ events: [Parcel.Event], to state: Parcel.State, preNo: String?, cached: Cached, on db: any SQLDatabase)
