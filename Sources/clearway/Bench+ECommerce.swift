@@ -72,6 +72,7 @@ extension Bench {
             let parseRate = Double(parcels * 4) / parseSeconds
 
             let bar = ProgressBar(total: parcels, label: "parcels")
+            let writerBefore = store.writerStatistics
             let start = ContinuousClock.now
             let done = SharedCount()
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -90,13 +91,16 @@ extension Bench {
                 }
                 try await group.waitForAll()
             }
-            let seconds = (ContinuousClock.now - start).seconds
+            let elapsed = ContinuousClock.now - start
+            let seconds = elapsed.seconds
+            let writer = store.writerStatistics.since(writerBefore).summary(over: elapsed)
             bar.finish()
             let counts = try await clearway.parcelCounts()
             await store.close()
             let decided = (counts["released"] ?? 0) + (counts["inspection"] ?? 0) + (counts["manual-review"] ?? 0) + (counts["rejected"] ?? 0)
             print("statuses: " + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             print(String(format: "messages: %d (%.1f MB), %d parcels decided", parcels * 4, Double(bytes) / 1e6, decided))
+            print(writer)
             print(String(format: "xml parse (floor): %.0f messages/s", parseRate))
             print(String(format: "intake: %.0f messages/s", Double(parcels * 4) / seconds))
             print(String(format: "parcels: %.0f parcels/s", Double(decided) / seconds))

@@ -81,6 +81,7 @@ extension Bench {
                 print(String(format: "http floor: %.0f requests/s (GET /healthz, p99 %.2f ms)", floor.rate, floor.p99))
                 // One load generator per node, each with its share of the connections, all at once.
                 let share = max(1, connections / nodes)
+                let writersBefore = stores.map(\.writerStatistics), loadStart = ContinuousClock.now
                 let loads = try await withThrowingTaskGroup(of: Load.self) { generators in
                     for base in bases {
                         generators.addTask { try await load(["-d", "\(duration)s", "-s", script.path, "\(base)/api/v1/declarations"], connections: share) }
@@ -88,6 +89,8 @@ extension Bench {
                     return try await generators.reduce(into: [Load]()) { $0.append($1) }
                 }
                 let intake = Load.combined(loads)
+                let loadTime = ContinuousClock.now - loadStart
+                let writers = zip(stores, writersBefore).map { store, before in store.writerStatistics.since(before).summary(over: loadTime) }
                 let loaded = Self.memory("VmRSS"), peak = Self.memory("VmHWM")
                 let lodged = try await store.read { db in
                     try await db.raw("SELECT COUNT(*) AS n FROM declarations").first()!.decode(column: "n", as: Int.self)
@@ -112,6 +115,7 @@ extension Bench {
                 print(String(format: "latency: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms (%d connections)", intake.p50, intake.p90, intake.p99,
                              share * nodes))
                 print("nodes: \(nodes) on \(database.isPostgres ? "PostgreSQL" : "SQLite")")
+                for (node, line) in writers.enumerated() { print(nodes > 1 ? "node \(node + 1) \(line)" : line) }
                 print("refused or failed: \(intake.errors) of \(intake.requests) requests; \(lodged) declarations stored")
                 print(String(format: "memory: %.0f MB resident at idle, %.0f MB after the load, %.0f MB at peak (server and load in one process)",
                              idle, loaded, peak))

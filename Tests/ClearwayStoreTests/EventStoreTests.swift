@@ -94,6 +94,7 @@ struct EventStoreTests {
     @Test("of 60 transactions at once, the ones that fail roll back alone; every other is stored and answered", arguments: TestBackend.available)
     func groupCommit(backend: TestBackend) async throws {
         try await backend.withStore { store in
+            let before = store.writerStatistics
             let outcomes = try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
                 for index in 0..<60 {
                     group.addTask {
@@ -122,6 +123,13 @@ struct EventStoreTests {
             }
             #expect(Set(stored) == Set(committed.map { "g-\($0)" }))
             #expect(stored.count == committed.count)
+            // The writer counts every member it ran, refused or not, and fewer commits than members when they queued;
+            // one more transaction, answered only after those groups were timed, makes the reading complete.
+            try await store.transaction { _ in }
+            let writer = store.writerStatistics.since(before)
+            #expect(writer.transactions == 61)
+            #expect((2...61).contains(writer.groups) && writer.busy > .zero)
+            #expect(writer.summary(over: .seconds(1)).hasPrefix("writer: busy "))
         }
     }
 

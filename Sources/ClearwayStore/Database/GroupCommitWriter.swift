@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import SQLKit
 import Synchronization
@@ -68,6 +69,10 @@ final class GroupCommitWriter: Sendable {
     }
 
     private let queue = Mutex(Queue())
+    private let counted = Mutex(WriterStatistics())
+
+    /// What this writer has done so far.
+    var statistics: WriterStatistics { counted.withLock { $0 } }
     private let stopped = Mutex<(done: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
     /// Most transactions one commit carries, so the first of a long queue does not wait for all of it.
     private let maxGroup: Int
@@ -81,6 +86,13 @@ final class GroupCommitWriter: Sendable {
         self.maxGroup = maxGroup
         Task.detached { [self] in
             while let batch = await next() {
+                // Counted before any member is answered; the time once the group is done, before the next one.
+                counted.withLock { $0.add(group: batch.count) }
+                let began = ContinuousClock.now
+                defer {
+                    let busy = ContinuousClock.now - began
+                    counted.withLock { $0.busy += busy }
+                }
                 do {
                     try await connection { db in await self.run(batch, on: db, dialect: dialect, committed: committed) }
                 } catch {
@@ -243,4 +255,43 @@ final class GroupCommitWriter: Sendable {
 /// A transaction's value, written by the writer's task and read by the caller once the writer has answered.
 private final class Outcome<T>: @unchecked Sendable {
     var value: T?
+}
+
+/// How busy a store's writer has been: the time it spent running groups, how many groups and transactions it ran.
+/// Two readings taken around a load give its share of the load and what one transaction cost it.
+public struct WriterStatistics: Sendable, Equatable {
+    public var busy: Duration = .zero
+    public var groups = 0
+    public var transactions = 0
+    /// Writers the figures add up (PostgreSQL's lanes run side by side).
+    public var writers = 1
+
+    public init() {}
+
+    mutating func add(group count: Int) {
+        groups += 1
+        transactions += count
+    }
+
+    /// What happened between an earlier reading and this one.
+    public func since(_ earlier: WriterStatistics) -> WriterStatistics {
+        var delta = WriterStatistics()
+        delta.busy = busy - earlier.busy
+        delta.groups = groups - earlier.groups
+        delta.transactions = transactions - earlier.transactions
+        delta.writers = writers
+        return delta
+    }
+
+    /// One line for a benchmark: the writers' share of `elapsed`, the time a transaction took them, and how many
+    /// transactions a commit carried.
+    public func summary(over elapsed: Duration) -> String {
+        let seconds = Double(busy.components.seconds) + Double(busy.components.attoseconds) / 1e18
+        let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let share = wall > 0 ? seconds / (wall * Double(writers)) : 0
+        let each = transactions > 0 ? seconds / Double(transactions) * 1e6 : 0
+        let perCommit = groups > 0 ? Double(transactions) / Double(groups) : 0
+        return String(format: "writer: busy %.0f%% of the load%@, %.0f µs a transaction, %.1f transactions a commit",
+                      share * 100, writers > 1 ? " (\(writers) lanes)" : "", each, perCommit)
+    }
 }

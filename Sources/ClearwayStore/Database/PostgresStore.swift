@@ -15,6 +15,16 @@ public final class PostgresStore: Store {
     private let writers: [GroupCommitWriter]
     private let nextLane = Atomic<Int>(0)
     public let changes = ChangeSignal()
+    public var writerStatistics: WriterStatistics {
+        var total = WriterStatistics()
+        for lane in writers.map(\.statistics) {
+            total.busy += lane.busy
+            total.groups += lane.groups
+            total.transactions += lane.transactions
+        }
+        total.writers = writers.count
+        return total
+    }
     /// The channel every node listens on; events appended anywhere notify it when their transaction commits.
     static let channel = "clearway_events"
 

@@ -22,6 +22,7 @@ public final class SQLiteStore: Store {
     private let queue: GroupCommitWriter
     private let logger: Logger
     public let changes = ChangeSignal()
+    public var writerStatistics: WriterStatistics { queue.statistics }
 
     public init(path: String, readers readerCount: Int = 4, logger: Logger) async throws {
         let url = URL(fileURLWithPath: path)

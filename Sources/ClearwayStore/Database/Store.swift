@@ -14,6 +14,8 @@ public protocol Store: Sendable {
     func close() async
     /// Signalled after every commit on this node and, on PostgreSQL, after events are appended on any node.
     var changes: ChangeSignal { get }
+    /// How busy this node's writer has been since the store opened.
+    var writerStatistics: WriterStatistics { get }
 }
 
 /// Opens the store a `--database` value names: `postgres://…` or `postgresql://…` for PostgreSQL, else an SQLite path.
