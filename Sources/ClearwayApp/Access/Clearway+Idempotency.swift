@@ -8,15 +8,15 @@ extension Clearway {
     /// Runs a creating command once per `Idempotency-Key`: a retry with the same request gets the first result,
     /// the same key with a different request is refused. The key is recorded in the command's own transaction.
     func idempotent<Request: Encodable, Result: Codable & Sendable>(
-        scope: String, key: String?, request: Request,
+        scope: String, key: String?, request: Request, contending hotRow: String? = nil,
         _ body: @escaping @Sendable (any SQLDatabase) async throws -> Result
     ) async throws -> Result {
-        guard let key else { return try await store.transaction(body) }
+        guard let key else { return try await store.transaction(contending: hotRow, body) }
         let encoder = CanonicalJSON.encoder()
         let fingerprint = Hex.encode(SHA256.hash(data: try encoder.encode(request)))
         for attempt in 0..<2 {
             do {
-                return try await store.transaction { db in
+                return try await store.transaction(contending: hotRow) { db in
                     if let record = try await IdempotencyKeys.find(scope: scope, key: key, on: db) {
                         guard record.fingerprint == fingerprint else { throw ClearanceError.idempotencyKeyReused(key: key) }
                         return try CanonicalJSON.decoder().decode(Result.self, from: Data(record.response.utf8))

@@ -43,8 +43,10 @@ extension Clearway {
         } else {
             facts = nil
         }
+        // Every lodgement at one office takes that office's counter row: they share a writer.
+        let counter = Declaration.numberingCounter(for: draft, at: environment.now())
         return try await idempotent(
-            scope: "\(principal.userID):declarations.lodge", key: idempotencyKey, request: form
+            scope: "\(principal.userID):declarations.lodge", key: idempotencyKey, request: form, contending: counter
         ) { db in
             let now = self.environment.now()
             let id = self.environment.makeID()

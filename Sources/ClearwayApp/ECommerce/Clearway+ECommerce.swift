@@ -144,9 +144,12 @@ extension Clearway {
         if case .document(let document) = entry, case let (ebp, order) = Self.orderKey(document), !ebp.isEmpty {
             known = try await store.read { db in try await ParcelTables.snapshot(Parcel.id(ebpCode: ebp, orderNo: order), on: db) }
         }
+        // Lists at one office take that office's list-number counter: they share a writer.
+        var contending: String?
+        if case .document(.inventory(let inventory)) = entry { contending = "cbec-invt-\(inventory.customsCode)" }
         for _ in 0..<20 {
             do {
-                return try await store.transaction { [known] db in
+                return try await store.transaction(contending: contending) { [known] db in
                     try await self.apply(entry, principal: principal, cached: cached, known: known, on: db)
                 }
             } catch is QuotaMoved {

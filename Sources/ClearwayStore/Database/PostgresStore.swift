@@ -95,9 +95,17 @@ public final class PostgresStore: Store {
     @TaskLocal private static var enclosingRead: ReadLease?
 
     /// Group-committed: the node's transactions are dealt in turn to its writer lanes, each running its share in
-    /// groups (see `GroupCommitWriter`); reads use the rest of the pool.
-    public func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        try await writers[nextLane.add(1, ordering: .relaxed).oldValue % writers.count].transaction(body)
+    /// groups (see `GroupCommitWriter`), except that those contending for one hot row all go to the lane that key
+    /// picks, so its groups lock the row once for all their members; reads use the rest of the pool.
+    public func transaction<T: Sendable>(contending key: String?, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        let lane = key.map { Int(Self.lane(of: $0) % UInt64(writers.count)) }
+            ?? nextLane.add(1, ordering: .relaxed).oldValue % writers.count
+        return try await writers[lane].transaction(body)
+    }
+
+    /// FNV-1a of the key: the same lane for the same key on every run and node.
+    static func lane(of key: String) -> UInt64 {
+        key.utf8.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
     }
 
     public func close() async {

@@ -75,7 +75,8 @@ public final class SQLiteStore: Store {
         try await queue.exclusive { db in try await db.raw("VACUUM INTO \(bind: file)").run() }
     }
 
-    public func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+    /// One writer for everything: every transaction is in the same queue whatever it contends for.
+    public func transaction<T: Sendable>(contending key: String?, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
         try await queue.transaction(body)
     }
 

@@ -8,14 +8,23 @@ public protocol Store: Sendable {
     var dialect: Dialect { get }
     /// Runs reads on a connection outside any explicit transaction.
     func read<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T
-    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
-    func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws. Transactions naming the
+    /// same `contending` key (a hot row they all lock, such as an office's counter) are run by one writer, where a
+    /// group locks that row once, rather than by writers that wait on each other for it.
+    func transaction<T: Sendable>(contending key: String?, _ body: (any SQLDatabase) async throws -> T) async throws -> T
     /// Closes every connection; the store must not be used afterwards.
     func close() async
     /// Signalled after every commit on this node and, on PostgreSQL, after events are appended on any node.
     var changes: ChangeSignal { get }
     /// How busy this node's writer has been since the store opened.
     var writerStatistics: WriterStatistics { get }
+}
+
+extension Store {
+    /// Runs `body` in one transaction that names no hot row.
+    public func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await transaction(contending: nil, body)
+    }
 }
 
 /// Opens the store a `--database` value names: `postgres://…` or `postgresql://…` for PostgreSQL, else an SQLite path.
