@@ -133,6 +133,35 @@ struct EventStoreTests {
         }
     }
 
+    @Test("transactions that contend for one hot row are all run by one writer, and every increment of it counts",
+          arguments: TestBackend.available)
+    func contendingShareAWriter(backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            let lanes = { (store as? PostgresStore)?.laneStatistics ?? [store.writerStatistics] }
+            let before = lanes()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<30 {
+                    group.addTask { try await store.transaction(contending: "office-2248") { db in _ = try await Counters.next("office-2248", on: db) } }
+                }
+                // Others at the same time, naming nothing, go wherever there is room.
+                for index in 0..<10 {
+                    group.addTask { try await store.transaction { db in _ = try await Counters.next("other-\(index)", on: db) } }
+                }
+                try await group.waitForAll()
+            }
+            // Answered only after the groups before it were counted, on every lane it may land on.
+            try await store.transaction(contending: "office-2248") { _ in }
+            let moved = zip(lanes(), before).map { $0.since($1).transactions }
+            let value = try await store.read { db in try await Counters.current("office-2248", on: db) }
+            #expect(value == 30)
+            #expect(moved.reduce(0, +) == 41)
+            if moved.count > 1 {
+                // The lane that ran the 31 contending ones ran them all; the 10 others were dealt in turn.
+                #expect(moved.contains { $0 >= 31 } && moved.filter { $0 > 0 }.count > 1)
+            }
+        }
+    }
+
     @Test("a transaction begun inside another is refused at once rather than waiting for ever", arguments: TestBackend.available)
     func nestedTransaction(backend: TestBackend) async throws {
         try await backend.withStore { store in

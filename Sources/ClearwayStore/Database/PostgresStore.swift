@@ -15,9 +15,12 @@ public final class PostgresStore: Store {
     private let writers: [GroupCommitWriter]
     private let nextLane = Atomic<Int>(0)
     public let changes = ChangeSignal()
+    /// Each writer lane's figures, in lane order.
+    public var laneStatistics: [WriterStatistics] { writers.map(\.statistics) }
+
     public var writerStatistics: WriterStatistics {
         var total = WriterStatistics()
-        for lane in writers.map(\.statistics) {
+        for lane in laneStatistics {
             total.busy += lane.busy
             total.groups += lane.groups
             total.transactions += lane.transactions
