@@ -132,13 +132,14 @@ extension Clearway {
         return try await store.read { db in
             var found: [ExportRecord.State] = []
             var last: ExportRecord.State?
+            let pageSize = 500
             while found.count < limit {
-                let page = try await ExportChainTables.records(party: party, after: last, limit: 500, on: db)
+                let page = try await ExportChainTables.records(party: party, after: last, limit: pageSize, on: db)
                 found += page.filter { state in
                     guard let result = try? self.reconcile(state, cached: cached, at: now) else { return true }
                     return result.status.isFlagged
                 }
-                guard page.count == 500 else { break }
+                guard page.count == pageSize else { break }
                 last = page.last
             }
             return Array(found.prefix(limit))

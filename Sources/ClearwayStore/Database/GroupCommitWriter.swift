@@ -286,10 +286,8 @@ public struct WriterStatistics: Sendable, Equatable {
     /// One line for a benchmark: the writers' share of `elapsed`, the time a transaction took them, and how many
     /// transactions a commit carried.
     public func summary(over elapsed: Duration) -> String {
-        let seconds = Double(busy.components.seconds) + Double(busy.components.attoseconds) / 1e18
-        let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let share = wall > 0 ? seconds / (wall * Double(writers)) : 0
-        let each = transactions > 0 ? seconds / Double(transactions) * 1e6 : 0
+        let share = elapsed > .zero ? busy / elapsed / Double(writers) : 0
+        let each = transactions > 0 ? busy / .microseconds(1) / Double(transactions) : 0
         let perCommit = groups > 0 ? Double(transactions) / Double(groups) : 0
         return String(format: "writer: busy %.0f%% of the load%@, %.0f µs a transaction, %.1f transactions a commit",
                       share * 100, writers > 1 ? " (\(writers) lanes)" : "", each, perCommit)
