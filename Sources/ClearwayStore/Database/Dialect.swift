@@ -23,13 +23,13 @@ public enum Dialect: String, Sendable {
         }
     }
 
-    /// The statement that opens a write transaction; SQLite takes its write lock at once so writers never deadlock.
     /// The clause that makes a worker's `SELECT` skip rows another node's worker holds: PostgreSQL only (SQLite has one
     /// writer, so nothing is ever held by another).
     static func skipLocked(_ db: any SQLDatabase) -> SQLQueryString {
         db.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
     }
 
+    /// The statement that opens a write transaction; SQLite takes its write lock at once so writers never deadlock.
     public var beginTransaction: String {
         switch self {
         case .sqlite: "BEGIN IMMEDIATE"

@@ -42,10 +42,16 @@ final class SQLiteHandle: @unchecked Sendable {
         handle = nil
     }
 
-    /// Copies the WAL's committed pages into the database file: PASSIVE, so it never waits for or blocks the writer.
-    func checkpoint() {
-        guard let handle else { return }
-        sqlite_nio_sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+    /// Copies the WAL's committed pages into the database file. PASSIVE never waits for or blocks the writer; RESTART
+    /// waits for it, holds it off until every frame is copied and the readers are off the log, so the next commit
+    /// writes from the start of the log again. Returns the frames in the log and how many are in the database file.
+    @discardableResult
+    func checkpoint(restart: Bool = false) -> SQLiteCheckpoint {
+        guard let handle else { return SQLiteCheckpoint(frames: 0, copied: 0, restarted: false) }
+        var frames: Int32 = 0, copied: Int32 = 0
+        let code = sqlite_nio_sqlite3_wal_checkpoint_v2(
+            handle, nil, restart ? SQLITE_CHECKPOINT_RESTART : SQLITE_CHECKPOINT_PASSIVE, &frames, &copied)
+        return SQLiteCheckpoint(frames: Int(frames), copied: Int(copied), restarted: restart && code == SQLITE_OK)
     }
 
     /// The SQLKit face of this connection.
@@ -125,6 +131,20 @@ final class SQLiteHandle: @unchecked Sendable {
             onRow(SQLiteHandleRow(names: names ?? [], values: values))
         }
     }
+}
+
+/// What a checkpoint found and did.
+public struct SQLiteCheckpoint: Sendable, Equatable {
+    /// Frames in the write-ahead log.
+    public var frames: Int
+    /// Of those, the frames now copied into the database file.
+    public var copied: Int
+    /// True when the log was emptied, so the next commit writes from its start.
+    public var restarted: Bool
+    /// Which of the store's checkpoints this was, from 1.
+    public var turn = 0
+    /// How many of the store's checkpoints so far emptied the log.
+    public var restarts = 0
 }
 
 /// An SQLite error from a handle, with SQLite's extended result code.

@@ -1,5 +1,3 @@
-import ClearwayCore
-
 /// The one place that answers "may this principal do this to that".
 ///
 /// Reads of things a principal may not see are answered as not found by the callers, so existence does not leak.
@@ -93,11 +91,11 @@ public struct Policy: Sendable {
     }
 
     /// Roles that lodge and change declarations for their own party.
-    static let declaringRoles: Set<Role> = [.trader, .broker, .tradeServiceEnterprise]
+    public static let declaringRoles: Set<Role> = [.trader, .broker, .tradeServiceEnterprise]
     /// Roles that take part in cross-border e-commerce: the firms that send CEB messages, customs, administrators.
-    static let cebSenders: Set<Role> = [.ecommercePlatform, .paymentFirm, .logisticsFirm, .broker, .tradeServiceEnterprise, .admin]
+    public static let cebSenders: Set<Role> = [.ecommercePlatform, .paymentFirm, .logisticsFirm, .broker, .tradeServiceEnterprise, .admin]
     /// Roles that see declarations of the offices they are bound to.
-    static let officeRoles: Set<Role> = [.customsOfficer, .quarantineOfficer]
+    public static let officeRoles: Set<Role> = [.customsOfficer, .quarantineOfficer]
 
     public func allows(_ principal: Principal, _ action: Action) -> Bool {
         switch action {
