@@ -185,7 +185,7 @@ struct HTTPBehaviourTests {
         }
     }
 
-    @Test("the contract is served, health answers, and metrics count requests")
+    @Test("the contract is served, health answers, and metrics count requests and the writer's transactions")
     func operations() async throws {
         try await withApp(backend) { _, client in
             let spec = try await client.send(Call(method: .get, path: "/openapi.yaml"))
@@ -193,6 +193,10 @@ struct HTTPBehaviourTests {
             #expect(try await client.send(Call(method: .get, path: "/readyz")).text == "ready\n")
             let metrics = try await client.send(Call(method: .get, path: "/metrics"))
             #expect(metrics.text.contains("clearway_http_requests_total{method=\"GET\",status=\"200\"}"))
+            // The demo data went through the writer before the first request.
+            let transactions = metrics.text.split(separator: "\n").first { $0.hasPrefix("clearway_writer_transactions ") }
+                .flatMap { Double($0.split(separator: " ").last ?? "") }
+            #expect((transactions ?? 0) > 0, "no writer figures in /metrics")
         }
     }
 

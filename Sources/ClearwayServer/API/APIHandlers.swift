@@ -1,6 +1,7 @@
 import ClearwayAPI
 import ClearwayApp
 import ClearwayCore
+import ClearwayStore
 import Foundation
 import OpenAPIRuntime
 import Prometheus
@@ -27,6 +28,19 @@ struct APIHandlers: APIProtocol {
     }
 
     func metrics(_ input: Operations.Metrics.Input) async throws -> Operations.Metrics.Output {
+        // The store's own figures, read as they are now: how hard its writer works and how long SQLite's log is.
+        let writer = clearway.store.writerStatistics
+        registry.makeGauge(name: "clearway_writer_busy_seconds", help: "Time the writer has spent running groups")
+            .set(writer.busy / .seconds(1))
+        registry.makeGauge(name: "clearway_writer_transactions", help: "Transactions the writer has run").set(Double(writer.transactions))
+        registry.makeGauge(name: "clearway_writer_groups", help: "Commits the writer has made, each of a group").set(Double(writer.groups))
+        if let sqlite = clearway.store as? SQLiteStore {
+            let checkpoint = sqlite.lastCheckpoint
+            registry.makeGauge(name: "clearway_sqlite_log_frames", help: "Pages in the write-ahead log at the last checkpoint")
+                .set(Double(checkpoint.frames))
+            registry.makeGauge(name: "clearway_sqlite_log_restarts", help: "Checkpoints that emptied the write-ahead log")
+                .set(Double(checkpoint.restarts))
+        }
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
         return .ok(.init(body: .plainText(HTTPBody(buffer))))
