@@ -29,8 +29,11 @@ final class SQLiteHandle: @unchecked Sendable {
         self.handle = handle
         self.logger = logger
         // Another process (an import beside a server) may hold the write lock for a moment.
-        sqlite_nio_sqlite3_busy_timeout(handle, 10_000)
+        sqlite_nio_sqlite3_busy_timeout(handle, Self.lockPatience)
     }
+
+    /// Milliseconds a statement waits for a lock another connection holds.
+    static let lockPatience: Int32 = 10_000
 
     deinit { close() }
 
@@ -48,6 +51,12 @@ final class SQLiteHandle: @unchecked Sendable {
     @discardableResult
     func checkpoint(restart: Bool = false) -> SQLiteCheckpoint {
         guard let handle else { return SQLiteCheckpoint(frames: 0, copied: 0, restarted: false) }
+        if restart {
+            // Readers get a moment to leave the log, not the ten seconds a writer waits for a lock: a long report
+            // must not stop every write. Not emptied now, the log is emptied at a later turn.
+            sqlite_nio_sqlite3_busy_timeout(handle, 50)
+        }
+        defer { if restart { sqlite_nio_sqlite3_busy_timeout(handle, Self.lockPatience) } }
         var frames: Int32 = 0, copied: Int32 = 0
         let code = sqlite_nio_sqlite3_wal_checkpoint_v2(
             handle, nil, restart ? SQLITE_CHECKPOINT_RESTART : SQLITE_CHECKPOINT_PASSIVE, &frames, &copied)
