@@ -26,8 +26,8 @@ public final class SQLiteStore: Store {
     /// What the last checkpoint found: how long the write-ahead log is and how much of it is in the database file.
     public var lastCheckpoint: SQLiteCheckpoint { checkpointer.last }
 
-    /// - Parameter logLimit: frames (of one page each) the write-ahead log may hold before a checkpoint empties it,
-    ///   holding the writer off for as long as that takes. Passive checkpoints never catch up with a writer that never
+    /// - Parameter logLimit: frames (of one page each) the write-ahead log may hold before the writer stops between two
+    ///   groups to empty it. Passive checkpoints never catch up with a writer that never
     ///   pauses, and without this the log grew by 75 MB a second under `bench intake`.
     public init(path: String, readers readerCount: Int = 4, logLimit: Int = 8_192, logger: Logger) async throws {
         let url = URL(fileURLWithPath: path)
@@ -37,9 +37,10 @@ public final class SQLiteStore: Store {
         let writer = try SQLiteHandle(path: url.path, logger: logger)
         // Savepoints journal in memory, not in a temporary file written on every transaction; checkpoints are the
         // checkpointer's, on its own thread, not a commit's that happens to cross the WAL's threshold.
-        // An emptied log is cut back to the size it may reach, so a burst does not leave it large for ever.
+        // An emptied log is cut back to the size it may reach (a frame is a 4 KB page and a 24-byte header), so a
+        // burst does not leave it large for ever.
         for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON", "PRAGMA temp_store = MEMORY",
-                       "PRAGMA wal_autocheckpoint = 0", "PRAGMA journal_size_limit = \(logLimit * 4_200)"] {
+                       "PRAGMA wal_autocheckpoint = 0", "PRAGMA journal_size_limit = \(logLimit * (4_096 + 24))"] {
             try writer.run(pragma, []) { _ in }
         }
         let loop = MultiThreadedEventLoopGroup.singleton.any()
