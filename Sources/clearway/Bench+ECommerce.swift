@@ -94,6 +94,7 @@ extension Bench {
             let elapsed = ContinuousClock.now - start
             let seconds = elapsed.seconds
             let writer = store.writerStatistics.since(writerBefore).summary(over: elapsed)
+            let log = (store as? SQLiteStore)?.lastCheckpoint.summary
             bar.finish()
             let counts = try await clearway.parcelCounts()
             await store.close()
@@ -101,6 +102,7 @@ extension Bench {
             print("statuses: " + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             print(String(format: "messages: %d (%.1f MB), %d parcels decided", parcels * 4, Double(bytes) / 1e6, decided))
             print(writer)
+            if let log { print(log) }
             print(String(format: "xml parse (floor): %.0f messages/s", parseRate))
             print(String(format: "intake: %.0f messages/s", Double(parcels * 4) / seconds))
             print(String(format: "parcels: %.0f parcels/s", Double(decided) / seconds))

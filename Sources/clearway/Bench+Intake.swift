@@ -91,6 +91,7 @@ extension Bench {
                 let intake = Load.combined(loads)
                 let loadTime = ContinuousClock.now - loadStart
                 let writers = zip(stores, writersBefore).map { store, before in store.writerStatistics.since(before).summary(over: loadTime) }
+                let log = (store as? SQLiteStore)?.lastCheckpoint.summary
                 let loaded = Self.memory("VmRSS"), peak = Self.memory("VmHWM")
                 let lodged = try await store.read { db in
                     try await db.raw("SELECT COUNT(*) AS n FROM declarations").first()!.decode(column: "n", as: Int.self)
@@ -116,6 +117,7 @@ extension Bench {
                              share * nodes))
                 print("nodes: \(nodes) on \(database.isPostgres ? "PostgreSQL" : "SQLite")")
                 for (node, line) in writers.enumerated() { print(nodes > 1 ? "node \(node + 1) \(line)" : line) }
+                if let log { print(log) }
                 print("refused or failed: \(intake.errors) of \(intake.requests) requests; \(lodged) declarations stored")
                 print(String(format: "memory: %.0f MB resident at idle, %.0f MB after the load, %.0f MB at peak (server and load in one process)",
                              idle, loaded, peak))

@@ -76,7 +76,7 @@ struct SQLiteFileTests {
         // 12 MB went through the log; between two checkpoints it grows by what is written in a quarter second, but
         // it never holds everything.
         #expect(largest < rows * 2_000, "the write-ahead log reached \(largest) bytes")
-        #expect(last.restarts > 0, "no checkpoint emptied the log")
+        #expect(last.restarts > 0 && last.longest >= 256, "no checkpoint emptied the log")
         #expect(last.copied == last.frames)
         #expect(settled <= 256 * (4_096 + 24), "the write-ahead log was left at \(settled) bytes")
     }

@@ -154,6 +154,13 @@ public struct SQLiteCheckpoint: Sendable, Equatable {
     public var turn = 0
     /// How many of the store's checkpoints so far emptied the log.
     public var restarts = 0
+    /// The most frames any of the store's checkpoints so far found in the log.
+    public var longest = 0
+
+    /// One line for a benchmark's report: how long the log grew and how often it was emptied.
+    public var summary: String {
+        "log: at most \(longest) pages (\(longest * (4_096 + 24) / 1_048_576) MB), emptied \(restarts) times"
+    }
 }
 
 /// An SQLite error from a handle, with SQLite's extended result code.

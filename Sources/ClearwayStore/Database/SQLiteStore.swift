@@ -139,6 +139,7 @@ final class SQLiteCheckpointer: Sendable {
                 result.withLock {
                     checkpoint.turn = $0.turn + 1
                     checkpoint.restarts = $0.restarts + (checkpoint.restarted ? 1 : 0)
+                    checkpoint.longest = max($0.longest, checkpoint.frames)
                     $0 = checkpoint
                 }
                 Thread.sleep(forTimeInterval: 0.25)
