@@ -78,6 +78,6 @@ struct SQLiteFileTests {
         #expect(largest < rows * 2_000, "the write-ahead log reached \(largest) bytes")
         #expect(last.restarts > 0 && last.longest >= 256, "no checkpoint emptied the log")
         #expect(last.copied == last.frames)
-        #expect(settled <= 256 * (4_096 + 24), "the write-ahead log was left at \(settled) bytes")
+        #expect(settled <= 256 * SQLiteCheckpoint.frameBytes, "the write-ahead log was left at \(settled) bytes")
     }
 }

@@ -157,9 +157,12 @@ public struct SQLiteCheckpoint: Sendable, Equatable {
     /// The most frames any of the store's checkpoints so far found in the log.
     public var longest = 0
 
+    /// Bytes a frame takes in the log: a 4 KB page and a 24-byte header.
+    public static let frameBytes = 4_096 + 24
+
     /// One line for a benchmark's report: how long the log grew and how often it was emptied.
     public var summary: String {
-        "log: at most \(longest) pages (\(longest * (4_096 + 24) / 1_048_576) MB), emptied \(restarts) times"
+        "log: at most \(longest) pages (\(longest * Self.frameBytes / 1_048_576) MB), emptied \(restarts) times"
     }
 }
 

@@ -37,10 +37,9 @@ public final class SQLiteStore: Store {
         let writer = try SQLiteHandle(path: url.path, logger: logger)
         // Savepoints journal in memory, not in a temporary file written on every transaction; checkpoints are the
         // checkpointer's, on its own thread, not a commit's that happens to cross the WAL's threshold.
-        // An emptied log is cut back to the size it may reach (a frame is a 4 KB page and a 24-byte header), so a
-        // burst does not leave it large for ever.
+        // An emptied log is cut back to the size it may reach, so a burst does not leave it large for ever.
         for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON", "PRAGMA temp_store = MEMORY",
-                       "PRAGMA wal_autocheckpoint = 0", "PRAGMA journal_size_limit = \(logLimit * (4_096 + 24))"] {
+                       "PRAGMA wal_autocheckpoint = 0", "PRAGMA journal_size_limit = \(logLimit * SQLiteCheckpoint.frameBytes)"] {
             try writer.run(pragma, []) { _ in }
         }
         let loop = MultiThreadedEventLoopGroup.singleton.any()
