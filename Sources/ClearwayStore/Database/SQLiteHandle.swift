@@ -50,7 +50,7 @@ final class SQLiteHandle: @unchecked Sendable {
     /// writes from the start of the log again. Returns the frames in the log and how many are in the database file.
     @discardableResult
     func checkpoint(restart: Bool = false) -> SQLiteCheckpoint {
-        guard let handle else { return SQLiteCheckpoint(frames: 0, copied: 0, restarted: false) }
+        guard let handle else { return SQLiteCheckpoint() }
         if restart {
             // Readers get a moment to leave the log, not the ten seconds a writer waits for a lock: a long report
             // must not stop every write. Not emptied now, the log is emptied at a later turn.
@@ -145,11 +145,11 @@ final class SQLiteHandle: @unchecked Sendable {
 /// What a checkpoint found and did.
 public struct SQLiteCheckpoint: Sendable, Equatable {
     /// Frames in the write-ahead log.
-    public var frames: Int
+    public var frames = 0
     /// Of those, the frames now copied into the database file.
-    public var copied: Int
+    public var copied = 0
     /// True when the log was emptied, so the next commit writes from its start.
-    public var restarted: Bool
+    public var restarted = false
     /// Which of the store's checkpoints this was, from 1.
     public var turn = 0
     /// How many of the store's checkpoints so far emptied the log.

@@ -120,7 +120,7 @@ public final class SQLiteStore: Store {
 final class SQLiteCheckpointer: Sendable {
     private let running = Atomic<Bool>(true)
     private let done = Mutex<Bool>(false)
-    private let result = Mutex(SQLiteCheckpoint(frames: 0, copied: 0, restarted: false))
+    private let result = Mutex(SQLiteCheckpoint())
 
     var last: SQLiteCheckpoint { result.withLock { $0 } }
 
