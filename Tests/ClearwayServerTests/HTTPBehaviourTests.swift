@@ -194,9 +194,13 @@ struct HTTPBehaviourTests {
             let metrics = try await client.send(Call(method: .get, path: "/metrics"))
             #expect(metrics.text.contains("clearway_http_requests_total{method=\"GET\",status=\"200\"}"))
             // The demo data went through the writer before the first request.
-            let transactions = metrics.text.split(separator: "\n").first { $0.hasPrefix("clearway_writer_transactions ") }
-                .flatMap { Double($0.split(separator: " ").last ?? "") }
-            #expect((transactions ?? 0) > 0, "no writer figures in /metrics")
+            let gauge = { (name: String) in
+                metrics.text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }
+            }
+            #expect((gauge("clearway_writer_transactions") ?? 0) > 0, "no writer figures in /metrics")
+            // SQLite's writer runs each group on one thread, so its CPU time is known.
+            let cpu = gauge("clearway_writer_cpu_seconds"), busy = gauge("clearway_writer_busy_seconds") ?? 0
+            #expect(cpu.map { $0 > 0 && $0 <= busy } == true, "the writer's CPU time is missing or above its busy time")
         }
     }
 

@@ -34,6 +34,10 @@ struct APIHandlers: APIProtocol {
             .set(writer.busy / .seconds(1))
         registry.makeGauge(name: "clearway_writer_transactions", help: "Transactions the writer has run").set(Double(writer.transactions))
         registry.makeGauge(name: "clearway_writer_groups", help: "Commits the writer has made, each of a group").set(Double(writer.groups))
+        if let cpu = writer.cpu {
+            registry.makeGauge(name: "clearway_writer_cpu_seconds", help: "Of the writer's busy time, the time it ran on a CPU")
+                .set(cpu / .seconds(1))
+        }
         if let sqlite = clearway.store as? SQLiteStore {
             let checkpoint = sqlite.lastCheckpoint
             registry.makeGauge(name: "clearway_sqlite_log_frames", help: "Pages in the write-ahead log at the last checkpoint")

@@ -59,6 +59,13 @@ final class GroupCommitWriter: Sendable {
         }
     }
 
+    /// The calling thread's CPU time so far.
+    private static func threadCPU() -> Duration {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return .seconds(time.tv_sec) + .nanoseconds(time.tv_nsec)
+    }
+
     /// Set while a writer runs a member's body, on the writer's task.
     @TaskLocal private static var runningMember = false
 
@@ -69,7 +76,7 @@ final class GroupCommitWriter: Sendable {
     }
 
     private let queue = Mutex(Queue())
-    private let counted = Mutex(WriterStatistics())
+    private let counted: Mutex<WriterStatistics>
 
     /// What this writer has done so far.
     var statistics: WriterStatistics { counted.withLock { $0 } }
@@ -77,21 +84,34 @@ final class GroupCommitWriter: Sendable {
     /// Most transactions one commit carries, so the first of a long queue does not wait for all of it.
     private let maxGroup: Int
 
-    /// - Parameter connection: lends a connection for one group (the SQLite writer's, or one from the pool).
+    /// - Parameters:
+    ///   - connection: lends a connection for one group (the SQLite writer's, or one from the pool).
+    ///   - timesCPU: the groups run on one thread without suspending (SQLite's statements run on the calling thread),
+    ///     so that thread's CPU clock measures them; a writer that waits on a server says nothing that way.
     init(
-        dialect: Dialect, maxGroup: Int = 64,
+        dialect: Dialect, maxGroup: Int = 64, timesCPU: Bool = false,
         connection: @escaping @Sendable (_ work: @Sendable (any SQLDatabase) async -> Void) async throws -> Void,
         committed: @escaping @Sendable () -> Void
     ) {
         self.maxGroup = maxGroup
+        var statistics = WriterStatistics()
+        if timesCPU { statistics.cpu = .zero }
+        counted = Mutex(statistics)
         Task.detached { [self] in
             while let batch = await next() {
                 // Counted before any member is answered; the time once the group is done, before the next one.
                 counted.withLock { $0.add(group: batch.count) }
                 let began = ContinuousClock.now
+                let thread = pthread_self(), cpuBegan = timesCPU ? Self.threadCPU() : .zero
                 defer {
+                    let cpuEnded = timesCPU ? Self.threadCPU() : .zero
                     let busy = ContinuousClock.now - began
-                    counted.withLock { $0.busy += busy }
+                    // A group that moved to another thread suspended after all: from then on the figure is unknown.
+                    let sameThread = pthread_equal(thread, pthread_self()) != 0
+                    counted.withLock {
+                        $0.busy += busy
+                        if sameThread { $0.cpu? += cpuEnded - cpuBegan } else { $0.cpu = nil }
+                    }
                 }
                 do {
                     try await connection { db in await self.run(batch, on: db, dialect: dialect, committed: committed) }
@@ -261,6 +281,9 @@ private final class Outcome<T>: @unchecked Sendable {
 /// Two readings taken around a load give its share of the load and what one transaction cost it.
 public struct WriterStatistics: Sendable, Equatable {
     public var busy: Duration = .zero
+    /// Of `busy`, the time the writer's thread ran on a CPU, where that can be known (SQLite); the rest it waited for
+    /// a CPU. Nil where groups wait on a database server.
+    public var cpu: Duration?
     public var groups = 0
     public var transactions = 0
     /// Writers the figures add up (PostgreSQL's lanes run side by side).
@@ -277,19 +300,21 @@ public struct WriterStatistics: Sendable, Equatable {
     public func since(_ earlier: WriterStatistics) -> WriterStatistics {
         var delta = WriterStatistics()
         delta.busy = busy - earlier.busy
+        if let cpu, let before = earlier.cpu { delta.cpu = cpu - before }
         delta.groups = groups - earlier.groups
         delta.transactions = transactions - earlier.transactions
         delta.writers = writers
         return delta
     }
 
-    /// One line for a benchmark: the writers' share of `elapsed`, the time a transaction took them, and how many
-    /// transactions a commit carried.
+    /// One line for a benchmark: the writers' share of `elapsed`, the time a transaction took them (and of it on a
+    /// CPU, where known), and how many transactions a commit carried.
     public func summary(over elapsed: Duration) -> String {
         let share = elapsed > .zero ? busy / elapsed / Double(writers) : 0
-        let each = transactions > 0 ? busy / .microseconds(1) / Double(transactions) : 0
+        let perTransaction = { (time: Duration) in transactions > 0 ? time / .microseconds(1) / Double(transactions) : 0 }
         let perCommit = groups > 0 ? Double(transactions) / Double(groups) : 0
-        return String(format: "writer: busy %.0f%% of the load%@, %.0f µs a transaction, %.1f transactions a commit",
-                      share * 100, writers > 1 ? " (\(writers) lanes)" : "", each, perCommit)
+        let onCPU = cpu.map { String(format: " (%.0f µs of it on a CPU)", perTransaction($0)) } ?? ""
+        return String(format: "writer: busy %.0f%% of the load%@, %.0f µs a transaction%@, %.1f transactions a commit",
+                      share * 100, writers > 1 ? " (\(writers) lanes)" : "", perTransaction(busy), onCPU, perCommit)
     }
 }

@@ -48,7 +48,8 @@ public final class SQLiteStore: Store {
         self.writer = writer
         writerDatabase = writer.sql(eventLoop: loop)
         let (changes, database) = (changes, writerDatabase)
-        let queue = GroupCommitWriter(dialect: dialect, connection: { work in await work(database) }, committed: { changes.notify() })
+        let queue = GroupCommitWriter(
+            dialect: dialect, timesCPU: true, connection: { work in await work(database) }, committed: { changes.notify() })
         self.queue = queue
         // The writer empties the log itself, between two groups: it need not wait for a lock nor sleep in SQLite's
         // busy handler, and the frames left to copy are only those since the last passive checkpoint.
