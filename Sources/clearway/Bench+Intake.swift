@@ -277,7 +277,7 @@ extension Bench {
                             try await target.transaction { db in
                                 try await EventStore.append(stream: stream, type: "declaration", expectedVersion: 0, events: rows, on: db)
                                 try await DeclarationTable.upsert(state, on: db)
-                                try await DeclarationKeys.update(state, on: db)
+                                try await DeclarationKeys.update(state, isNew: true, on: db)
                             }
                         }
                     }

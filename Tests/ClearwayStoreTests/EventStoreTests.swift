@@ -89,6 +89,30 @@ struct EventStoreTests {
         }
     }
 
+    @Test("events appended together are queued in the outbox in the order they were stored, each on its topic; an append refused for its version queues nothing",
+          arguments: TestBackend.available)
+    func outboxFollowsTheLog(backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            let at = Date(timeIntervalSince1970: 1_700_000_000)
+            let events = try ["first", "second", "third"].map { try NewEvent(Noted(text: $0, at: at)) }
+            let stored = try await store.transaction { db in
+                try await EventStore.append(stream: "o-1", type: "test", expectedVersion: 0, events: events, on: db)
+            }
+            await #expect(throws: StoreError.self) {
+                try await store.transaction { db in
+                    try await EventStore.append(stream: "o-1", type: "test", expectedVersion: 0, events: events, on: db)
+                }
+            }
+            let outbox = try await store.read { db in try await Outbox.pending(limit: 100, on: db) }
+            let positions = stored.map(\.position)
+            #expect(positions.count == 3 && positions == positions.sorted() && Set(positions).count == 3)
+            #expect(outbox.map(\.eventPosition) == positions)
+            #expect(outbox.map(\.topic) == ["test.noted", "test.noted", "test.noted"])
+            let versions = outbox.enumerated().map { index, message in message.payload.contains("\"version\":\(index + 1)") }
+            #expect(versions == [true, true, true])
+        }
+    }
+
     struct Refused: Error {}
 
     @Test("of 60 transactions at once, the ones that fail roll back alone; every other is stored and answered", arguments: TestBackend.available)

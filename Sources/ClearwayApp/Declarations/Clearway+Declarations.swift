@@ -240,7 +240,7 @@ extension Clearway {
         try await append(events, to: state.id, type: Self.declarationStream, expectedVersion: state.version, on: db)
         let next = events.reduce(state, Declaration.evolve)
         try await DeclarationTable.upsert(next, on: db)
-        try await DeclarationKeys.update(next, on: db)
+        try await DeclarationKeys.update(next, isNew: state.version == 0, on: db)
         // A lane without inspections, before or after, has no orders to record or boxes to follow.
         if events.contains(where: \.changesInspections), !(state.clearance.inspections.isEmpty && next.clearance.inspections.isEmpty) {
             try await RiskTables.record(next, on: db)

@@ -29,6 +29,24 @@ public enum Dialect: String, Sendable {
         db.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
     }
 
+    /// An events insert (`INSERT INTO events … RETURNING position, version`) made into one statement that also queues
+    /// each event in the outbox, in position order, and notifies the nodes listening on `clearway_events` when the
+    /// transaction commits (and not at all if it rolls back): PostgreSQL, where each statement is a round trip made
+    /// while the transaction holds its locks. Nil on SQLite, which has no such statement and no trip to save: there the
+    /// outbox rows are a statement of their own and nothing listens.
+    static func appendingWithOutbox(_ insert: SQLQueryString, on db: any SQLDatabase) -> SQLQueryString? {
+        guard db.dialect.name == "postgresql" else { return nil }
+        var statement = SQLQueryString("WITH appended AS (")
+        statement += insert
+        statement.appendLiteral("""
+            , stream_id, stream_type, name, occurred_at),
+            queued AS (INSERT INTO outbox (event_position, stream_id, topic, created_at)
+                SELECT position, stream_id, stream_type || '.' || name, occurred_at FROM appended ORDER BY position)
+            SELECT position, version FROM appended CROSS JOIN (SELECT pg_notify('clearway_events', '')) AS notice
+            """)
+        return statement
+    }
+
     /// The statement that opens a write transaction; SQLite takes its write lock at once so writers never deadlock.
     public var beginTransaction: String {
         switch self {

@@ -17,10 +17,11 @@ public enum DeclarationKeys {
         "\(means.uppercased())/\((voyage ?? "").uppercased())"
     }
 
-    /// Rewrites the keys of one declaration from its state, in the transaction that changed it.
-    public static func update(_ state: Declaration.State, on db: any SQLDatabase) async throws {
+    /// Rewrites the keys of one declaration from its state, in the transaction that changed it; a declaration just
+    /// lodged (`isNew`) has none to remove.
+    public static func update(_ state: Declaration.State, isNew: Bool = false, on db: any SQLDatabase) async throws {
         guard let draft = state.draft else { return }
-        try await db.raw("DELETE FROM declaration_keys WHERE declaration_id = \(bind: state.id)").run()
+        if !isNew { try await db.raw("DELETE FROM declaration_keys WHERE declaration_id = \(bind: state.id)").run() }
         let open = state.status == .accepted || state.status == .released ? 1 : 0
         var keys: [(Kind, String)] = draft.containers.map { (.container, $0.number.rawValue) }
         if let bill = draft.billOfLading { keys.append((.billOfLading, bill)) }

@@ -131,9 +131,11 @@ public enum EventStore {
                 """
         }
         insert.appendLiteral(" RETURNING position, version")
+        // On PostgreSQL the events, their outbox messages and the notice to listening nodes go in one statement.
+        let queued = Dialect.appendingWithOutbox(insert, on: db)
         let rows: [any SQLRow]
         do {
-            rows = try await db.raw(insert).all()
+            rows = try await db.raw(queued ?? insert).all()
         } catch where Dialect.isUniqueViolation(error) {
             // Another node appended between our read and our insert, or the new stream was not new.
             throw StoreError.versionConflict(stream: streamID, expected: expectedVersion, actual: expectedVersion + 1)
@@ -141,11 +143,7 @@ public enum EventStore {
         var positions: [Int: Int64] = [:]
         for row in rows { positions[try row.decode(column: "version", as: Int.self)] = try row.decode(column: "position", as: Int64.self) }
         for index in stored.indices { stored[index].position = positions[stored[index].version] ?? 0 }
-        try await Outbox.enqueue(stored, on: db)
-        if db.dialect.name == "postgresql" {
-            // Delivered to every listening node when this transaction commits (and not at all if it rolls back).
-            try await db.raw("SELECT pg_notify('clearway_events', '')").run()
-        }
+        if queued == nil { try await Outbox.enqueue(stored, on: db) }
         return stored
     }
 
