@@ -37,12 +37,16 @@ extension Bench {
         @Option(help: "Server nodes on the one database, each with its own pool and port; the load is spread over them (more than one needs --postgres).")
         var nodes: Int = 1
 
+        @Option(help: "Sea-port customs offices the declarations are lodged at, in turn (1 to 4: Yangshan, Beilun, Yantian, Dongdu). Each office numbers its declarations from one gapless counter, so 1 is the worst case.")
+        var offices: Int = 4
+
         func validate() throws {
             guard (1...3600).contains(duration) else { throw ValidationError("--duration is between 1 and 3600 seconds") }
             guard (1...1024).contains(connections) else { throw ValidationError("--connections is between 1 and 1024") }
             guard (1...16).contains(threads) else { throw ValidationError("--threads is between 1 and 16") }
             guard (1...8).contains(nodes) else { throw ValidationError("--nodes is between 1 and 8") }
             guard nodes == 1 || postgres != nil else { throw ValidationError("several nodes share one PostgreSQL: give --postgres URL") }
+            guard (1...Self.ports.count).contains(offices) else { throw ValidationError("--offices is between 1 and \(Self.ports.count)") }
             guard FileManager.default.isExecutableFile(atPath: wrk) else { throw ValidationError("\(wrk) is not installed: apt-get install wrk") }
         }
 
@@ -74,7 +78,7 @@ extension Bench {
                 while ports.withLock({ $0.count }) < nodes { try await Task.sleep(for: .milliseconds(20)) }
                 let bases = ports.withLock { $0 }.map { "http://127.0.0.1:\($0)" }
                 let script = directory.appendingPathComponent("lodge.lua")
-                try Self.script(bodies: Self.bodies(3000)).write(to: script, atomically: true, encoding: .utf8)
+                try Self.script(bodies: Self.bodies(3000, offices: offices)).write(to: script, atomically: true, encoding: .utf8)
 
                 let idle = Self.memory("VmRSS")
                 let floor = try await load(["-d", "\(max(1, duration / 2))s", "\(bases[0])/healthz"], connections: connections)
@@ -115,7 +119,7 @@ extension Bench {
                              storage, connections))
                 print(String(format: "latency: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms (%d connections)", intake.p50, intake.p90, intake.p99,
                              share * nodes))
-                print("nodes: \(nodes) on \(database.isPostgres ? "PostgreSQL" : "SQLite")")
+                print("nodes: \(nodes) on \(database.isPostgres ? "PostgreSQL" : "SQLite"), declarations lodged at \(offices) office\(offices == 1 ? "" : "s")")
                 for (node, line) in writers.enumerated() { print(nodes > 1 ? "node \(node + 1) \(line)" : line) }
                 if let log { print(log) }
                 print("refused or failed: \(intake.errors) of \(intake.requests) requests; \(lodged) declarations stored")
@@ -212,8 +216,11 @@ extension Bench {
             return load
         }
 
-        /// Realistic, varied declarations: containers, commodities, origins, values and procedures differ.
-        static func bodies(_ count: Int) -> [String] {
+        /// The offices declarations are lodged at, each a sea port's: Yangshan, Beilun, Yantian, Dongdu.
+        static let ports = ["2248", "3104", "5316", "3701"]
+
+        /// Realistic, varied declarations: containers, commodities, origins, values, procedures and offices differ.
+        static func bodies(_ count: Int, offices: Int) -> [String] {
             let goods = [("8471300000", "Laptop computers", "PCE"), ("2106909090", "Food preparations", "KGM"),
                          ("6109100000", "Cotton T-shirts", "PCE"), ("8708299000", "Car body parts", "KGM"), ("9403600000", "Wooden furniture", "PCE")]
             let origins = ["US", "DE", "JP", "AU", "VN", "CL"]
@@ -223,9 +230,10 @@ extension Bench {
                 let procedure = index % 3 == 0 ? "direct-pickup" : "serial"
                 let value = String(format: "%.2f", 1000 + random.unit() * 200_000)
                 let quantity = 1 + Int(random.unit() * 5000)
+                let office = ports[index % offices]
                 return """
                     {"direction":"import","procedure":"\(procedure)","supervisionMode":"0110","declarant":"913100007178848X2R",\
-                    "tradingParty":"913100007178848X2R","declarationOffice":"2248","entryExitOffice":"2248",\
+                    "tradingParty":"913100007178848X2R","declarationOffice":"\(office)","entryExitOffice":"\(office)",\
                     "transport":{"mode":"2","means":"COSCO SHIPPING ARIES","voyage":"\(100 + index % 50)E"},"incoterm":"CIF",\
                     "billOfLading":"BENCH\(index)","containers":[{"number":"\(LiveDay.containerNumber(box: index % 1000, run: 900 + index / 1000))",\
                     "seals":["B\(index)"]}],"items":[{"commodityCode":"\(code)","description":"\(description)","quantity":"\(quantity)",\

@@ -5,6 +5,7 @@ import ClearwayTestSupport
 import Foundation
 import Logging
 import SQLKit
+import Synchronization
 import Testing
 
 @Suite("Event store")
@@ -115,6 +116,13 @@ struct EventStoreTests {
 
     struct Refused: Error {}
 
+    /// Closed until the test opens it; work that waits on it holds its writer meanwhile.
+    final class Gate: Sendable {
+        private let opened = Mutex(false)
+        var isOpen: Bool { opened.withLock { $0 } }
+        func open() { opened.withLock { $0 = true } }
+    }
+
     @Test("of 60 transactions at once, the ones that fail roll back alone; every other is stored and answered", arguments: TestBackend.available)
     func groupCommit(backend: TestBackend) async throws {
         try await backend.withStore { store in
@@ -191,6 +199,55 @@ struct EventStoreTests {
                 // The lane that ran the 31 contending ones ran them all; the 10 others were dealt in turn.
                 #expect(moved.contains { $0 >= 31 } && moved.filter { $0 > 0 }.count > 1)
             }
+        }
+    }
+
+    /// PostgreSQL only: SQLite has one write lock for the whole file, so two of its writers never hold rows apart.
+    @Test("two nodes whose one writer lane each takes the counters of two offices never deadlock: a group holds one office's counter",
+          arguments: TestBackend.available.filter { $0 == .postgres })
+    func oneHotRowAGroup(backend: TestBackend) async throws {
+        try await backend.withDatabaseLocation { location in
+            let logger = Logger(label: "test")
+            let nodes = [try await PostgresStore(url: location, writerLanes: 1, logger: logger),
+                         try await PostgresStore(url: location, writerLanes: 1, logger: logger)]
+            let outcome: Result<[String: Int], any Error>
+            do {
+                try await Migrations.run(on: nodes[0])
+                let offices = ["office-2248", "office-3104"]
+                let gate = Gate()
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    // Each node's writer is kept busy until the rest is queued, so the rest queues in the order given.
+                    for node in nodes {
+                        group.addTask {
+                            try await node.transaction { _ in while !gate.isOpen { try await Task.sleep(for: .milliseconds(5)) } }
+                        }
+                    }
+                    try await Task.sleep(for: .milliseconds(100))
+                    // The first node is asked for 2248, 3104, 2248…, the second for 3104, 2248, 3104…: groups that took
+                    // both would lock them in opposite orders, each holding its first while it waits for the other.
+                    for index in 0..<12 {
+                        for (number, node) in nodes.enumerated() {
+                            let office = offices[(index + number) % 2]
+                            group.addTask {
+                                try await node.transaction(contending: office) { db in
+                                    _ = try await Counters.next(office, on: db)
+                                    try await db.raw("SELECT pg_sleep(0.02)").run()
+                                }
+                            }
+                        }
+                        try await Task.sleep(for: .milliseconds(5))
+                    }
+                    gate.open()
+                    try await group.waitForAll()
+                }
+                var values: [String: Int] = [:]
+                for office in offices { values[office] = try await nodes[0].read { db in try await Counters.current(office, on: db) } }
+                outcome = .success(values)
+            } catch {
+                outcome = .failure(error)
+            }
+            for node in nodes { await node.close() }
+            #expect(try outcome.get() == ["office-2248": 12, "office-3104": 12])
         }
     }
 

@@ -18,11 +18,14 @@ final class GroupCommitWriter: Sendable {
         private var body: ((any SQLDatabase) async throws -> Void)?
         /// Runs outside any transaction, after the open group is committed (a copy of the file, the last commit).
         let exclusive: Bool
+        /// The hot row the work locks (an office's counter), if any; a group holds at most one.
+        let contending: String?
         private(set) var failure: (any Error)?
         private let state = Mutex<(finished: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
 
-        init(exclusive: Bool = false, _ body: @escaping (any SQLDatabase) async throws -> Void) {
+        init(exclusive: Bool = false, contending: String? = nil, _ body: @escaping (any SQLDatabase) async throws -> Void) {
             self.exclusive = exclusive
+            self.contending = contending
             self.body = body
         }
 
@@ -133,12 +136,16 @@ final class GroupCommitWriter: Sendable {
     }
 
     /// Runs `body` as one member of a group and returns once the group's commit holds its writes.
-    func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+    ///
+    /// - Parameter contending: the hot row `body` locks, if any. A group takes members of one such row only (and
+    ///   members that name none): a group holding two, on one node, and another holding the same two in the other
+    ///   order, on another node, would each wait for the other until PostgreSQL broke the deadlock by failing one.
+    func transaction<T: Sendable>(contending: String? = nil, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
         // A transaction begun inside a member would wait for the writer that is running it, for ever.
         guard !Self.runningMember else { throw StoreError.nestedTransaction }
         return try await withoutActuallyEscaping(body) { body in
             let result = Outcome<T>()
-            let pending = Pending { db in result.value = try await body(db) }
+            let pending = Pending(contending: contending) { db in result.value = try await body(db) }
             try submit(pending)
             // The writer has run and dropped the body before it answers, so the closure does not outlive this call.
             await pending.wait()
@@ -189,9 +196,20 @@ final class GroupCommitWriter: Sendable {
         wake?.resume(returning: nil)
     }
 
+    /// The next group, in the order queued: up to `maxGroup` members, of at most one hot row (those of another row
+    /// wait, in their order, for a later group).
     private func take(_ queue: inout Queue) -> [Pending] {
-        let batch = Array(queue.pending.prefix(maxGroup))
-        queue.pending.removeFirst(batch.count)
+        var batch: [Pending] = [], left: [Pending] = []
+        var row: String?
+        for pending in queue.pending {
+            if batch.count == maxGroup || (pending.contending != nil && row != nil && pending.contending != row) {
+                left.append(pending)
+                continue
+            }
+            row = row ?? pending.contending
+            batch.append(pending)
+        }
+        queue.pending = left
         return batch
     }
 

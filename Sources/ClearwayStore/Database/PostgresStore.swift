@@ -103,7 +103,7 @@ public final class PostgresStore: Store {
     public func transaction<T: Sendable>(contending key: String?, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
         let lane = key.map { Int(Self.lane(of: $0) % UInt64(writers.count)) }
             ?? nextLane.add(1, ordering: .relaxed).oldValue % writers.count
-        return try await writers[lane].transaction(body)
+        return try await writers[lane].transaction(contending: key, body)
     }
 
     /// FNV-1a of the key: the same lane for the same key on every run and node.
