@@ -251,6 +251,41 @@ struct EventStoreTests {
         }
     }
 
+    /// PostgreSQL only: SQLite's one write lock for the whole file leaves nothing to lock in two orders.
+    @Test("work the database picks as a deadlock's victim runs again and commits; its caller never sees the deadlock",
+          arguments: TestBackend.available.filter { $0 == .postgres })
+    func deadlockVictimRunsAgain(backend: TestBackend) async throws {
+        try await backend.withDatabaseLocation { location in
+            let logger = Logger(label: "test")
+            let nodes = [try await PostgresStore(url: location, writerLanes: 1, logger: logger),
+                         try await PostgresStore(url: location, writerLanes: 1, logger: logger)]
+            let outcome: Result<[Int], any Error>
+            do {
+                try await Migrations.run(on: nodes[0])
+                // Each takes one row, waits long enough for the other to take the other, then wants the other's.
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for (node, rows) in zip(nodes, [["row-x", "row-y"], ["row-y", "row-x"]]) {
+                        group.addTask {
+                            try await node.transaction { db in
+                                _ = try await Counters.next(rows[0], on: db)
+                                try await db.raw("SELECT pg_sleep(0.3)").run()
+                                _ = try await Counters.next(rows[1], on: db)
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+                var values: [Int] = []
+                for row in ["row-x", "row-y"] { values.append(try await nodes[0].read { db in try await Counters.current(row, on: db) }) }
+                outcome = .success(values)
+            } catch {
+                outcome = .failure(error)
+            }
+            for node in nodes { await node.close() }
+            #expect(try outcome.get() == [2, 2])
+        }
+    }
+
     @Test("a transaction begun inside another is refused at once rather than waiting for ever", arguments: TestBackend.available)
     func nestedTransaction(backend: TestBackend) async throws {
         try await backend.withStore { store in

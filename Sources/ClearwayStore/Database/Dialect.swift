@@ -55,6 +55,13 @@ public enum Dialect: String, Sendable {
         }
     }
 
+    /// True when PostgreSQL ended the statement to break a deadlock (or a serialization conflict): the work did nothing
+    /// wrong and may simply be run again.
+    public static func isDeadlockVictim(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] else { return false }
+        return state == "40P01" || state == "40001"
+    }
+
     /// True when `error` is a unique or primary-key violation.
     public static func isUniqueViolation(_ error: any Error) -> Bool {
         if let failure = error as? SQLiteFailure { return failure.isUniqueViolation }

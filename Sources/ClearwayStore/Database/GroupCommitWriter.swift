@@ -12,8 +12,8 @@ import Synchronization
 /// the one writer busy (the hand-offs, not the writes, had become the limit); on PostgreSQL a group takes a hot row's
 /// lock (a customs office's counter) and waits for the WAL flush once for all its members instead of once each.
 final class GroupCommitWriter: Sendable {
-    /// One queued piece of work: its body (dropped as soon as it has run, since it may be a caller's non-escaping
-    /// closure), its failure, and the caller waiting for it.
+    /// One queued piece of work: its body (dropped before its caller is answered, since it may be the caller's
+    /// non-escaping closure), its failure, and the caller waiting for it.
     final class Pending: @unchecked Sendable {
         private var body: ((any SQLDatabase) async throws -> Void)?
         /// Runs outside any transaction, after the open group is committed (a copy of the file, the last commit).
@@ -21,6 +21,8 @@ final class GroupCommitWriter: Sendable {
         /// The hot row the work locks (an office's counter), if any; a group holds at most one.
         let contending: String?
         private(set) var failure: (any Error)?
+        /// Times the body has been run; a member the database chose as a deadlock's victim runs again.
+        fileprivate private(set) var attempts = 0
         private let state = Mutex<(finished: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
 
         init(exclusive: Bool = false, contending: String? = nil, _ body: @escaping (any SQLDatabase) async throws -> Void) {
@@ -31,7 +33,7 @@ final class GroupCommitWriter: Sendable {
 
         fileprivate func run(on db: any SQLDatabase) async throws {
             guard let body else { return }
-            self.body = nil
+            attempts += 1
             try await GroupCommitWriter.$runningMember.withValue(true) { try await body(db) }
         }
 
@@ -43,6 +45,7 @@ final class GroupCommitWriter: Sendable {
         fileprivate var isFinished: Bool { state.withLock { $0.finished } }
 
         fileprivate func finish() {
+            body = nil
             let waiter = state.withLock { state in
                 state.finished = true
                 defer { state.waiter = nil }
@@ -226,9 +229,15 @@ final class GroupCommitWriter: Sendable {
         }
     }
 
+    /// Times a member is run before a deadlock that keeps choosing it is its caller's error.
+    static let attemptsAtDeadlock = 3
+
     private func run(_ batch: [Pending], on db: any SQLDatabase, dialect: Dialect, committed: @Sendable () -> Void) async {
         var group: [Pending] = []
+        var again: [Pending] = []
         var open = false
+        // Run again in a later group, once this one has committed and let go of what it locked.
+        defer { if !again.isEmpty { queue.withLock { $0.pending.insert(contentsOf: again, at: 0) } } }
         for pending in batch {
             if pending.exclusive {
                 if open { await commit(&group, on: db, committed: committed); open = false }
@@ -253,13 +262,16 @@ final class GroupCommitWriter: Sendable {
                 try await db.raw("RELEASE member").run()
                 group.append(pending)
             } catch {
-                // A refused member rolls back alone and is answered at once; the rest of the group goes on.
-                pending.fail(error)
+                // A refused member rolls back alone and is answered at once; the rest of the group goes on. One the
+                // database picked as a deadlock's victim did nothing wrong: it runs again, in a later group.
+                let retry = Dialect.isDeadlockVictim(error) && pending.attempts < Self.attemptsAtDeadlock
+                if !retry { pending.fail(error) }
                 do {
                     try await db.raw("ROLLBACK TO member").run()
                     try await db.raw("RELEASE member").run()
-                    pending.finish()
+                    if retry { again.append(pending) } else { pending.finish() }
                 } catch {
+                    if retry { pending.fail(error) }
                     await abandon(&group, and: pending, open: true, error: error, on: db)
                     open = false
                 }
