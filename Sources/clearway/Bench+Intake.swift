@@ -281,7 +281,7 @@ extension Bench {
                             var (state, events) = lodged[index]
                             state.id = "floor-\(index)"
                             let stream = state.id
-                            let rows = try events.map(NewEvent.init)
+                            let rows = try events.map { try NewEvent($0) }
                             try await target.transaction { db in
                                 try await EventStore.append(stream: stream, type: "declaration", expectedVersion: 0, events: rows, on: db)
                                 try await DeclarationTable.upsert(state, on: db)

@@ -190,7 +190,7 @@ struct AuthorizationMatrixTests {
             .init(parcelID: "p", invtNo: "22482026I000000001", dutyFen: 0, vatFen: 9_100, consumptionFen: 0),
         ]), state, now: Date(), principal: .system)
         try await clearway.store.transaction { db in
-            try await EventStore.append(stream: state.id, type: "tax-bill", expectedVersion: 0, events: try events.map(NewEvent.init), on: db)
+            try await EventStore.append(stream: state.id, type: "tax-bill", expectedVersion: 0, events: try events.map { try NewEvent($0) }, on: db)
             try await TaxBillTables.upsert(events.reduce(state, TaxBill.evolve), on: db)
         }
         return state.id
@@ -207,7 +207,7 @@ struct AuthorizationMatrixTests {
             declaredAt: at, releasedAt: at, departedAt: at, closedAt: at)
         let events = try ExportRecord.decide(.record(recorded), state, now: at, principal: .system)
         try await clearway.store.transaction { db in
-            try await EventStore.append(stream: state.id, type: "export-record", expectedVersion: 0, events: try events.map(NewEvent.init), on: db)
+            try await EventStore.append(stream: state.id, type: "export-record", expectedVersion: 0, events: try events.map { try NewEvent($0) }, on: db)
             try await ExportChainTables.upsert(events.reduce(state, ExportRecord.evolve), forexStatus: nil, at: at, on: db)
         }
         return state.id

@@ -45,6 +45,9 @@ extension Clearway {
         }
         // Every lodgement at one office takes that office's counter row: they share a writer.
         let counter = Declaration.numberingCounter(for: draft, at: environment.now())
+        // The draft goes into the acceptance and the snapshot: encoded here, beside the other requests, not in the
+        // writer's turn.
+        let encodedDraft = try EncodedValue(draft)
         return try await idempotent(
             scope: "\(principal.userID):declarations.lodge", key: idempotencyKey, request: form, contending: counter
         ) { db in
@@ -62,7 +65,7 @@ extension Clearway {
                 let system = Declaration.Context(now: now, principal: .system, rules: cached.rules)
                 events += try Declaration.decide(.decideRisk(selection), accepted, system)
             }
-            let accepted = try await self.save(events, to: empty, on: db)
+            let accepted = try await self.save(events, to: empty, reusing: [encodedDraft], on: db)
             return try await self.applyEarlierPortEvents(to: accepted, now: now, rules: cached.rules, on: db)
         }
     }
@@ -222,24 +225,27 @@ extension Clearway {
 
     /// Appends decided events of any aggregate; a stream that moved on is a version conflict (409).
     func append<Event: DomainEvent>(
-        _ events: [Event], to stream: String, type: String, expectedVersion: Int, on db: any SQLDatabase
+        _ events: [Event], to stream: String, type: String, expectedVersion: Int, reusing: [EncodedValue] = [],
+        on db: any SQLDatabase
     ) async throws {
         do {
             try await EventStore.append(
-                stream: stream, type: type, expectedVersion: expectedVersion, events: try events.map(NewEvent.init), on: db)
+                stream: stream, type: type, expectedVersion: expectedVersion,
+                events: try events.map { try NewEvent($0, reusing: reusing) }, on: db)
         } catch StoreError.versionConflict(let stream, let expected, _) {
             throw ClearanceError.conflict(stream: stream, expectedVersion: expected)
         }
     }
 
     /// Appends decided events, updates the projections and queues the outbox, inside the caller's transaction.
-    func save(_ events: [Declaration.Event], to state: Declaration.State, on db: any SQLDatabase) async throws
-        -> Declaration.State
+    /// - Parameter reusing: values the events and state contain that were encoded before the transaction.
+    func save(_ events: [Declaration.Event], to state: Declaration.State, reusing: [EncodedValue] = [], on db: any SQLDatabase)
+        async throws -> Declaration.State
     {
         guard !events.isEmpty else { return state }
-        try await append(events, to: state.id, type: Self.declarationStream, expectedVersion: state.version, on: db)
+        try await append(events, to: state.id, type: Self.declarationStream, expectedVersion: state.version, reusing: reusing, on: db)
         let next = events.reduce(state, Declaration.evolve)
-        try await DeclarationTable.upsert(next, on: db)
+        try await DeclarationTable.upsert(next, reusing: reusing, on: db)
         try await DeclarationKeys.update(next, isNew: state.version == 0, on: db)
         // A lane without inspections, before or after, has no orders to record or boxes to follow.
         if events.contains(where: \.changesInspections), !(state.clearance.inspections.isEmpty && next.clearance.inspections.isEmpty) {

@@ -7,9 +7,12 @@ public struct CanonicalJSONEncoder: Sendable {
     /// Sorted keys are what hashes and fingerprints need; snapshots that are only decoded again keep the order in
     /// which the value wrote its keys.
     public var sortsKeys: Bool
+    /// Values already encoded, written as their bytes wherever an equal value of their type comes up.
+    public var reusing: [EncodedValue]
 
-    public init(sortsKeys: Bool = true) {
+    public init(sortsKeys: Bool = true, reusing: [EncodedValue] = []) {
         self.sortsKeys = sortsKeys
+        self.reusing = reusing
     }
 
     public func encode<T: Encodable>(_ value: T) throws -> Data {
@@ -22,12 +25,27 @@ public struct CanonicalJSONEncoder: Sendable {
     }
 
     func bytes<T: Encodable>(of value: T) throws -> [UInt8] {
-        let writer = JSONByteWriter(sortsKeys: sortsKeys)
+        let writer = JSONByteWriter(sortsKeys: sortsKeys, reusing: reusing)
         guard try writer.write(value, path: .root) else {
             throw EncodingError.invalidValue(
                 value, .init(codingPath: [], debugDescription: "Top-level \(T.self) did not encode any values."))
         }
         return writer.output
+    }
+}
+
+/// A value encoded once as canonical JSON (keys sorted), which an encoder given it writes as those bytes wherever it
+/// meets an equal value of the same type instead of encoding it again: a declaration's draft, encoded before the
+/// writer's turn, goes into its events and its snapshot in it. Sorted bytes serve a document that does not sort too.
+public struct EncodedValue: Sendable {
+    fileprivate let type: ObjectIdentifier
+    fileprivate let isEqual: @Sendable (Any) -> Bool
+    fileprivate let bytes: [UInt8]
+
+    public init<T: Encodable & Equatable & Sendable>(_ value: T) throws {
+        type = ObjectIdentifier(T.self)
+        isEqual = { ($0 as? T) == value }
+        bytes = try CanonicalJSONEncoder().bytes(of: value)
     }
 }
 
@@ -43,6 +61,7 @@ extension JSONEncoder: JSONEncoding {}
 final class JSONByteWriter {
     var output: [UInt8] = []
     let sortsKeys: Bool
+    let reusing: [EncodedValue]
     /// The members of every open object and array, innermost last: a value's members are finished before its
     /// parent writes the next, so each aggregate's members are a suffix of this stack.
     var members: [JSONMember] = []
@@ -51,8 +70,9 @@ final class JSONByteWriter {
     /// Encoders of finished values, reused rather than allocated for every value.
     private var spare: [JSONValueEncoder] = []
 
-    init(sortsKeys: Bool) {
+    init(sortsKeys: Bool, reusing: [EncodedValue] = []) {
         self.sortsKeys = sortsKeys
+        self.reusing = reusing
         output.reserveCapacity(512)
     }
 
@@ -70,6 +90,8 @@ final class JSONByteWriter {
             writeString((value as! URL).absoluteString)
         } else if T.self == Decimal.self {
             writeASCII((value as! Decimal).description)
+        } else if !reusing.isEmpty, let known = reusing.first(where: { $0.type == ObjectIdentifier(T.self) }), known.isEqual(value) {
+            output.append(contentsOf: known.bytes)
         } else {
             var encoder = spare.popLast() ?? JSONValueEncoder(writer: self, path: path)
             encoder.writer = self
@@ -292,7 +314,7 @@ final class JSONValueEncoder: Encoder {
     /// A nested container's encoder, writing into a writer of its own so that its members and this value's may
     /// interleave.
     func nested(key: String?, path: JSONCodingPath, keyed: Bool) -> JSONValueEncoder {
-        let nested = JSONValueEncoder(writer: JSONByteWriter(sortsKeys: writer.sortsKeys), path: path)
+        let nested = JSONValueEncoder(writer: JSONByteWriter(sortsKeys: writer.sortsKeys, reusing: writer.reusing), path: path)
         nested.open(keyed ? .keyed : .unkeyed)
         deferredMember(key: key) {
             _ = try nested.finish()
@@ -303,7 +325,7 @@ final class JSONValueEncoder: Encoder {
 
     /// An encoder for a member written later (`superEncoder`).
     func deferredEncoder(key: String?, path: JSONCodingPath) -> any Encoder {
-        let encoder = JSONValueEncoder(writer: JSONByteWriter(sortsKeys: writer.sortsKeys), path: path)
+        let encoder = JSONValueEncoder(writer: JSONByteWriter(sortsKeys: writer.sortsKeys, reusing: writer.reusing), path: path)
         deferredMember(key: key) {
             if try !encoder.finish() { encoder.writer.output = Array("{}".utf8) }
             return encoder.writer.output

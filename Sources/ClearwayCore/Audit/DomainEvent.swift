@@ -19,8 +19,8 @@ public struct UnknownEventError: Error, Sendable {
 public enum CanonicalJSON {
     /// Keys sorted (what hashes and fingerprints need); `sorted: false` for snapshots that are only ever decoded again,
     /// where sorting the keys of every object is a fifth of the encoding's cost.
-    public static func encoder(sorted: Bool = true) -> CanonicalJSONEncoder {
-        CanonicalJSONEncoder(sortsKeys: sorted)
+    public static func encoder(sorted: Bool = true, reusing: [EncodedValue] = []) -> CanonicalJSONEncoder {
+        CanonicalJSONEncoder(sortsKeys: sorted, reusing: reusing)
     }
 
     /// Foundation's encoder with the same options: the reference `CanonicalJSONEncoder` is held to, and the encoder

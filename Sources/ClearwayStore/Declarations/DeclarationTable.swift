@@ -54,11 +54,12 @@ public struct DeclarationQuery: Sendable, Equatable {
 
 /// The declarations projection: one row per declaration, updated in the transaction that appends its events.
 public enum DeclarationTable {
-    public static func upsert(_ state: Declaration.State, on db: any SQLDatabase) async throws {
+    /// - Parameter reusing: values the state contains that were encoded before (its draft, at lodgement).
+    public static func upsert(_ state: Declaration.State, reusing: [EncodedValue] = [], on db: any SQLDatabase) async throws {
         guard let draft = state.draft, let number = state.customsNumber, let status = state.status,
             let acceptedAt = state.acceptedAt, let updatedAt = state.updatedAt
         else { return }
-        let snapshot = try CanonicalJSON.encoder(sorted: false).encodeToString(state)
+        let snapshot = try CanonicalJSON.encoder(sorted: false, reusing: reusing).encodeToString(state)
         try await db.raw(
             """
             INSERT INTO declarations (id, customs_number, status, direction, supervision_mode, declarant_id,

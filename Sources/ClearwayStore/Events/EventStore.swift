@@ -9,11 +9,12 @@ public struct NewEvent: Sendable {
     public var actor: Principal
     public var payload: Data
 
-    public init<E: DomainEvent>(_ event: E) throws {
+    /// - Parameter reusing: values the payload may contain that were encoded before (see `EncodedValue`).
+    public init<E: DomainEvent>(_ event: E, reusing: [EncodedValue] = []) throws {
         name = event.name
         occurredAt = event.at
         actor = event.by
-        payload = try event.encodePayload(with: CanonicalJSON.encoder())
+        payload = try event.encodePayload(with: CanonicalJSON.encoder(reusing: reusing))
     }
 }
 
