@@ -206,83 +206,82 @@ struct EventStoreTests {
     @Test("two nodes whose one writer lane each takes the counters of two offices never deadlock: a group holds one office's counter",
           arguments: TestBackend.available.filter { $0 == .postgres })
     func oneHotRowAGroup(backend: TestBackend) async throws {
-        try await backend.withDatabaseLocation { location in
-            let logger = Logger(label: "test")
-            let nodes = [try await PostgresStore(url: location, writerLanes: 1, logger: logger),
-                         try await PostgresStore(url: location, writerLanes: 1, logger: logger)]
-            let outcome: Result<[String: Int], any Error>
-            do {
-                try await Migrations.run(on: nodes[0])
-                let offices = ["office-2248", "office-3104"]
-                let gate = Gate()
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    // Each node's writer is kept busy until the rest is queued, so the rest queues in the order given.
-                    for node in nodes {
-                        group.addTask {
-                            try await node.transaction { _ in while !gate.isOpen { try await Task.sleep(for: .milliseconds(5)) } }
-                        }
+        let values = try await Self.withTwoNodes(backend) { nodes in
+            let offices = ["office-2248", "office-3104"]
+            let gate = Gate()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                // Each node's writer is kept busy until the rest is queued, so the rest queues in the order given.
+                for node in nodes {
+                    group.addTask {
+                        try await node.transaction { _ in while !gate.isOpen { try await Task.sleep(for: .milliseconds(5)) } }
                     }
-                    try await Task.sleep(for: .milliseconds(100))
-                    // The first node is asked for 2248, 3104, 2248…, the second for 3104, 2248, 3104…: groups that took
-                    // both would lock them in opposite orders, each holding its first while it waits for the other.
-                    for index in 0..<12 {
-                        for (number, node) in nodes.enumerated() {
-                            let office = offices[(index + number) % 2]
-                            group.addTask {
-                                try await node.transaction(contending: office) { db in
-                                    _ = try await Counters.next(office, on: db)
-                                    try await db.raw("SELECT pg_sleep(0.02)").run()
-                                }
+                }
+                try await Task.sleep(for: .milliseconds(100))
+                // The first node is asked for 2248, 3104, 2248…, the second for 3104, 2248, 3104…: groups that took
+                // both would lock them in opposite orders, each holding its first while it waits for the other.
+                for index in 0..<12 {
+                    for (number, node) in nodes.enumerated() {
+                        let office = offices[(index + number) % 2]
+                        group.addTask {
+                            try await node.transaction(contending: office) { db in
+                                _ = try await Counters.next(office, on: db)
+                                try await db.raw("SELECT pg_sleep(0.02)").run()
                             }
                         }
-                        try await Task.sleep(for: .milliseconds(5))
                     }
-                    gate.open()
-                    try await group.waitForAll()
+                    try await Task.sleep(for: .milliseconds(5))
                 }
-                var values: [String: Int] = [:]
-                for office in offices { values[office] = try await nodes[0].read { db in try await Counters.current(office, on: db) } }
-                outcome = .success(values)
-            } catch {
-                outcome = .failure(error)
+                gate.open()
+                try await group.waitForAll()
             }
-            for node in nodes { await node.close() }
-            #expect(try outcome.get() == ["office-2248": 12, "office-3104": 12])
+            var values: [String: Int] = [:]
+            for office in offices { values[office] = try await nodes[0].read { db in try await Counters.current(office, on: db) } }
+            return values
         }
+        #expect(values == ["office-2248": 12, "office-3104": 12])
     }
 
     /// PostgreSQL only: SQLite's one write lock for the whole file leaves nothing to lock in two orders.
     @Test("work the database picks as a deadlock's victim runs again and commits; its caller never sees the deadlock",
           arguments: TestBackend.available.filter { $0 == .postgres })
     func deadlockVictimRunsAgain(backend: TestBackend) async throws {
+        let values = try await Self.withTwoNodes(backend) { nodes in
+            // Each takes one row, waits long enough for the other to take the other, then wants the other's.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (node, rows) in zip(nodes, [["row-x", "row-y"], ["row-y", "row-x"]]) {
+                    group.addTask {
+                        try await node.transaction { db in
+                            _ = try await Counters.next(rows[0], on: db)
+                            try await db.raw("SELECT pg_sleep(0.3)").run()
+                            _ = try await Counters.next(rows[1], on: db)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            var values: [Int] = []
+            for row in ["row-x", "row-y"] { values.append(try await nodes[0].read { db in try await Counters.current(row, on: db) }) }
+            return values
+        }
+        #expect(values == [2, 2])
+    }
+
+    /// Two PostgreSQL nodes on one fresh, migrated database, each with one writer lane, so that all of a node's work
+    /// queues for one writer; closed after `body`, whatever it threw.
+    static func withTwoNodes<T: Sendable>(_ backend: TestBackend, _ body: ([PostgresStore]) async throws -> T) async throws -> T {
         try await backend.withDatabaseLocation { location in
             let logger = Logger(label: "test")
             let nodes = [try await PostgresStore(url: location, writerLanes: 1, logger: logger),
                          try await PostgresStore(url: location, writerLanes: 1, logger: logger)]
-            let outcome: Result<[Int], any Error>
+            let outcome: Result<T, any Error>
             do {
                 try await Migrations.run(on: nodes[0])
-                // Each takes one row, waits long enough for the other to take the other, then wants the other's.
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    for (node, rows) in zip(nodes, [["row-x", "row-y"], ["row-y", "row-x"]]) {
-                        group.addTask {
-                            try await node.transaction { db in
-                                _ = try await Counters.next(rows[0], on: db)
-                                try await db.raw("SELECT pg_sleep(0.3)").run()
-                                _ = try await Counters.next(rows[1], on: db)
-                            }
-                        }
-                    }
-                    try await group.waitForAll()
-                }
-                var values: [Int] = []
-                for row in ["row-x", "row-y"] { values.append(try await nodes[0].read { db in try await Counters.current(row, on: db) }) }
-                outcome = .success(values)
+                outcome = .success(try await body(nodes))
             } catch {
                 outcome = .failure(error)
             }
             for node in nodes { await node.close() }
-            #expect(try outcome.get() == [2, 2])
+            return try outcome.get()
         }
     }
 

@@ -30,7 +30,7 @@ public enum Dialect: String, Sendable {
     }
 
     /// An events insert (`INSERT INTO events … RETURNING position, version`) made into one statement that also queues
-    /// each event in the outbox, in position order, and notifies the nodes listening on `clearway_events` when the
+    /// each event in the outbox, in position order, and notifies the nodes listening on `PostgresStore.channel` when the
     /// transaction commits (and not at all if it rolls back): PostgreSQL, where each statement is a round trip made
     /// while the transaction holds its locks. Nil on SQLite, which has no such statement and no trip to save: there the
     /// outbox rows are a statement of their own and nothing listens.
@@ -42,7 +42,7 @@ public enum Dialect: String, Sendable {
             , stream_id, stream_type, name, occurred_at),
             queued AS (INSERT INTO outbox (event_position, stream_id, topic, created_at)
                 SELECT position, stream_id, stream_type || '.' || name, occurred_at FROM appended ORDER BY position)
-            SELECT position, version FROM appended CROSS JOIN (SELECT pg_notify('clearway_events', '')) AS notice
+            SELECT position, version FROM appended CROSS JOIN (SELECT pg_notify('\(PostgresStore.channel)', '')) AS notice
             """)
         return statement
     }
