@@ -1,4 +1,4 @@
-import ClearwayCore
+@testable import ClearwayCore
 import Foundation
 import Testing
 
@@ -109,6 +109,17 @@ struct CrossBorderTaxTests {
         #expect(try ExactAmount("0.5").description == "0.5")
         #expect(try ExactAmount("19050").fen == 1_905_000)
         #expect(throws: IdentifierError.self) { try ExactAmount("1.123456") }
+    }
+
+    @Test("an amount read byte by byte is what the general reading makes of it, or refused as it is")
+    func amountsReadAlike() {
+        var texts = ["0", "7", "-7", "12.", " 12.5\t", "\t-0.00001 ", "12345678912345.12345", "123456789123456", "1.123456",
+                     ".5", "-", "", " ", "+1", "1e5", "1,5", "1.2.3", "\u{00A0}7", "7\u{3000}", "1 2", "12\n", "٣", "0.50000"]
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("0123456789.- \t+e")
+        texts += (0..<2000).map { _ in String((0..<Int.random(in: 0...22, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }) }
+        let disagreeing = texts.filter { text in (try? ExactAmount(text)) != (try? ExactAmount(parsing: text)) }
+        #expect(disagreeing.isEmpty)
     }
 
     @Test("an amount's decimal is its units divided by 100,000, exactly, for signs, small and extreme values")

@@ -12,6 +12,18 @@ public struct ExactAmount: Sendable, Hashable, Comparable, Codable, CustomString
 
     /// Parses a plain decimal ("19050", "0.5", "12345678912345.12345"): up to 14 whole digits and 5 decimals.
     public init(_ text: String) throws(IdentifierError) {
+        // Amounts are read for every line of every message and snapshot: plain ASCII is read byte by byte here; the
+        // rest (other spaces, malformed text) takes the general path, which gives the reasons.
+        var copy = text
+        if let units = copy.withUTF8(Self.units) {
+            self.init(units: units)
+        } else {
+            try self.init(parsing: text)
+        }
+    }
+
+    /// The general reading of `init(_:)`, which its byte-by-byte reading must agree with.
+    init(parsing text: String) throws(IdentifierError) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         var body = Substring(trimmed)
         let negative = body.first == "-"
@@ -23,6 +35,38 @@ public struct ExactAmount: Sendable, Hashable, Comparable, Codable, CustomString
         let fraction = parts.count == 2 ? String(parts[1]) : ""
         let units = Int64(parts[0])! * Self.scale + Int64((fraction + String(repeating: "0", count: 5 - fraction.count)))!
         self.units = negative ? -units : units
+    }
+
+    /// The amount in units of ASCII text with spaces or tabs around it, or nil when it is anything else.
+    private static func units(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var start = 0, end = bytes.count
+        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+        while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+        let negative = start < end && bytes[start] == UInt8(ascii: "-")
+        if negative { start += 1 }
+        var whole: Int64 = 0, wholeDigits = 0, index = start
+        while index < end, bytes[index] &- 0x30 < 10 {
+            whole = whole * 10 + Int64(bytes[index] &- 0x30)
+            wholeDigits += 1
+            index += 1
+            if wholeDigits > 14 { return nil }
+        }
+        guard wholeDigits > 0 else { return nil }
+        var fraction: Int64 = 0, fractionDigits = 0
+        if index < end {
+            guard bytes[index] == UInt8(ascii: ".") else { return nil }
+            index += 1
+            while index < end, bytes[index] &- 0x30 < 10 {
+                fraction = fraction * 10 + Int64(bytes[index] &- 0x30)
+                fractionDigits += 1
+                index += 1
+                if fractionDigits > 5 { return nil }
+            }
+            guard index == end else { return nil }
+        }
+        for _ in fractionDigits..<5 { fraction *= 10 }
+        let units = whole * scale + fraction
+        return negative ? -units : units
     }
 
     public init(from decoder: any Decoder) throws {

@@ -12,7 +12,7 @@ public enum XMLCanonical {
 
     /// The SHA-1 digest, Base64, that a CEB signature's Reference (URI "", enveloped) carries.
     public static func envelopedDigest(_ root: XMLElement) -> String {
-        let bytes = canonicalize(root) { $0.localName == "Signature" && isSignatureNamespace($0) }
+        let bytes = canonicalize(root) { $0.hasLocalName("Signature") && isSignatureNamespace($0) }
         return Data(Insecure.SHA1.hash(data: bytes)).base64EncodedString()
     }
 
@@ -57,6 +57,9 @@ public enum XMLCanonical {
     }
 
     static func escapeText(_ text: String) -> String {
+        // Most text has nothing to escape and is written as it is.
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == 0x0D })
+        else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
@@ -72,6 +75,8 @@ public enum XMLCanonical {
     }
 
     static func escapeAttribute(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "\"") || (0x09...0x0D).contains($0) })
+        else { return text }
         var out = ""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -174,11 +174,28 @@ public struct XMLSchema: Sendable {
         guard scope[prefix] == targetNamespace, let declaration = elements[local] else {
             return [Issue(path: "/\(root.localName)", reason: "no schema declares the root element \(root.localName) in \(targetNamespace)")]
         }
-        check(root, against: declaration, path: "/\(local)", scope: scope, issues: &issues)
+        var path = [local]
+        check(root, against: declaration, path: &path, scope: scope, issues: &issues)
         return issues
     }
 
-    func check(_ node: XMLElement, against declaration: Element, path: String, scope: [String: String], issues: inout [Issue]) {
+    /// An issue at the element `path` leads to (`Order[2]` for the second of its name): the path is written out only
+    /// for an issue, since every message crosses the check and few have one.
+    private static func issue(_ path: [String], _ reason: String) -> Issue {
+        Issue(path: "/" + path.joined(separator: "/"), reason: reason)
+    }
+
+    /// The index of the first element among `children` from `start`, or their count.
+    private static func nextElement(_ children: [XMLNode], from start: Int) -> Int {
+        var index = start
+        while index < children.count {
+            if case .element = children[index] { return index }
+            index += 1
+        }
+        return index
+    }
+
+    func check(_ node: XMLElement, against declaration: Element, path: inout [String], scope: [String: String], issues: inout [Issue]) {
         var content = declaration.content
         for _ in 0..<8 {
             switch content {
@@ -188,61 +205,91 @@ public struct XMLSchema: Sendable {
             default: break
             }
         }
+        let children = node.children
         switch content {
         case .foreign, .reference, .named: return
         case .simple(let simple):
-            if !node.elements().isEmpty {
-                issues.append(Issue(path: path, reason: "text expected, found child elements"))
+            if Self.nextElement(children, from: 0) < children.count {
+                issues.append(Self.issue(path, "text expected, found child elements"))
                 return
             }
-            if let reason = Self.violation(rawText(node), simple) { issues.append(Issue(path: path, reason: reason)) }
+            if let reason = Self.violation(rawText(node), simple) { issues.append(Self.issue(path, reason)) }
         case .complex(let complex):
             for name in complex.requiredAttributes where node.attribute(name) == nil {
-                issues.append(Issue(path: path, reason: "attribute \(name) is required"))
+                issues.append(Self.issue(path, "attribute \(name) is required"))
                 return
             }
             if let text = complex.text {
-                if let reason = Self.violation(rawText(node), text) { issues.append(Issue(path: path, reason: reason)) }
+                if let reason = Self.violation(rawText(node), text) { issues.append(Self.issue(path, reason)) }
                 return
             }
             var scope = scope
-            for (key, value) in Self.prefixes(node) { scope[key] = value }
-            let children = node.elements()
-            var index = 0
-            var counts: [String: Int] = [:]
+            if !node.attributes.isEmpty {
+                for (key, value) in Self.prefixes(node) { scope[key] = value }
+            }
+            var index = Self.nextElement(children, from: 0)
+            // How many children of each name so far, for the path's `[n]`: a parent has few names, so a list.
+            var counts: [(name: String, count: Int)] = []
             for particle in complex.particles {
                 var taken = 0
                 while index < children.count, particle.max.map({ taken < $0 }) ?? true {
-                    let child = children[index]
+                    guard case .element(let child) = children[index] else { break }
                     if let element = particle.element {
                         guard child.hasLocalName(element.name) else { break }
                     }
-                    counts[child.localName, default: 0] += 1
-                    let childPath = "\(path)/\(child.localName)\(counts[child.localName]! > 1 ? "[\(counts[child.localName]!)]" : "")"
-                    if let element = particle.element { check(child, against: element, path: childPath, scope: scope, issues: &issues) }
+                    let name = child.localName
+                    let ordinal: Int
+                    if let known = counts.firstIndex(where: { $0.name == name }) {
+                        counts[known].count += 1
+                        ordinal = counts[known].count
+                    } else {
+                        counts.append((name, 1))
+                        ordinal = 1
+                    }
+                    if let element = particle.element {
+                        path.append(ordinal > 1 ? "\(name)[\(ordinal)]" : name)
+                        check(child, against: element, path: &path, scope: scope, issues: &issues)
+                        path.removeLast()
+                    }
                     taken += 1
-                    index += 1
+                    index = Self.nextElement(children, from: index + 1)
                 }
                 if taken < particle.min {
-                    let found = index < children.count ? "found \(children[index].localName)" : "found the end of \(declaration.name)"
-                    issues.append(Issue(path: path, reason: "expected \(particle.element?.name ?? "an element"), \(found)"))
+                    var found = "found the end of \(declaration.name)"
+                    if index < children.count, case .element(let next) = children[index] { found = "found \(next.localName)" }
+                    issues.append(Self.issue(path, "expected \(particle.element?.name ?? "an element"), \(found)"))
                     return
                 }
             }
-            if index < children.count {
-                issues.append(Issue(path: path, reason: "unexpected element \(children[index].localName) after the content \(declaration.name) allows"))
+            if index < children.count, case .element(let extra) = children[index] {
+                issues.append(Self.issue(path, "unexpected element \(extra.localName) after the content \(declaration.name) allows"))
             }
         }
     }
 
     func rawText(_ node: XMLElement) -> String {
-        node.children.compactMap { if case .text(let t) = $0 { t } else { nil } }.joined()
+        if node.children.isEmpty { return "" }
+        if node.children.count == 1, case .text(let only) = node.children[0] { return only }
+        return node.children.compactMap { if case .text(let t) = $0 { t } else { nil } }.joined()
+    }
+
+    /// `text` without the white space around it, as Foundation's `whitespacesAndNewlines` trims it; ASCII text (nearly
+    /// every value) without a trip through `NSString`.
+    static func trimmed(_ text: String) -> String {
+        let bytes = text.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return text.trimmingCharacters(in: .whitespacesAndNewlines) }
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = bytes.lastIndex(where: { !isSpace($0) })!
+        if first == bytes.startIndex, last == bytes.index(before: bytes.endIndex) { return text }
+        return String(text[first...last])
     }
 
     /// Why a text value breaks a simple type, or nil.
     static func violation(_ raw: String, _ type: Simple) -> String? {
-        let collapsed = type.base == "string" ? raw : raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        let length = collapsed.count
+        let collapsed = type.base == "string" ? raw : trimmed(raw)
+        // Characters: for ASCII text (nearly every value) the bytes, without walking grapheme boundaries.
+        let length = collapsed.utf8.allSatisfy({ $0 < 0x80 }) ? collapsed.utf8.count : collapsed.count
         if let exact = type.length, length != exact { return "'\(collapsed)' has \(length) characters; exactly \(exact) required" }
         if let min = type.minLength, length < min { return "'\(collapsed)' has \(length) characters; at least \(min) required" }
         if let max = type.maxLength, length > max { return "\(length) characters; at most \(max) allowed" }

@@ -148,6 +148,9 @@ public enum XMLTree {
     }
 
     static func escape(_ text: String, quotes: Bool) -> String {
+        // Most text has nothing to escape and is written as it is.
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || (quotes && $0 == UInt8(ascii: "\"")) })
+        else { return text }
         var out = ""
         for char in text {
             switch char {
