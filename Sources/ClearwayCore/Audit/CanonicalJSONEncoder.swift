@@ -59,16 +59,18 @@ extension JSONEncoder: JSONEncoding {}
 
 /// The output of one value and what every container writing into it shares.
 final class JSONByteWriter {
-    var output: [UInt8] = []
+    // The writer and its encoders belong to one encoding on one thread, and no access to a property overlaps another
+    // of the same: the runtime's exclusivity check on each (a tenth of an event's encoding) is left out.
+    @exclusivity(unchecked) var output: [UInt8] = []
     let sortsKeys: Bool
     let reusing: [EncodedValue]
     /// The members of every open object and array, innermost last: a value's members are finished before its
     /// parent writes the next, so each aggregate's members are a suffix of this stack.
-    var members: [JSONMember] = []
+    @exclusivity(unchecked) var members: [JSONMember] = []
     /// Reused while an object is put in key order.
-    private var scratch: [UInt8] = []
+    @exclusivity(unchecked) private var scratch: [UInt8] = []
     /// Encoders of finished values, reused rather than allocated for every value.
-    private var spare: [JSONValueEncoder] = []
+    @exclusivity(unchecked) private var spare: [JSONValueEncoder] = []
 
     init(sortsKeys: Bool, reusing: [EncodedValue] = []) {
         self.sortsKeys = sortsKeys
@@ -227,16 +229,16 @@ struct JSONMember {
 /// and it is that object or array while the value writes its members.
 final class JSONValueEncoder: Encoder {
     /// Set while the encoder writes a value; a spare encoder holds no writer, so the writer's spares form no cycle.
-    fileprivate(set) var writer: JSONByteWriter!
-    fileprivate(set) var path: JSONCodingPath
+    @exclusivity(unchecked) fileprivate(set) var writer: JSONByteWriter!
+    @exclusivity(unchecked) fileprivate(set) var path: JSONCodingPath
     var codingPath: [any CodingKey] { path.keys }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     private enum Shape { case unknown, keyed, unkeyed, scalar }
-    private var shape = Shape.unknown
-    private var start = 0, base = 0
-    private var inOrder = true, hasDeferred = false
-    private var lastKey: String?
+    @exclusivity(unchecked) private var shape = Shape.unknown
+    @exclusivity(unchecked) private var start = 0, base = 0
+    @exclusivity(unchecked) private var inOrder = true, hasDeferred = false
+    @exclusivity(unchecked) private var lastKey: String?
 
     init(writer: JSONByteWriter, path: JSONCodingPath) {
         self.writer = writer
