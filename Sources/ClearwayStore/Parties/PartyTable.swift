@@ -58,27 +58,34 @@ public enum PartyTable {
         try await select(where: "1 = 1", on: db)
     }
 
+    /// Parties with their credit history, in one statement: a party's tier periods are the rows that follow it.
     static func select(where condition: SQLQueryString, on db: any SQLDatabase) async throws -> [Party] {
-        let rows = try await db.raw("SELECT id, name, credit_code, customs_code FROM parties WHERE \(condition) ORDER BY id")
-            .all()
+        let rows = try await db.raw(
+            """
+            SELECT p.id, p.name, p.credit_code, p.customs_code, t.tier, t.effective_from
+            FROM (SELECT id, name, credit_code, customs_code FROM parties WHERE \(condition)) p
+            LEFT JOIN credit_tiers t ON t.party_id = p.id ORDER BY p.id, t.effective_from
+            """
+        ).all()
         var parties: [Party] = []
         for row in rows {
             let id = try row.decode(column: "id", as: String.self)
-            let history = try await db.raw(
-                "SELECT tier, effective_from FROM credit_tiers WHERE party_id = \(bind: id) ORDER BY effective_from"
-            ).all().map { row in
-                CreditTierPeriod(
-                    tier: CreditTier(rawValue: try row.decode(column: "tier", as: String.self)) ?? .normal,
-                    effectiveFrom: Timestamp.parse(try row.decode(column: "effective_from", as: String.self)) ?? .distantPast)
+            if parties.last?.id != id {
+                parties.append(
+                    Party(
+                        id: id, name: try row.decode(column: "name", as: String.self),
+                        creditCode: try CreditCode(try row.decode(column: "credit_code", as: String.self)),
+                        customsCode: try row.decode(column: "customs_code", as: String?.self).map {
+                            try CustomsRegistrationCode($0)
+                        },
+                        creditHistory: []))
             }
-            parties.append(
-                Party(
-                    id: id, name: try row.decode(column: "name", as: String.self),
-                    creditCode: try CreditCode(try row.decode(column: "credit_code", as: String.self)),
-                    customsCode: try row.decode(column: "customs_code", as: String?.self).map {
-                        try CustomsRegistrationCode($0)
-                    },
-                    creditHistory: history))
+            if let tier = try row.decode(column: "tier", as: String?.self) {
+                parties[parties.count - 1].creditHistory.append(
+                    CreditTierPeriod(
+                        tier: CreditTier(rawValue: tier) ?? .normal,
+                        effectiveFrom: Timestamp.parse(try row.decode(column: "effective_from", as: String.self)) ?? .distantPast))
+            }
         }
         return parties
     }
