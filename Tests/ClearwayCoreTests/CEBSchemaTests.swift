@@ -58,6 +58,13 @@ struct CEBSchemaTests {
         }
         let summary = issues["CEB792Message.xml"] ?? []
         #expect(summary.count == 20)
+        // Each issue names its element, the second and later of a name counted: /…/SummaryResult[2]/SummaryResultList[2].
+        let paths = (1...10).flatMap { result in
+            (1...2).map { list in
+                "/CEB792Message/SummaryResult\(result > 1 ? "[\(result)]" : "")/SummaryResultList\(list > 1 ? "[\(list)]" : "")"
+            }
+        }
+        #expect(summary.map(\.path) == paths)
         #expect(summary.allSatisfy { $0.reason == "expected gseqno, found gnum" }, "\(summary.prefix(2))")
         #expect(issues["CEB214Message.xml"]?.first?.reason.contains("no schema declares the root element CEB214") == true)
     }
