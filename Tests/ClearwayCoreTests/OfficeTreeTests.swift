@@ -20,6 +20,18 @@ struct OfficeTreeTests {
         #expect(tree.subtree(of: .administration).count == 4)
     }
 
+    @Test("an office lies within itself and every office above it, and within no other; an unknown office within none")
+    func lineage() throws {
+        let yangshan = try OfficeCode("2248")
+        #expect(tree.lineage(of: yangshan) == [yangshan, try OfficeCode("2200"), .administration])
+        #expect(tree.lineage(of: .administration) == [.administration])
+        #expect(tree.lineage(of: try OfficeCode("9999")).isEmpty)
+        for office in tree.offices.keys {
+            let within = Set(tree.offices.keys.filter { tree.isWithin(office, $0) })
+            #expect(Set(tree.lineage(of: office)) == within, "\(office)")
+        }
+    }
+
     @Test("the credit tier in force is the latest decision effective on the day")
     func effectiveDatedTier() {
         let history = [

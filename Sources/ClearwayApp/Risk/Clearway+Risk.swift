@@ -113,10 +113,8 @@ extension Clearway {
     func officerRoster(for draft: DeclarationDraft, cached: Cached, on db: any SQLDatabase) async throws -> [String] {
         // An officer bound to an office or any office above it (a district covers its subordinate offices).
         let tree = cached.reference.offices
-        let ancestors = Set(tree.offices.keys.filter {
-            tree.isWithin(draft.entryExitOffice, $0) || tree.isWithin(draft.declarationOffice, $0)
-        }.map(\.rawValue))
-        return try await UserTable.active(role: .customsOfficer, offices: ancestors.sorted(), on: db).map(\.username)
+        let ancestors = Set((tree.lineage(of: draft.entryExitOffice) + tree.lineage(of: draft.declarationOffice)).map(\.rawValue))
+        return try await UserTable.activeUsernames(role: .customsOfficer, offices: ancestors.sorted(), on: db)
     }
 
     /// The random-selection rates per credit tier in force, from reference data.

@@ -39,6 +39,18 @@ public struct OfficeTree: Sendable {
         return result
     }
 
+    /// The office and every office above it, nearest first: the offices `office` lies within (none when the tree does
+    /// not know it).
+    public func lineage(of office: OfficeCode) -> [OfficeCode] {
+        var result: [OfficeCode] = []
+        var current: OfficeCode? = office
+        while let code = current, let known = offices[code], result.count < 16 {
+            result.append(code)
+            current = known.parent
+        }
+        return result
+    }
+
     /// True when `office` is `ancestor` or lies below it.
     public func isWithin(_ office: OfficeCode, _ ancestor: OfficeCode) -> Bool {
         var current: OfficeCode? = office

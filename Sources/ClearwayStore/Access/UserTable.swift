@@ -66,15 +66,16 @@ public enum UserTable {
             .map(decodeUser)
     }
 
-    /// The enabled users of one role bound to one of `offices`, by username.
-    public static func active(role: Role, offices: [String], on db: any SQLDatabase) async throws -> [UserRecord] {
+    /// The usernames of the enabled users of one role bound to one of `offices`, in order (nothing else of them: this
+    /// is read for every lodgement).
+    public static func activeUsernames(role: Role, offices: [String], on db: any SQLDatabase) async throws -> [String] {
         guard !offices.isEmpty else { return [] }
         var list = SQLQueryString("(")
         for (i, office) in offices.enumerated() { list += i == 0 ? "\(bind: office)" : ", \(bind: office)" }
         list += ")"
         return try await db.raw(
-            "SELECT \(unsafeRaw: userColumns) FROM users WHERE role = \(bind: role.rawValue) AND disabled_at IS NULL AND office IN \(list) ORDER BY username"
-        ).all().map(decodeUser)
+            "SELECT username FROM users WHERE role = \(bind: role.rawValue) AND disabled_at IS NULL AND office IN \(list) ORDER BY username"
+        ).all().map { try $0.decode(column: "username", as: String.self) }
     }
 
     /// Records a failed login for a username (known or not), for throttling.
