@@ -275,9 +275,9 @@ public struct XMLSchema: Sendable {
 
     /// `text` without the white space around it, as Foundation's `whitespacesAndNewlines` trims it; ASCII text (nearly
     /// every value) without a trip through `NSString`.
-    static func trimmed(_ text: String) -> String {
+    static func trimmed(_ text: String, isASCII: Bool) -> String {
         let bytes = text.utf8
-        guard bytes.allSatisfy({ $0 < 0x80 }) else { return text.trimmingCharacters(in: .whitespacesAndNewlines) }
+        guard isASCII else { return text.trimmingCharacters(in: .whitespacesAndNewlines) }
         func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
         guard let first = bytes.firstIndex(where: { !isSpace($0) }) else { return "" }
         let last = bytes.lastIndex(where: { !isSpace($0) })!
@@ -287,9 +287,10 @@ public struct XMLSchema: Sendable {
 
     /// Why a text value breaks a simple type, or nil.
     static func violation(_ raw: String, _ type: Simple) -> String? {
-        let collapsed = type.base == "string" ? raw : trimmed(raw)
-        // Characters: for ASCII text (nearly every value) the bytes, without walking grapheme boundaries.
-        let length = collapsed.utf8.allSatisfy({ $0 < 0x80 }) ? collapsed.utf8.count : collapsed.count
+        // ASCII text (nearly every value) is trimmed and counted by its bytes, read once here to know it is ASCII.
+        let isASCII = raw.utf8.allSatisfy { $0 < 0x80 }
+        let collapsed = type.base == "string" ? raw : trimmed(raw, isASCII: isASCII)
+        let length = isASCII ? collapsed.utf8.count : collapsed.count
         if let exact = type.length, length != exact { return "'\(collapsed)' has \(length) characters; exactly \(exact) required" }
         if let min = type.minLength, length < min { return "'\(collapsed)' has \(length) characters; at least \(min) required" }
         if let max = type.maxLength, length > max { return "\(length) characters; at most \(max) allowed" }
