@@ -80,7 +80,7 @@ extension Bench {
 
             let bar = ProgressBar(total: parcels, label: "parcels")
             let writerBefore = store.writerStatistics
-            let start = ContinuousClock.now
+            let start = ContinuousClock.now, cpuBefore = ProcessCPU.used()
             let done = SharedCount()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for lane in 0..<concurrency {
@@ -98,7 +98,7 @@ extension Bench {
                 }
                 try await group.waitForAll()
             }
-            let elapsed = ContinuousClock.now - start
+            let elapsed = ContinuousClock.now - start, cpu = ProcessCPU.used() - cpuBefore
             let seconds = elapsed.seconds
             let writer = store.writerStatistics.since(writerBefore).summary(over: elapsed)
             let log = (store as? SQLiteStore)?.lastCheckpoint.summary
@@ -110,6 +110,7 @@ extension Bench {
             print(String(format: "messages: %d (%.1f MB), %d parcels decided", parcels * 4, Double(bytes) / 1e6, decided))
             print(writer)
             if let log { print(log) }
+            print(ProcessCPU.summary(cpu, over: elapsed, units: parcels * 4, unit: "message"))
             print(String(format: "xml parse (floor): %.0f messages/s", parseRate))
             print(String(format: "intake: %.0f messages/s", Double(parcels * 4) / seconds))
             print(String(format: "parcels: %.0f parcels/s", Double(decided) / seconds))

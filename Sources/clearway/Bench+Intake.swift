@@ -85,7 +85,7 @@ extension Bench {
                 print(String(format: "http floor: %.0f requests/s (GET /healthz, p99 %.2f ms)", floor.rate, floor.p99))
                 // One load generator per node, each with its share of the connections, all at once.
                 let share = max(1, connections / nodes)
-                let writersBefore = stores.map(\.writerStatistics), loadStart = ContinuousClock.now
+                let writersBefore = stores.map(\.writerStatistics), loadStart = ContinuousClock.now, cpuBefore = ProcessCPU.used()
                 let loads = try await withThrowingTaskGroup(of: Load.self) { generators in
                     for base in bases {
                         generators.addTask { try await load(["-d", "\(duration)s", "-s", script.path, "\(base)/api/v1/declarations"], connections: share) }
@@ -93,7 +93,7 @@ extension Bench {
                     return try await generators.reduce(into: [Load]()) { $0.append($1) }
                 }
                 let intake = Load.combined(loads)
-                let loadTime = ContinuousClock.now - loadStart
+                let loadTime = ContinuousClock.now - loadStart, cpu = ProcessCPU.used() - cpuBefore
                 let writers = zip(stores, writersBefore).map { store, before in store.writerStatistics.since(before).summary(over: loadTime) }
                 let log = (store as? SQLiteStore)?.lastCheckpoint.summary
                 let loaded = Self.memory("VmRSS"), peak = Self.memory("VmHWM")
@@ -122,6 +122,8 @@ extension Bench {
                 print("nodes: \(nodes) on \(database.isPostgres ? "PostgreSQL" : "SQLite"), declarations lodged at \(offices) office\(offices == 1 ? "" : "s")")
                 for (node, line) in writers.enumerated() { print(nodes > 1 ? "node \(node + 1) \(line)" : line) }
                 if let log { print(log) }
+                // wrk runs as processes of its own: this is the servers' share of the machine, the load's is the rest.
+                print(ProcessCPU.summary(cpu, over: loadTime, units: intake.requests, unit: "request"))
                 print("refused or failed: \(intake.errors) of \(intake.requests) requests; \(lodged) declarations stored")
                 print(String(format: "memory: %.0f MB resident at idle, %.0f MB after the load, %.0f MB at peak (server and load in one process)",
                              idle, loaded, peak))

@@ -72,3 +72,19 @@ struct Bench: AsyncParsableCommand {
         }
     }
 }
+
+/// The CPU time this process has used so far (user and system, all threads), to tell a CPU-bound run from one that waits.
+enum ProcessCPU {
+    static func used() -> Duration {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return .seconds(Int64(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec))
+            + .microseconds(Int64(usage.ru_utime.tv_usec) + Int64(usage.ru_stime.tv_usec))
+    }
+
+    /// "cpu: 1.93 of 2 cores, 905 µs a message": how much of the machine a load took, and per unit of work.
+    static func summary(_ cpu: Duration, over wall: Duration, units: Int, unit: String) -> String {
+        String(format: "cpu: this process %.2f of %d cores, %.0f µs a %@", cpu.seconds / wall.seconds,
+               ProcessInfo.processInfo.activeProcessorCount, cpu.seconds * 1e6 / Double(max(units, 1)), unit)
+    }
+}
