@@ -49,8 +49,37 @@ struct ECommerceTests {
             }
         }
     }
-}
 
+    @Test("an order and its payment sent at the same moment both join the parcel: the one prepared on a parcel that moved meanwhile is decided again", arguments: TestBackend.available)
+    func orderAndPaymentAtOnce(backend: TestBackend) async throws {
+        let clock = TestClock()
+        try await backend.withClearway(clock: clock) { clearway in
+            let rules = try await clearway.crossBorderRules()
+            let generator = CEBGenerator(seed: 13, buyers: 1000)
+            let platform = try await Demo.principal("platform", in: clearway), payer = try await Demo.principal("payment", in: clearway)
+            let parcels = (0..<24).map { generator.parcel($0, rules: rules, at: clock.now) }
+            // Both documents of each parcel are read against the same empty parcel before either is written.
+            let answers = try await withThrowingTaskGroup(of: CEBAnswer.self) { group in
+                for messages in parcels {
+                    group.addTask { try await clearway.receiveCEB(messages.order, by: platform) }
+                    group.addTask { try await clearway.receiveCEB(messages.payment, by: payer) }
+                }
+                return try await group.reduce(into: [CEBAnswer]()) { $0.append($1) }
+            }
+            #expect(answers.count == 48 && answers.allSatisfy { $0.refused == 0 })
+            for messages in parcels { _ = try await Self.send(messages, order: [2, 3], to: clearway) }
+            let admin = try await Demo.principal("admin", in: clearway)
+            var decided = 0
+            for messages in parcels {
+                let parcel = try await clearway.parcel(Parcel.id(ebpCode: generator.ebpCode, orderNo: messages.orderNo), by: admin).state
+                if parcel.order != nil, parcel.payment != nil, [.released, .inspection].contains(parcel.status) { decided += 1 }
+            }
+            #expect(decided == 24, "every parcel has its order and payment and was decided once its list came")
+            let audit = try await clearway.verifyAudit()
+            #expect(audit.break == nil)
+        }
+    }
+}
 
 extension ECommerceTests {
     static func complete(_ clearway: Clearway, _ generator: CEBGenerator, _ indices: Range<Int>, at date: Date) async throws {

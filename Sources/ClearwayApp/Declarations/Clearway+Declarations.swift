@@ -228,10 +228,13 @@ extension Clearway {
         _ events: [Event], to stream: String, type: String, expectedVersion: Int, reusing: [EncodedValue] = [],
         on db: any SQLDatabase
     ) async throws {
+        try await append(try events.map { try NewEvent($0, reusing: reusing) }, to: stream, type: type, expectedVersion: expectedVersion, on: db)
+    }
+
+    /// Appends events encoded before the transaction; a stream that moved on is a version conflict (409).
+    func append(_ events: [NewEvent], to stream: String, type: String, expectedVersion: Int, on db: any SQLDatabase) async throws {
         do {
-            try await EventStore.append(
-                stream: stream, type: type, expectedVersion: expectedVersion,
-                events: try events.map { try NewEvent($0, reusing: reusing) }, on: db)
+            try await EventStore.append(stream: stream, type: type, expectedVersion: expectedVersion, events: events, on: db)
         } catch StoreError.versionConflict(let stream, let expected, _) {
             throw ClearanceError.conflict(stream: stream, expectedVersion: expected)
         }

@@ -5,7 +5,16 @@ import SQLKit
 /// Parcels as lists and queues read them, waybills waiting for their list, and buyers' annual totals.
 public enum ParcelTables {
     public static func upsert(_ state: Parcel.State, preNo: String?, at date: Date, on db: any SQLDatabase) async throws {
-        let json = try CanonicalJSON.encoder(sorted: false).encodeToString(state)
+        try await upsert(state, encoded: try encode(state), preNo: preNo, at: date, on: db)
+    }
+
+    /// A parcel's state as its snapshot column holds it.
+    public static func encode(_ state: Parcel.State) throws -> String {
+        try CanonicalJSON.encoder(sorted: false).encodeToString(state)
+    }
+
+    /// Writes a parcel whose snapshot was encoded before (by `encode(_:)`, from this same state).
+    public static func upsert(_ state: Parcel.State, encoded json: String, preNo: String?, at date: Date, on db: any SQLDatabase) async throws {
         let key = state.order.map { ($0.ebpCode, $0.orderNo) } ?? state.inventory.map { ($0.ebpCode, $0.orderNo) }
             ?? state.payment.map { ($0.ebpCode, $0.orderNo) } ?? ("", "")
         try await db.raw(
@@ -45,7 +54,7 @@ public enum ParcelTables {
     /// A parcel's stored snapshot as read before a transaction, so the transaction need not decode it again.
     public struct Snapshot: Sendable {
         let text: String
-        let state: Parcel.State
+        public let state: Parcel.State
     }
 
     /// Reads a parcel's snapshot outside the writer's turn (on a reader), decoded.
@@ -55,15 +64,17 @@ public enum ParcelTables {
         return Snapshot(text: text, state: try state(text))
     }
 
-    /// A parcel as `find` gives it; when its stored snapshot is still exactly `known`'s text, `known`'s decoded state
-    /// is used rather than decoding the same text again.
-    public static func find(_ id: String, reusing known: Snapshot?, on db: any SQLDatabase) async throws
-        -> (state: Parcel.State, preNo: String?)?
+    /// A parcel as `find` gives it, and whether it is still what was read before the transaction: the same stored
+    /// snapshot as `known` (whose decoded state is then used rather than decoding the same text again), or, when
+    /// there was none (`known` nil), still no parcel at all.
+    public static func current(_ id: String, known: Snapshot?, on db: any SQLDatabase) async throws
+        -> (found: (state: Parcel.State, preNo: String?)?, asKnown: Bool)
     {
-        guard let known else { return try await find(id, on: db) }
-        guard let row = try await db.raw("SELECT state, pre_no FROM cbec_parcels WHERE id = \(bind: id)").first() else { return nil }
-        guard try row.decode(column: "state", as: String.self) == known.text else { return try decode(row) }
-        return (known.state, try preNo(row))
+        guard let row = try await db.raw("SELECT state, pre_no FROM cbec_parcels WHERE id = \(bind: id)").first() else {
+            return (nil, known == nil)
+        }
+        guard let known, try row.decode(column: "state", as: String.self) == known.text else { return (try decode(row), false) }
+        return ((known.state, try preNo(row)), true)
     }
 
     public static func find(invtNo: String, on db: any SQLDatabase) async throws -> (state: Parcel.State, preNo: String?)? {
