@@ -27,6 +27,35 @@ struct SQLiteFileTests {
         return size(path)
     }
 
+    @Test("bound values are stored as SQLite's own types and read back as bound: text, integer, real, blob, null")
+    func boundValues() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("clearway-binds-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let store = try await SQLiteStore(path: path, logger: Logger(label: "test"))
+        let absent: String? = nil, present: String? = "有", count: Int? = 7
+        let stored = try await store.transaction { db in
+            try await db.raw("CREATE TABLE t (a, b, c, d, e, f, g, h, i)").run()
+            try await db.raw("""
+                INSERT INTO t VALUES (\(bind: "text ✓"), \(bind: Int.max), \(bind: Int64.min), \(bind: absent), \(bind: present),
+                    \(bind: count), \(bind: 2.5), \(bind: true), \(bind: Data([0, 1, 2])))
+                """).run()
+            return try await db.raw("""
+                SELECT a, b, c, d, e, f, typeof(a) || typeof(b) || typeof(c) || typeof(d) || typeof(e) || typeof(f) || typeof(g)
+                    || typeof(h) || typeof(i) AS types FROM t
+                """).first()!
+        }
+        await store.close()
+        let types = try stored.decode(column: "types", as: String.self)
+        #expect(types == "textintegerintegernulltextintegerrealintegerblob")
+        #expect(try stored.decode(column: "a", as: String.self) == "text ✓")
+        #expect(try stored.decode(column: "b", as: Int.self) == Int.max)
+        #expect(try stored.decode(column: "c", as: Int64.self) == Int64.min)
+        #expect(try stored.decodeNil(column: "d"))
+        #expect(try stored.decode(column: "e", as: String?.self) == "有")
+        #expect(try stored.decode(column: "f", as: Int?.self) == 7)
+        #expect(try stored.decode(column: "b", as: String.self) == "\(Int.max)", "an integer read as text, as SQLiteNIO gives it")
+    }
+
     @Test("committed pages reach the database file while the store is open")
     func checkpointsCopyPages() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("clearway-wal-\(UUID().uuidString).sqlite").path

@@ -192,7 +192,14 @@ struct SQLiteHandleRow: SQLRow, Sendable {
         guard let data = value(column) else {
             throw DecodingError.keyNotFound(SQLiteColumnKey(column), .init(codingPath: [], debugDescription: "no column \(column)"))
         }
-        return try Self.decoder.decode(D.self, from: data)
+        // The common cases read directly, as SQLiteNIO would convert them; SQLiteKit's decoder finds that conversion
+        // by a protocol cast, a conformance lookup per value.
+        switch data {
+        case .text(let text) where D.self == String.self: return text as! D
+        case .integer(let number) where D.self == Int.self: return number as! D
+        case .integer(let number) where D.self == Int64.self: return Int64(number) as! D
+        default: return try Self.decoder.decode(D.self, from: data)
+        }
     }
 }
 
@@ -215,10 +222,22 @@ struct SQLiteHandleDatabase: SQLDatabase {
     var dialect: any SQLDialect { SQLiteDialect() }
     var queryLogLevel: Logger.Level? { .trace }
 
+    /// A bound value as SQLite takes it. Text and integers, nearly every value bound, are converted directly, as
+    /// SQLiteNIO would (an optional holding one casts to it too); SQLiteKit's encoder, which takes the rest, finds
+    /// that conversion by a protocol cast, a conformance lookup for every value.
+    static func data(_ value: any Encodable & Sendable) throws -> SQLiteData {
+        switch value {
+        case let text as String: .text(text)
+        case let number as Int: .integer(number)
+        case let number as Int64: .integer(Int(number))
+        default: try encoder.encode(value)
+        }
+    }
+
     private func run(_ query: any SQLExpression, _ onRow: (any SQLRow) -> Void) throws {
         var serializer = SQLSerializer(database: self)
         query.serialize(to: &serializer)
-        let binds = try serializer.binds.map { try Self.encoder.encode($0) }
+        let binds = try serializer.binds.map(Self.data)
         try handle.run(serializer.sql, binds) { onRow($0) }
     }
 
