@@ -179,6 +179,39 @@ struct CanonicalJSONEncoderTests {
         #expect(differing.isEmpty, "\(differing.prefix(5))")
     }
 
+    @Test("times are read as the ISO 8601 format style reads them, in UTC and at an offset, with and without milliseconds")
+    func timestampsRead() {
+        func foundation(_ text: String) -> Date? {
+            (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)) ?? (try? Date.ISO8601FormatStyle().parse(text))
+        }
+        func pad(_ value: Int, _ width: Int) -> String { String(repeating: "0", count: max(0, width - String(value).count)) + String(value) }
+        var rng = SplitMix64(state: 1129)
+        var texts = [
+            "2026-11-29T14:24:02.123Z", "2026-11-29T14:24:02Z", "2026-05-28T10:00:00+08:00", "2026-05-28T10:00:00.999-05:30",
+            "1601-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z", "2024-02-29T12:00:00Z", "2000-02-29T00:00:00.001+14:00",
+            // Not a date, or not one of the forms read by hand: the style decides, and both must agree.
+            "2026-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-11-29T24:00:00Z", "2026-11-29T14:24:60Z", "2026-11-29 14:24:02Z",
+            "2026-11-29T14:24:02.12Z", "2026-11-29T14:24:02.1234Z", "2026-11-29T14:24:02", "1582-10-04T00:00:00Z", "2026-11-29",
+            "２026-11-29T14:24:02Z", "",
+        ]
+        for _ in 0..<20_000 {
+            let year = Int.random(in: 1601...9999, using: &rng), month = Int.random(in: 1...12, using: &rng)
+            let day = Int.random(in: 1...31, using: &rng), second = Int.random(in: 0...86_399, using: &rng)
+            var text = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(second / 3600, 2)):\(pad(second / 60 % 60, 2)):\(pad(second % 60, 2))"
+            if Bool.random(using: &rng) { text += "." + pad(Int.random(in: 0...999, using: &rng), 3) }
+            if Bool.random(using: &rng) {
+                text += "Z"
+            } else {
+                let minutes = Int.random(in: 0...(14 * 60), using: &rng)
+                text += (Bool.random(using: &rng) ? "+" : "-") + pad(minutes / 60, 2) + ":" + pad(minutes % 60, 2)
+            }
+            texts.append(text)
+        }
+        let differing = texts.filter { Timestamp.parse($0) != foundation($0) }
+        let (count, first) = (differing.count, differing.prefix(3).map { "\($0): \(String(describing: Timestamp.parse($0))) ≠ \(String(describing: foundation($0)))" })
+        #expect(count == 0, "\(first)")
+    }
+
     @Test("nothing of an encoding outlives it: the writer and the encoders it kept for reuse are freed")
     func nothingRetained() throws {
         weak var released: JSONByteWriter?

@@ -26,7 +26,7 @@ extension Clearway {
         guard Policy.declaringRoles.contains(principal.role) else {
             throw ClearanceError.forbidden(reason: "a \(principal.role.rawValue) does not lodge declarations")
         }
-        let draft = try await validate(form, cached.reference)
+        let (draft, parties) = try await validated(form, cached.reference)
         guard cached.policy.allows(principal, .lodgeDeclaration(declarantPartyID: draft.declarant.id)) else {
             throw ClearanceError.forbidden(reason: "you lodge declarations only as your own enterprise (the declarant)")
         }
@@ -39,7 +39,9 @@ extension Clearway {
         if environment.selectivity == .automatic {
             try await cacheDaySeed(at: environment.now())
             let now = environment.now()
-            facts = try await store.read { db in try await self.selectionFacts(for: draft, at: now, cached: cached, on: db) }
+            facts = try await store.read { db in
+                try await self.selectionFacts(for: draft, at: now, cached: cached, known: parties, on: db)
+            }
         } else {
             facts = nil
         }
@@ -157,12 +159,18 @@ extension Clearway {
     // MARK: - The command pipeline
 
     func validate(_ form: DeclarationForm, _ reference: ReferenceData) async throws -> DeclarationDraft {
+        try await validated(form, reference).draft
+    }
+
+    /// The draft, and the parties it names as read to check it (selectivity reads the trading party's tier there).
+    func validated(_ form: DeclarationForm, _ reference: ReferenceData) async throws -> (draft: DeclarationDraft, parties: [Party]) {
         let codes = form.namedCreditCodes
         let found = try await store.read { db in try await PartyTable.find(creditCodes: codes, on: db) }
         do {
-            return try form.validated(
+            let draft = try form.validated(
                 reference: reference, parties: Dictionary(found.map { ($0.creditCode, $0) }, uniquingKeysWith: { a, _ in a }),
                 at: environment.now())
+            return (draft, found)
         } catch { throw ClearanceError.invalid(error) }
     }
 

@@ -40,10 +40,11 @@ extension Clearway {
         var rules: [RiskRule]
     }
 
-    func selectionFacts(for draft: DeclarationDraft, at date: Date, cached: Cached, on db: any SQLDatabase) async throws
-        -> SelectionFacts
+    /// - Parameter known: parties already read for this draft; the trading party is read again only if not among them.
+    func selectionFacts(for draft: DeclarationDraft, at date: Date, cached: Cached, known: [Party] = [], on db: any SQLDatabase)
+        async throws -> SelectionFacts
     {
-        let (subject, reasons) = try await subject(draft, number: "", at: date, cached: cached, on: db)
+        let (subject, reasons) = try await subject(draft, number: "", at: date, cached: cached, known: known, on: db)
         return SelectionFacts(subject: subject, reasons: reasons, roster: try await officerRoster(for: draft, cached: cached, on: db),
                               rules: try await currentRiskRules(on: db))
     }
@@ -91,10 +92,14 @@ extension Clearway {
     }
 
     /// The facts selectivity reads: credit tier, inspection history and the model's score.
-    func subject(_ draft: DeclarationDraft, number: String, at date: Date, cached: Cached, on db: any SQLDatabase)
+    func subject(_ draft: DeclarationDraft, number: String, at date: Date, cached: Cached, known: [Party] = [], on db: any SQLDatabase)
         async throws -> (subject: RiskSubject, reasons: [RiskModel.Reason])
     {
-        let tier = try await PartyTable.find(id: draft.tradingParty.id, on: db)?.creditTier(at: date) ?? .normal
+        let party: Party?
+        if let read = known.first(where: { $0.id == draft.tradingParty.id }) { party = read } else {
+            party = try await PartyTable.find(id: draft.tradingParty.id, on: db)
+        }
+        let tier = party?.creditTier(at: date) ?? .normal
         let prior = try await RiskTables.discrepancies(party: draft.tradingParty.id, on: db)
         var score: Double?
         var reasons: [RiskModel.Reason] = []

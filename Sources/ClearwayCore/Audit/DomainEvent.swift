@@ -108,7 +108,56 @@ public enum Timestamp {
     private static let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC")!)
 
     public static func parse(_ text: String) -> Date? {
+        var text = text
+        if let date = text.withUTF8(read) { return date }
         if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
         return try? Date.ISO8601FormatStyle().parse(text)
+    }
+
+    /// Reads the forms the platform writes and exchanges — `YYYY-MM-DDThh:mm:ss`, optionally `.sss`, then `Z` or
+    /// `±hh:mm` — by hand, to the same `Date` the format style gives (every stored row and message carries times, and
+    /// the style costs microseconds each); nil for anything else, which the style then reads, or refuses.
+    private static func read(_ bytes: UnsafeBufferPointer<UInt8>) -> Date? {
+        guard bytes.count == 20 || bytes.count == 24 || bytes.count == 25 || bytes.count == 29 else { return nil }
+        func number(_ offset: Int, _ width: Int) -> Int? {
+            var value = 0
+            for index in offset..<offset + width {
+                let digit = bytes[index] &- UInt8(ascii: "0")
+                guard digit < 10 else { return nil }
+                value = value * 10 + Int(digit)
+            }
+            return value
+        }
+        guard bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"),
+              bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+              let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+              let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+              // Outside these the style's calendar (Julian before 1582) or its leniency would give another answer.
+              (1601...9999).contains(year), (1...12).contains(month), day >= 1, day <= ChinaTime.daysIn(month: month, of: year),
+              hour < 24, minute < 60, second < 60
+        else { return nil }
+        var at = 19
+        var millisecond: Int?
+        if bytes[at] == UInt8(ascii: ".") {
+            guard let fraction = number(at + 1, 3) else { return nil }
+            millisecond = fraction
+            at += 4
+        }
+        var offset = 0
+        switch bytes[at] {
+        case UInt8(ascii: "Z") where at + 1 == bytes.count:
+            break
+        case UInt8(ascii: "+"), UInt8(ascii: "-"):
+            guard at + 6 == bytes.count, bytes[at + 3] == UInt8(ascii: ":"), let hours = number(at + 1, 2), let minutes = number(at + 4, 2),
+                  hours < 24, minutes < 60
+            else { return nil }
+            offset = (hours * 3600 + minutes * 60) * (bytes[at] == UInt8(ascii: "-") ? -1 : 1)
+        default:
+            return nil
+        }
+        let days = ChinaTime.daysSince1970(year: year, month: month, day: day)
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset - 978_307_200
+        // The same sum the style makes: whole seconds, then the milliseconds over a thousand.
+        return Date(timeIntervalSinceReferenceDate: Double(seconds) + Double(millisecond ?? 0) / 1000)
     }
 }

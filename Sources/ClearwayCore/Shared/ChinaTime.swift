@@ -31,6 +31,25 @@ public enum ChinaTime {
         return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
+    /// The proleptic Gregorian date's days since 1970-01-01, the inverse of `gregorian(daysSince1970:)` (same source).
+    static func daysSince1970(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// Days in a month of the proleptic Gregorian calendar.
+    static func daysIn(month: Int, of year: Int) -> Int {
+        switch month {
+        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
     /// Whole days since 1970-01-01 and the second of the day, on China's wall clock (UTC+8).
     static func local(_ date: Date) -> (days: Int, second: Int) {
         let local = Int((date.timeIntervalSince1970 + 8 * 3600).rounded(.down))
