@@ -21,37 +21,44 @@ public indirect enum JSONShape: Sendable {
     /// Every place `value` departs from this shape, each with its JSON pointer.
     public func problems(in value: JSONValue, at pointer: String = "") -> [FieldIssue] {
         var issues: [FieldIssue] = []
-        check(value, pointer, &issues)
+        check(value, { pointer }, &issues)
         return issues
     }
 
-    private func check(_ value: JSONValue, _ pointer: String, _ issues: inout [FieldIssue]) {
-        func wrong(_ expected: String) { issues.append(FieldIssue(pointer, "wrong-type", "expected \(expected)")) }
+    /// `pointer` makes the member's JSON pointer only for an issue: a body that fits builds none of them (this check
+    /// runs on every declaration lodged).
+    private func check(_ value: JSONValue, _ pointer: () -> String, _ issues: inout [FieldIssue]) {
+        func wrong(_ expected: String) { issues.append(FieldIssue(pointer(), "wrong-type", "expected \(expected)")) }
         switch (self, value) {
         case (.string, .string), (.boolean, .bool): return
         case (.number, .number): return
         case (.integer, .number(let n)):
             if n.rounded() != n || abs(n) > 9_007_199_254_740_991 { wrong("a whole number") }
         case (.array(let element), .array(let items)):
-            for (index, item) in items.enumerated() { element.check(item, "\(pointer)/\(index)", &issues) }
+            for (index, item) in items.enumerated() { element.check(item, { "\(pointer())/\(index)" }, &issues) }
         case (.map(let element), .object(let members)):
-            for member in members { element.check(member.value, "\(pointer)/\(member.key.jsonPointerEscaped)", &issues) }
+            for member in members { element.check(member.value, { "\(pointer())/\(member.key.jsonPointerEscaped)" }, &issues) }
         case (.object(let fields), .object(let members)):
-            let present = Set(members.map(\.key))
+            var requiredPresent = 0
             for member in members {
-                let path = "\(pointer)/\(member.key.jsonPointerEscaped)"
+                func path() -> String { "\(pointer())/\(member.key.jsonPointerEscaped)" }
                 guard let field = fields[member.key] else {
-                    issues.append(FieldIssue(path, "unknown-field", "'\(member.key)' is not a field of this request"))
+                    issues.append(FieldIssue(path(), "unknown-field", "'\(member.key)' is not a field of this request"))
                     continue
                 }
+                if field.required { requiredPresent += 1 }
                 if case .null = member.value {
-                    if field.required { issues.append(FieldIssue(path, "required", "\(member.key) may not be null")) }
+                    if field.required { issues.append(FieldIssue(path(), "required", "\(member.key) may not be null")) }
                     continue
                 }
                 field.shape.check(member.value, path, &issues)
             }
-            for name in fields.compactMap({ $0.value.required && !present.contains($0.key) ? $0.key : nil }).sorted() {
-                issues.append(FieldIssue("\(pointer)/\(name.jsonPointerEscaped)", "required", "the field \(name) is required"))
+            // Counted rather than looked up, as names are unique (`JSONValue.parse` refuses a name given twice).
+            if requiredPresent != fields.values.count(where: \.required) {
+                let present = Set(members.map(\.key))
+                for name in fields.compactMap({ $0.value.required && !present.contains($0.key) ? $0.key : nil }).sorted() {
+                    issues.append(FieldIssue("\(pointer())/\(name.jsonPointerEscaped)", "required", "the field \(name) is required"))
+                }
             }
         case (.string, _): wrong("a string")
         case (.integer, _): wrong("a whole number")
