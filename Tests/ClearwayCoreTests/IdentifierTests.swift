@@ -22,6 +22,24 @@ struct IdentifierTests {
         do { _ = try CreditCode(text) } catch { #expect(error.code == code) }
     }
 
+    @Test("every code completed with its check character is accepted, and any one character changed is refused")
+    func creditCodeSubstitutions() throws {
+        let alphabet = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
+        var rng = SplitMix64(state: 32100)
+        var refusedWrongly: [String] = [], acceptedWrongly: [String] = []
+        for _ in 0..<300 {
+            let body = String((0..<17).map { _ in alphabet[Int.random(in: 0..<31, using: &rng)] })
+            let code = try CreditCode.completing(body).rawValue
+            if (try? CreditCode(code)) == nil { refusedWrongly.append(code) }
+            var chars = Array(code)
+            let at = Int.random(in: 0..<18, using: &rng)
+            chars[at] = alphabet.filter { $0 != chars[at] }.randomElement(using: &rng)!
+            if (try? CreditCode(String(chars))) != nil { acceptedWrongly.append(String(chars)) }
+        }
+        let (refused, accepted) = (refusedWrongly.count, acceptedWrongly.count)
+        #expect(refused == 0 && accepted == 0, "\(refusedWrongly.prefix(3)) \(acceptedWrongly.prefix(3))")
+    }
+
     @Test("an ISO 6346 container number must carry its check digit")
     func containerNumbers() throws {
         #expect(try ContainerNumber("CSQU3054383").rawValue == "CSQU3054383")

@@ -7,7 +7,31 @@ public struct CreditCode: ValidatedIdentifier {
     /// Weights 3^(i) mod 31 for the first 17 positions.
     static let weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 
+    /// Each byte's place in the alphabet, or -1: codes are read from every declaration and party row.
+    private static let values: [Int8] = {
+        var table = [Int8](repeating: -1, count: 256)
+        for (index, char) in alphabet.enumerated() { table[Int(char.asciiValue!)] = Int8(index) }
+        return table
+    }()
+
     public init(_ text: String) throws(IdentifierError) {
+        // A well-formed code is 18 ASCII bytes of the alphabet; anything else is read as characters below, which
+        // names the problem.
+        var text = text
+        let valid = text.withUTF8 { bytes -> Bool in
+            guard bytes.count == 18 else { return false }
+            var sum = 0
+            for index in 0..<17 {
+                let value = Int(Self.values[Int(bytes[index])])
+                guard value >= 0 else { return false }
+                sum += value * Self.weights[index]
+            }
+            return Self.values[Int(bytes[17])] == Int8((31 - sum % 31) % 31)
+        }
+        if valid {
+            rawValue = text
+            return
+        }
         let chars = Array(text)
         guard chars.count == 18 else {
             throw IdentifierError("credit-code-length", "a Unified Social Credit Code has 18 characters, '\(text)' has \(chars.count)")
