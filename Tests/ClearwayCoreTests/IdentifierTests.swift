@@ -1,4 +1,5 @@
 import ClearwayCore
+import Foundation
 import Testing
 
 @Suite("Identifiers")
@@ -38,6 +39,14 @@ struct IdentifierTests {
         }
         let (refused, accepted) = (refusedWrongly.count, acceptedWrongly.count)
         #expect(refused == 0 && accepted == 0, "\(refusedWrongly.prefix(3)) \(acceptedWrongly.prefix(3))")
+    }
+
+    @Test("text is trimmed of spaces and tabs as Foundation trims whitespaces, ideographic and no-break spaces too")
+    func trimming() {
+        let texts = ["", " ", "\t", "abc", " abc", "abc ", "\tabc\t", "a b", "\u{3000}货物\u{3000}", "\u{00A0}x", "x\u{00A0}",
+                     "\nx\n", "货物", " 货物", "x\u{2003}", "\r\n", "é ", "e\u{301}"]
+        let differing = texts.filter { $0.trimmingWhitespaces() != $0.trimmingCharacters(in: .whitespaces) }
+        #expect(differing.isEmpty)
     }
 
     @Test("an ISO 6346 container number must carry its check digit")

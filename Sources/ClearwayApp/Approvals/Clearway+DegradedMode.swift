@@ -10,7 +10,7 @@ extension Clearway {
     /// released provisionally.
     public func setDependency(_ name: String, down: Bool, reason: String?, by principal: Principal) async throws -> [String] {
         guard principal.role == .admin else { throw ClearanceError.forbidden(reason: "operators mark outside systems down or up") }
-        if down, (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+        if down, (reason ?? "").trimmingWhitespaces().isEmpty {
             throw ClearanceError.invalid(ValidationFailure([FieldIssue("/reason", "reason-required", "say what is down")]))
         }
         let agencies = try await store.read { db in try await ReferenceTables.agencies(on: db) }

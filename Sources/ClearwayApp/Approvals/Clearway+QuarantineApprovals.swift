@@ -45,7 +45,7 @@ extension Clearway {
             issues.add("/originCountry", "country-unknown", "'\(form.originCountry)' is not an ISO 3166 country code")
         }
         let port = issues.check("/portOfEntry") { () throws(IdentifierError) in try UNLocode(form.portOfEntry) }
-        if form.product.trimmingCharacters(in: .whitespaces).isEmpty || form.product.count > 200 {
+        if form.product.trimmingWhitespaces().isEmpty || form.product.count > 200 {
             issues.add("/product", "text-length", "a product name has 1 to 200 characters")
         }
         if form.producerRegistration.isEmpty || form.producerRegistration.count > 50 {

@@ -87,7 +87,7 @@ extension Clearway {
         _ id: String, means: String, voyage: String?, by principal: Principal, expectedVersion: Int? = nil
     ) async throws -> Declaration.State {
         var issues = IssueCollector()
-        if means.trimmingCharacters(in: .whitespaces).isEmpty || means.count > 100 {
+        if means.trimmingWhitespaces().isEmpty || means.count > 100 {
             issues.add("/means", "text-length", "the means of transport has 1 to 100 characters")
         }
         if let voyage, !(1...35).contains(voyage.count) {
@@ -175,7 +175,7 @@ extension Clearway {
     }
 
     func requireReason(_ reason: String) throws {
-        if reason.trimmingCharacters(in: .whitespaces).isEmpty || reason.count > 500 {
+        if reason.trimmingWhitespaces().isEmpty || reason.count > 500 {
             throw ClearanceError.invalid(ValidationFailure([FieldIssue("/reason", "text-length", "a reason has 1 to 500 characters")]))
         }
     }

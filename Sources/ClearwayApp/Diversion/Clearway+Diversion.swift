@@ -164,7 +164,7 @@ extension Clearway {
         guard let network = try await cached().diversion.values.first(where: { $0.site(siteID) != nil }) else {
             throw ClearanceError.notFound(kind: "inspection site", id: siteID)
         }
-        if down, (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+        if down, (reason ?? "").trimmingWhitespaces().isEmpty {
             throw ClearanceError.invalid(ValidationFailure([FieldIssue("/reason", "reason-required", "say why the site is out of service")]))
         }
         let now = environment.now()

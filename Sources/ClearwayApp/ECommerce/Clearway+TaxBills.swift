@@ -28,7 +28,7 @@ extension Clearway {
         }
         var issues = IssueCollector()
         if form.assureCode.isEmpty || form.assureCode.count > 64 { issues.add("/assureCode", "length", "a guarantor's customs code, 1 to 64 characters") }
-        if form.bank.trimmingCharacters(in: .whitespaces).isEmpty { issues.add("/bank", "required", "the bank that gives the guarantee") }
+        if form.bank.trimmingWhitespaces().isEmpty { issues.add("/bank", "required", "the bank that gives the guarantee") }
         if form.amountFen <= 0 { issues.add("/amountFen", "amount-not-positive", "a guarantee is for more than nothing") }
         if form.validUntil <= environment.now() { issues.add("/validUntil", "expired", "the guarantee must run past today") }
         do { try issues.finish() } catch { throw ClearanceError.invalid(error) }

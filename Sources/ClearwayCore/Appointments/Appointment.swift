@@ -265,7 +265,7 @@ public enum Appointment {
             return [.moved(.init(stamp: stamp, start: start, end: end, reason: reason))]
         case .cancel(let reason):
             guard state.status == .booked, state.arrivedAt == nil else { throw refuse("cancel") }
-            if reason.trimmingCharacters(in: .whitespaces).isEmpty {
+            if reason.trimmingWhitespaces().isEmpty {
                 issues.add("/reason", "reason-required", "say why the appointment is cancelled")
             }
             try finish()

@@ -71,10 +71,10 @@ extension Declaration {
                 throw .notAllowedInState(action: "start a supervised transfer of", state: "already under transfer")
             }
             var issues = IssueCollector()
-            if vehicle.trimmingCharacters(in: .whitespaces).isEmpty || vehicle.count > 20 {
+            if vehicle.trimmingWhitespaces().isEmpty || vehicle.count > 20 {
                 issues.add("/vehicle", "text-length", "a vehicle plate has 1 to 20 characters")
             }
-            if seal.trimmingCharacters(in: .whitespaces).isEmpty || seal.count > 35 {
+            if seal.trimmingWhitespaces().isEmpty || seal.count > 35 {
                 issues.add("/seal", "text-length", "a seal number has 1 to 35 characters")
             }
             if due <= context.now { issues.add("/due", "date-future", "a transfer is due after it starts") }
@@ -159,7 +159,7 @@ extension Declaration {
                 throw .notFound(kind: "\(kind) approval by \(agency) on declaration", id: state.id)
             }
             guard approval.status == .pending else { throw .notAllowedInState(action: "decide the \(kind) approval of", state: approval.status.rawValue) }
-            if note.trimmingCharacters(in: .whitespaces).isEmpty {
+            if note.trimmingWhitespaces().isEmpty {
                 throw .invalid(ValidationFailure([FieldIssue("/note", "reason-required", "an agency's decision says why")]))
             }
             return [.agencyDecided(.init(stamp: stamp, agency: agency, kind: kind, approved: approve, note: note, reference: reference))]

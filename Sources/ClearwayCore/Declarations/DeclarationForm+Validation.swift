@@ -97,7 +97,7 @@ extension DeclarationForm {
         if reference.transportModes[transport.mode] == nil {
             issues.add("/transport/mode", "transport-mode-unknown", "'\(transport.mode)' is not a transport mode code")
         }
-        if let means = transport.means, means.trimmingCharacters(in: .whitespaces).isEmpty || means.count > 100 {
+        if let means = transport.means, means.trimmingWhitespaces().isEmpty || means.count > 100 {
             issues.add("/transport/means", "text-length", "the means of transport has 1 to 100 characters")
         }
         if let voyage = transport.voyage, !isReference(voyage) {
@@ -155,7 +155,7 @@ extension DeclarationForm {
                     "\(pointer)/commodityCode", "hs-code-unknown",
                     "\(code.subheading) is not a subheading of HS \(reference.hs.edition)")
             }
-            let description = form.description.trimmingCharacters(in: .whitespaces)
+            let description = form.description.trimmingWhitespaces()
             if description.isEmpty || description.count > 255 {
                 issues.add("\(pointer)/description", "text-length", "a goods description has 1 to 255 characters")
             }

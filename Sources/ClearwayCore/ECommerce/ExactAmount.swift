@@ -24,7 +24,7 @@ public struct ExactAmount: Sendable, Hashable, Comparable, Codable, CustomString
 
     /// The general reading of `init(_:)`, which its byte-by-byte reading must agree with.
     init(parsing text: String) throws(IdentifierError) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingWhitespaces()
         var body = Substring(trimmed)
         let negative = body.first == "-"
         if negative { body = body.dropFirst() }

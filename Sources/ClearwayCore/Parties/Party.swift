@@ -36,7 +36,7 @@ public struct PartyForm: Sendable, Equatable, Codable {
     /// Checks every field at once and returns the party to register under `id`.
     public func validated(id: String) throws(ValidationFailure) -> Party {
         var issues = IssueCollector()
-        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        let trimmed = name.trimmingWhitespaces()
         if trimmed.isEmpty || trimmed.count > 200 {
             issues.add("/name", "name-length", "a party name has 1 to 200 characters")
         }

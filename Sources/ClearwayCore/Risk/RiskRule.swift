@@ -109,7 +109,7 @@ extension RiskRule {
         {
             issues.add("/id", "rule-id", "a rule id is 1 to 64 lowercase letters, digits and hyphens")
         }
-        if rule.name.trimmingCharacters(in: .whitespaces).isEmpty || rule.name.count > 200 {
+        if rule.name.trimmingWhitespaces().isEmpty || rule.name.count > 200 {
             issues.add("/name", "text-length", "a rule name has 1 to 200 characters")
         }
         if let until = rule.effectiveUntil, until <= rule.effectiveFrom {
