@@ -49,6 +49,18 @@ struct IdentifierTests {
         #expect(differing.isEmpty)
     }
 
+    @Test("list, pre-entry and summary numbers are the customs code, year or China day, and a nine-digit serial")
+    func parcelNumbers() throws {
+        // 23:30 on 27 May in UTC is already 28 May in China.
+        let late = try #require(Timestamp.parse("2026-05-27T23:30:00Z"))
+        #expect(Parcel.inventoryNumber(customsCode: "2248", year: 2026, serial: 1) == "22482026I000000001")
+        #expect(Parcel.preEntryNumber(at: late, serial: 42) == "B20260528000000042")
+        #expect(ExportParcel.inventoryNumber(customsCode: "5141", year: 2026, serial: 123_456_789) == "51412026E123456789")
+        #expect(ExportParcel.preEntryNumber(at: late, serial: 7) == "E20260528000000007")
+        let summary = ExportParcel.summaryNumbers(customsCode: "5141", year: 2026, serial: 3)
+        #expect(summary.sumNo == "S51412026000000003" && summary.declSeqNo == "D51412026000000003")
+    }
+
     @Test("an ISO 6346 container number must carry its check digit")
     func containerNumbers() throws {
         #expect(try ContainerNumber("CSQU3054383").rawValue == "CSQU3054383")

@@ -231,9 +231,9 @@ extension Clearway {
                 // Numbers come from gapless counters inside this transaction: a refused list takes none.
                 let year = ChinaTime.year(now)
                 let serial = try await Counters.next("cbec-invt-\(inventory.customsCode)-\(year)", on: db)
-                invtNo = "\(inventory.customsCode)\(year)I\(String(format: "%09d", serial))"
+                invtNo = Parcel.inventoryNumber(customsCode: inventory.customsCode, year: year, serial: serial)
                 let pre = try await Counters.next("cbec-pre-\(ChinaTime.day(now))", on: db)
-                preNo = "B" + ChinaTime.day(now).replacingOccurrences(of: "-", with: "") + String(format: "%09d", pre)
+                preNo = Parcel.preEntryNumber(at: now, serial: pre)
             }
             let before = state.status
             var events = try await parcelEvents(.receive(document), state, inventoryNumber: invtNo, principal: principal,

@@ -103,9 +103,9 @@ extension Clearway {
                     // Numbers come from gapless counters inside this transaction: a refused list takes none.
                     let year = ChinaTime.year(now)
                     let serial = try await Counters.next("cbex-invt-\(inventory.customsCode)-\(year)", on: db)
-                    invtNo = "\(inventory.customsCode)\(year)E\(String(format: "%09d", serial))"
+                    invtNo = ExportParcel.inventoryNumber(customsCode: inventory.customsCode, year: year, serial: serial)
                     let pre = try await Counters.next("cbex-pre-\(ChinaTime.day(now))", on: db)
-                    found.preNo = "E" + ChinaTime.day(now).replacingOccurrences(of: "-", with: "") + String(format: "%09d", pre)
+                    found.preNo = ExportParcel.preEntryNumber(at: now, serial: pre)
                 }
             }
             var next = try await decideExport(.receive(document), found, invtNo: invtNo, principal: principal, cached: cached, on: db)
@@ -234,8 +234,7 @@ extension Clearway {
                 let first = byNumber[group.invtNos[0]]!.state.inventory!
                 let year = ChinaTime.year(now)
                 let serial = try await Counters.next("cbex-sum-\(first.customsCode)-\(year)", on: db)
-                let sumNo = "S\(first.customsCode)\(year)\(String(format: "%09d", serial))"
-                let declSeqNo = "D\(first.customsCode)\(year)\(String(format: "%09d", serial))"
+                let (sumNo, declSeqNo) = ExportParcel.summaryNumbers(customsCode: first.customsCode, year: year, serial: serial)
                 for number in group.invtNos {
                     try await decideExport(.summarise(sumNo: sumNo), byNumber[number]!, principal: principal, cached: cached, on: db)
                 }

@@ -35,6 +35,22 @@ public enum ExportParcel {
         "cbex-" + Hex.encode(SHA256.hash(data: Data("\(ebpCode)\n\(orderNo)".utf8))).prefix(32)
     }
 
+    /// The export list number customs gives: the agent's customs code, the year, `E` and a nine-digit serial.
+    public static func inventoryNumber(customsCode: String, year: Int, serial: Int) -> String {
+        customsCode + String(year) + "E" + ChinaTime.pad(serial, 9)
+    }
+
+    /// The export pre-entry number: `E`, the China day as YYYYMMDD and a nine-digit serial of that day.
+    public static func preEntryNumber(at date: Date, serial: Int) -> String {
+        "E" + ChinaTime.second(date).prefix(8) + ChinaTime.pad(serial, 9)
+    }
+
+    /// A summary declaration's number and the declaration sequence number it is lodged under (one serial for both).
+    public static func summaryNumbers(customsCode: String, year: Int, serial: Int) -> (sumNo: String, declSeqNo: String) {
+        let tail = customsCode + String(year) + ChinaTime.pad(serial, 9)
+        return ("S" + tail, "D" + tail)
+    }
+
     public struct State: Sendable, Equatable, Codable {
         public var id: String
         public var version: Int = 0

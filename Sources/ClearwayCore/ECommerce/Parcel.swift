@@ -39,6 +39,16 @@ public enum Parcel {
         "cbec-" + Hex.encode(SHA256.hash(data: Data("\(ebpCode)\n\(orderNo)".utf8))).prefix(32)
     }
 
+    /// The list number customs gives (invtNo): the agent's customs code, the year, `I` and a nine-digit serial.
+    public static func inventoryNumber(customsCode: String, year: Int, serial: Int) -> String {
+        customsCode + String(year) + "I" + ChinaTime.pad(serial, 9)
+    }
+
+    /// The pre-entry number (preNo): `B`, the China day as YYYYMMDD and a nine-digit serial of that day.
+    public static func preEntryNumber(at date: Date, serial: Int) -> String {
+        "B" + ChinaTime.second(date).prefix(8) + ChinaTime.pad(serial, 9)
+    }
+
     public struct State: Sendable, Equatable, Codable {
         public var id: String
         public var version: Int = 0

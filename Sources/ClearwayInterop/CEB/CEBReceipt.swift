@@ -23,7 +23,7 @@ public struct CEBReceipt: Sendable, Equatable {
     /// YYYYMMDDhhmmssSSS in China time, as receipts write it.
     static func time(_ date: Date) -> String {
         let millis = Int((date.timeIntervalSince1970 * 1000).rounded(.down)) % 1000
-        return ChinaTime.second(date) + String(format: "%03d", millis)
+        return ChinaTime.second(date) + ChinaTime.pad(millis, 3)
     }
 
     /// The receipt message answering a message of `kind` (CEB312, 412, 512, 622, 624 or 626), one entry per receipt.
