@@ -115,8 +115,9 @@ public enum Timestamp {
     }
 
     /// Reads the forms the platform writes and exchanges — `YYYY-MM-DDThh:mm:ss`, optionally `.sss`, then `Z` or
-    /// `±hh:mm` — by hand, to the same `Date` the format style gives (every stored row and message carries times, and
-    /// the style costs microseconds each); nil for anything else, which the style then reads, or refuses.
+    /// `±hh:mm` — by hand (every stored row and message carries times, and the style costs microseconds each), to the
+    /// `Date` the format style gives or the next one up that writes the same text; nil for anything else, which the
+    /// style then reads, or refuses.
     private static func read(_ bytes: UnsafeBufferPointer<UInt8>) -> Date? {
         guard bytes.count == 20 || bytes.count == 24 || bytes.count == 25 || bytes.count == 29 else { return nil }
         func number(_ offset: Int, _ width: Int) -> Int? {
@@ -157,7 +158,15 @@ public enum Timestamp {
         }
         let days = ChinaTime.daysSince1970(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset - 978_307_200
-        // The same sum the style makes: whole seconds, then the milliseconds over a thousand.
-        return Date(timeIntervalSinceReferenceDate: Double(seconds) + Double(millisecond ?? 0) / 1000)
+        // The sum the style makes (whole seconds, then the milliseconds over a thousand) is often the double just
+        // below the millisecond, which writes as the one before it: a time read and written again would lose a
+        // millisecond each time (a snapshot's times, rewritten with every change). The nearest double at or above it
+        // writes as it was read.
+        let milliseconds = millisecond ?? 0
+        var reference = Double(seconds) + Double(milliseconds) / 1000
+        while Int((reference - reference.rounded(.down)) * 1000) < milliseconds, reference.rounded(.down) == Double(seconds) {
+            reference = reference.nextUp
+        }
+        return Date(timeIntervalSinceReferenceDate: reference)
     }
 }

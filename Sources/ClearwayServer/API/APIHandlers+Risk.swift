@@ -52,11 +52,8 @@ extension APIHandlers {
     }
 
     func transcode<A: Encodable, B: Decodable>(_ value: A, to: B.Type) throws -> B {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return try decoder.decode(B.self, from: try encoder.encode(value))
+        // The store's own coders: times keep their milliseconds (Foundation's .iso8601 drops them).
+        try CanonicalJSON.decoder().decode(B.self, from: try CanonicalJSON.encoder().encode(value))
     }
 }
 
