@@ -142,18 +142,21 @@ extension Clearway {
         // when that can be known then; the transaction uses both when nothing changed the parcel meanwhile.
         var known: ParcelTables.Snapshot?
         var prepared: PreparedDocument?
+        var encoded: [EncodedValue] = []
         if case .document(let document) = entry, case let (ebp, order) = Self.orderKey(document), !ebp.isEmpty {
             let id = Parcel.id(ebpCode: ebp, orderNo: order)
             known = try await store.read { db in try await ParcelTables.snapshot(id, on: db) }
             prepared = prepare(document, for: known?.state ?? Parcel.State(id: id), principal: principal, cached: cached)
+            // What the writer's turn would encode twice (in the event that receives it and in the snapshot), once here.
+            if prepared == nil { encoded = (try? document.encoded()).map { [$0] } ?? [] }
         }
         // Lists at one office take that office's list-number counter: they share a writer.
         var contending: String?
         if case .document(.inventory(let inventory)) = entry { contending = "cbec-invt-\(inventory.customsCode)" }
         for _ in 0..<20 {
             do {
-                return try await store.transaction(contending: contending) { [known, prepared] db in
-                    try await self.apply(entry, principal: principal, cached: cached, known: known, prepared: prepared, on: db)
+                return try await store.transaction(contending: contending) { [known, prepared, encoded] db in
+                    try await self.apply(entry, principal: principal, cached: cached, known: known, prepared: prepared, reusing: encoded, on: db)
                 }
             } catch is QuotaMoved {
                 continue
@@ -198,7 +201,7 @@ extension Clearway {
     }
 
     func apply(_ entry: CEBMessage.Entry, principal: Principal, cached: Cached, known: ParcelTables.Snapshot? = nil,
-               prepared: PreparedDocument? = nil, on db: any SQLDatabase) async throws
+               prepared: PreparedDocument? = nil, reusing: [EncodedValue] = [], on db: any SQLDatabase) async throws
         -> (String?, [CEBReceipt])
     {
         let now = environment.now()
@@ -245,7 +248,7 @@ extension Clearway {
                 let received = events.reduce(state, Parcel.evolve)
                 events += try await parcelEvents(.receive(.waybill(waiting)), received, principal: principal, cached: cached, on: db)
             }
-            state = try await saveParcel(events, to: state, preNo: preNo, cached: cached, on: db)
+            state = try await saveParcel(events, to: state, preNo: preNo, cached: cached, reusing: reusing, on: db)
             if case .inventory = document {
                 return (id, inventoryReceipts(entry, from: before, to: state, preNo: preNo, at: now))
             }
@@ -338,12 +341,13 @@ extension Clearway {
         return try Parcel.decide(command, state, context)
     }
 
-    func saveParcel(_ events: [Parcel.Event], to state: Parcel.State, preNo: String?, cached: Cached, on db: any SQLDatabase)
-        async throws -> Parcel.State
+    /// - Parameter reusing: values the events and state hold that were encoded before the transaction.
+    func saveParcel(_ events: [Parcel.Event], to state: Parcel.State, preNo: String?, cached: Cached, reusing: [EncodedValue] = [],
+                    on db: any SQLDatabase) async throws -> Parcel.State
     {
         guard !events.isEmpty else { return state }
         let now = environment.now()
-        try await append(events, to: state.id, type: Self.parcelStream, expectedVersion: state.version, on: db)
+        try await append(events, to: state.id, type: Self.parcelStream, expectedVersion: state.version, reusing: reusing, on: db)
         let next = events.reduce(state, Parcel.evolve)
         if !state.countsTowardQuota, next.countsTowardQuota, let assessment = next.assessment {
             let limit = cached.crossBorder.terms(at: now)?.annualLimitFen ?? 0
@@ -359,7 +363,7 @@ extension Clearway {
         } else if state.holdsGuarantee, !next.holdsGuarantee, let assessment = state.assessment, let assure = state.inventory?.assureCode {
             try await TaxBillTables.unfreeze(assure, fen: assessment.totalFen, on: db)
         }
-        try await ParcelTables.upsert(next, preNo: preNo, at: now, on: db)
+        try await ParcelTables.upsert(next, preNo: preNo, at: now, reusing: reusing, on: db)
         return next
     }
 

@@ -292,6 +292,16 @@ extension Parcel {
             case .inventory: .declarant
             }
         }
+
+        /// The document itself (not this case around it) encoded once, for the event and the snapshot that hold it.
+        public func encoded() throws -> EncodedValue {
+            switch self {
+            case .order(let order): try EncodedValue(order)
+            case .payment(let payment): try EncodedValue(payment)
+            case .waybill(let waybill): try EncodedValue(waybill)
+            case .inventory(let inventory): try EncodedValue(inventory)
+            }
+        }
     }
 
     /// Who sends which document; a missing document names its party.

@@ -4,13 +4,16 @@ import SQLKit
 
 /// Parcels as lists and queues read them, waybills waiting for their list, and buyers' annual totals.
 public enum ParcelTables {
-    public static func upsert(_ state: Parcel.State, preNo: String?, at date: Date, on db: any SQLDatabase) async throws {
-        try await upsert(state, encoded: try encode(state), preNo: preNo, at: date, on: db)
+    /// - Parameter reusing: values the state holds that were encoded before the transaction.
+    public static func upsert(_ state: Parcel.State, preNo: String?, at date: Date, reusing: [EncodedValue] = [], on db: any SQLDatabase)
+        async throws
+    {
+        try await upsert(state, encoded: try encode(state, reusing: reusing), preNo: preNo, at: date, on: db)
     }
 
     /// A parcel's state as its snapshot column holds it.
-    public static func encode(_ state: Parcel.State) throws -> String {
-        try CanonicalJSON.encoder(sorted: false).encodeToString(state)
+    public static func encode(_ state: Parcel.State, reusing: [EncodedValue] = []) throws -> String {
+        try CanonicalJSON.encoder(sorted: false, reusing: reusing).encodeToString(state)
     }
 
     /// Writes a parcel whose snapshot was encoded before (by `encode(_:)`, from this same state).
