@@ -138,10 +138,10 @@ public enum Timestamp {
               hour < 24, minute < 60, second < 60
         else { return nil }
         var at = 19
-        var millisecond: Int?
+        var milliseconds = 0
         if bytes[at] == UInt8(ascii: ".") {
             guard let fraction = number(at + 1, 3) else { return nil }
-            millisecond = fraction
+            milliseconds = fraction
             at += 4
         }
         var offset = 0
@@ -162,7 +162,6 @@ public enum Timestamp {
         // below the millisecond, which writes as the one before it: a time read and written again would lose a
         // millisecond each time (a snapshot's times, rewritten with every change). The nearest double at or above it
         // writes as it was read.
-        let milliseconds = millisecond ?? 0
         var reference = Double(seconds) + Double(milliseconds) / 1000
         while Int((reference - reference.rounded(.down)) * 1000) < milliseconds, reference.rounded(.down) == Double(seconds) {
             reference = reference.nextUp

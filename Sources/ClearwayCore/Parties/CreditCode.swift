@@ -8,7 +8,7 @@ public struct CreditCode: ValidatedIdentifier {
     static let weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 
     /// Each byte's place in the alphabet, or -1: codes are read from every declaration and party row.
-    private static let values: [Int8] = {
+    private static let places: [Int8] = {
         var table = [Int8](repeating: -1, count: 256)
         for (index, char) in alphabet.enumerated() { table[Int(char.asciiValue!)] = Int8(index) }
         return table
@@ -22,11 +22,11 @@ public struct CreditCode: ValidatedIdentifier {
             guard bytes.count == 18 else { return false }
             var sum = 0
             for index in 0..<17 {
-                let value = Int(Self.values[Int(bytes[index])])
+                let value = Int(Self.places[Int(bytes[index])])
                 guard value >= 0 else { return false }
                 sum += value * Self.weights[index]
             }
-            return Self.values[Int(bytes[17])] == Int8((31 - sum % 31) % 31)
+            return Int(Self.places[Int(bytes[17])]) == Self.checkPlace(sum: sum)
         }
         if valid {
             rawValue = text
@@ -52,9 +52,11 @@ public struct CreditCode: ValidatedIdentifier {
     }
 
     static func checkCharacter(_ values: ArraySlice<Int>) -> Character {
-        let sum = zip(values, weights).reduce(0) { $0 + $1.0 * $1.1 }
-        return alphabet[(31 - sum % 31) % 31]
+        alphabet[checkPlace(sum: zip(values, weights).reduce(0) { $0 + $1.0 * $1.1 })]
     }
+
+    /// The check character's place in the alphabet, from the weighted sum of the first 17 characters' places.
+    static func checkPlace(sum: Int) -> Int { (31 - sum % 31) % 31 }
 
     /// Completes a 17-character body with its check character (for generating demo and test codes).
     public static func completing(_ body: String) throws(IdentifierError) -> CreditCode {
