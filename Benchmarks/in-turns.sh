@@ -23,7 +23,7 @@ for round in $(seq 1 "$rounds"); do
   for side in base new; do
     binary=$base
     [ "$side" = new ] && binary=$new
-    summary=$("$binary" bench "$@" 2>&1 | grep -E '^(intake|parcels|writer|ratio|cpu|latency|storage floor|http floor|xml parse[^:]*):' | tr '\n' ' ')
+    summary=$("$binary" bench "$@" 2>&1 | grep -E '^(intake|parcels|writer|ratio|cpu|latency[^:]*|storage floor|http floor|xml parse[^:]*):' | tr '\n' ' ')
     echo "round $round $side: $summary"
   done
 done

@@ -44,6 +44,8 @@ struct APIHandlers: APIProtocol {
                 .set(Double(checkpoint.frames))
             registry.makeGauge(name: "clearway_sqlite_log_restarts", help: "Checkpoints that emptied the write-ahead log")
                 .set(Double(checkpoint.restarts))
+            registry.makeGauge(name: "clearway_sqlite_log_writer_pages", help: "The most pages the writer copied itself to empty the write-ahead log")
+                .set(Double(checkpoint.longestTail))
         }
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)

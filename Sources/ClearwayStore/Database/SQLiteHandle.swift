@@ -156,13 +156,17 @@ public struct SQLiteCheckpoint: Sendable, Equatable {
     public var restarts = 0
     /// The most frames any of the store's checkpoints so far found in the log.
     public var longest = 0
+    /// Frames the writer copied itself when it emptied the log (the rest were copied beside it): what it stopped for.
+    public var tail = 0
+    /// The most frames the writer so far copied itself to empty the log.
+    public var longestTail = 0
 
     /// Bytes a frame takes in the log: a 4 KB page and a 24-byte header.
     public static let frameBytes = 4_096 + 24
 
     /// One line for a benchmark's report: how long the log grew and how often it was emptied.
     public var summary: String {
-        "log: at most \(longest) pages (\(longest * Self.frameBytes / 1_048_576) MB), emptied \(restarts) times"
+        "log: at most \(longest) pages (\(longest * Self.frameBytes / 1_048_576) MB), emptied \(restarts) times, the writer copying at most \(longestTail) pages itself"
     }
 }
 
