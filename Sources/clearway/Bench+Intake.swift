@@ -49,7 +49,7 @@ extension Bench {
             guard (1...16).contains(threads) else { throw ValidationError("--threads is between 1 and 16") }
             guard (1...8).contains(nodes) else { throw ValidationError("--nodes is between 1 and 8") }
             guard nodes == 1 || postgres != nil else { throw ValidationError("several nodes share one PostgreSQL: give --postgres URL") }
-            if let pace { guard pace > 0, pace <= 100_000 else { throw ValidationError("--pace is between 0 and 100,000 declarations a second") } }
+            if let pace { guard pace > 0, pace <= 100_000 else { throw ValidationError("--pace is more than 0 and at most 100,000 declarations a second") } }
             guard (1...Self.ports.count).contains(offices) else { throw ValidationError("--offices is between 1 and \(Self.ports.count)") }
             guard FileManager.default.isExecutableFile(atPath: wrk) else { throw ValidationError("\(wrk) is not installed: apt-get install wrk") }
         }

@@ -138,7 +138,7 @@ final class SQLiteCheckpointer: Sendable {
                 if checkpoint.frames >= logLimit {
                     // The writer stops while it empties the log, for as long as it takes to copy what is not yet in
                     // the file (with two fsyncs). A pass copies what the writer added during the pass before it, a
-                    // few hundred frames, then tens: the writer is left a small tail, and stops about 2 ms, not 10.
+                    // few hundred frames, then tens: the writer is left a small tail, and stops 2-6 ms rather than 6-12.
                     for _ in 0..<Self.catchUpPasses {
                         let before = checkpoint.frames
                         checkpoint = connection.checkpoint()
