@@ -18,6 +18,8 @@ public final class Clearway: Sendable {
     /// seed once it exists (never changed either): read once, not on every CEB message.
     let partyCustomsCodes = Mutex<[String: String]>([:])
     let daySeeds = Mutex<[String: Data]>([:])
+    /// Parcels as this node last wrote them, so a parcel's next document does not decode its snapshot again.
+    let recentParcels = ParcelTables.RecentParcels()
     /// The published risk rules as last decoded, with the row count they were decoded at (rules are append-only).
     let riskRules = Mutex<(count: Int, rules: [RiskRule])?>(nil)
 

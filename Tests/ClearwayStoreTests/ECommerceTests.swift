@@ -4,6 +4,7 @@ import ClearwayInterop
 import ClearwayStore
 import ClearwayTestSupport
 import Foundation
+import Logging
 import Testing
 
 @Suite("Cross-border e-commerce imports: three orders, limits, tax")
@@ -87,6 +88,64 @@ extension ECommerceTests {
         for index in indices {
             let messages = generator.parcel(index, rules: rules, at: date)
             _ = try await send(messages, order: [0, 1, 2], to: clearway)
+        }
+    }
+
+    @Test("a node keeps the parcels it last wrote: one is given back only for the very text it was written as, the oldest making way")
+    func recentParcels() {
+        let recent = ParcelTables.RecentParcels(capacity: 2)
+        func state(_ id: String, version: Int) -> Parcel.State {
+            var state = Parcel.State(id: id)
+            state.version = version
+            return state
+        }
+        func text(_ id: String, version: Int) -> String { #"{"id":"\#(id)","version":\#(version)}"# }
+        recent.remember(state("cbec-1", version: 1), text: text("cbec-1", version: 1))
+        #expect(recent.recall("cbec-1", text: text("cbec-1", version: 1))?.state == state("cbec-1", version: 1))
+        #expect(recent.recall("cbec-1", text: text("cbec-1", version: 2)) == nil, "another node wrote it since")
+        #expect(recent.recall("cbec-2", text: text("cbec-2", version: 1)) == nil)
+        recent.remember(state("cbec-1", version: 2), text: text("cbec-1", version: 2))
+        #expect(recent.recall("cbec-1", text: text("cbec-1", version: 1)) == nil, "only the last write is kept")
+        #expect(recent.recall("cbec-1", text: text("cbec-1", version: 2))?.state.version == 2)
+        recent.remember(state("cbec-2", version: 1), text: text("cbec-2", version: 1))
+        recent.remember(state("cbec-3", version: 1), text: text("cbec-3", version: 1))
+        #expect(recent.count == 2)
+        #expect(recent.recall("cbec-1", text: text("cbec-1", version: 2)) == nil, "the oldest made way")
+        #expect(recent.recall("cbec-2", text: text("cbec-2", version: 1)) != nil && recent.recall("cbec-3", text: text("cbec-3", version: 1)) != nil)
+    }
+
+    @Test("a node works from the parcel as it last wrote it only while that is still what is stored: a payment another node added meanwhile is kept",
+          arguments: TestBackend.available)
+    func anotherNodeWroteMeanwhile(backend: TestBackend) async throws {
+        // Times below the millisecond, as a real clock gives them: the state a node keeps has them, its stored text not.
+        let clock = TestClock(Date(timeIntervalSince1970: 1_780_000_000.123_456_7))
+        try await backend.withClearway(clock: clock) { nodeA in
+            let nodeB = Clearway(store: nodeA.store, environment: clock.environment, logger: Logger(label: "node B"))
+            let rules = try await nodeA.crossBorderRules()
+            let generator = CEBGenerator(seed: 17, buyers: 1000)
+            let messages = generator.parcel(0, rules: rules, at: clock.now)
+            let id = Parcel.id(ebpCode: generator.ebpCode, orderNo: messages.orderNo)
+            let platform = try await Demo.principal("platform", in: nodeA), payer = try await Demo.principal("payment", in: nodeA)
+            let logistics = try await Demo.principal("logistics", in: nodeA), broker = try await Demo.principal("broker", in: nodeA)
+            // A writes the order (and keeps that parcel), B adds the payment, then A takes the corrected order, the
+            // waybill and the list: each of A's later documents must start from the parcel with B's payment in it.
+            _ = try await nodeA.receiveCEB(messages.order, by: platform)
+            clock.advance(0.000_3)
+            _ = try await nodeB.receiveCEB(messages.payment, by: payer)
+            clock.advance(1.000_7)
+            let corrected = Data(String(decoding: messages.order, as: UTF8.self)
+                .replacingOccurrences(of: "<ceb:appType>1</ceb:appType>", with: "<ceb:appType>2</ceb:appType>")
+                .replacingOccurrences(of: "<ceb:ebpName>", with: "<ceb:ebpName>corrected: ").utf8)
+            let answers = [try await nodeA.receiveCEB(corrected, by: platform), try await nodeA.receiveCEB(messages.waybill, by: logistics),
+                           try await nodeA.receiveCEB(messages.inventory, by: broker)]
+            let receipts = try answers.map(Self.receipt)
+            #expect(answers.allSatisfy { $0.refused == 0 }, "\(receipts)")
+            let parcel = try await nodeA.parcel(id, by: try await Demo.principal("admin", in: nodeA)).state
+            #expect(parcel.payment != nil, "the payment node B added is not lost")
+            #expect(parcel.order?.ebpName.hasPrefix("corrected: ") == true, "the corrected order was taken")
+            #expect([.released, .inspection].contains(parcel.status), "\(parcel.status) \(parcel.findings)")
+            let audit = try await nodeA.verifyAudit()
+            #expect(audit.break == nil)
         }
     }
 

@@ -145,7 +145,7 @@ extension Clearway {
         var encoded: [EncodedValue] = []
         if case .document(let document) = entry, case let (ebp, order) = Self.orderKey(document), !ebp.isEmpty {
             let id = Parcel.id(ebpCode: ebp, orderNo: order)
-            known = try await store.read { db in try await ParcelTables.snapshot(id, on: db) }
+            known = try await store.read { db in try await ParcelTables.snapshot(id, recent: self.recentParcels, on: db) }
             prepared = prepare(document, for: known?.state ?? Parcel.State(id: id), principal: principal, cached: cached)
             // What the writer's turn would encode twice (in the event that receives it and in the snapshot), once here.
             if prepared == nil { encoded = (try? document.encoded()).map { [$0] } ?? [] }
@@ -224,7 +224,7 @@ extension Clearway {
             let (found, asKnown) = try await ParcelTables.current(id, known: known, on: db)
             if asKnown, let prepared {
                 try await append(prepared.events, to: id, type: Self.parcelStream, expectedVersion: found?.state.version ?? 0, on: db)
-                try await ParcelTables.upsert(prepared.next, encoded: prepared.snapshot, preNo: found?.preNo, at: now, on: db)
+                try await ParcelTables.upsert(prepared.next, encoded: prepared.snapshot, preNo: found?.preNo, at: now, recent: recentParcels, on: db)
                 return (id, [documentReceipt(entry, prepared.next, at: now)])
             }
             var state = found?.state ?? Parcel.State(id: id)
@@ -347,6 +347,9 @@ extension Clearway {
     {
         guard !events.isEmpty else { return state }
         let now = environment.now()
+        var reusing = reusing
+        // An assessment goes into its event and into the snapshot: its lines' exact decimals are written once.
+        for case .assessed(let assessed) in events { reusing.append(try EncodedValue(assessed.assessment)) }
         try await append(events, to: state.id, type: Self.parcelStream, expectedVersion: state.version, reusing: reusing, on: db)
         let next = events.reduce(state, Parcel.evolve)
         if !state.countsTowardQuota, next.countsTowardQuota, let assessment = next.assessment {
@@ -363,7 +366,7 @@ extension Clearway {
         } else if state.holdsGuarantee, !next.holdsGuarantee, let assessment = state.assessment, let assure = state.inventory?.assureCode {
             try await TaxBillTables.unfreeze(assure, fen: assessment.totalFen, on: db)
         }
-        try await ParcelTables.upsert(next, preNo: preNo, at: now, reusing: reusing, on: db)
+        try await ParcelTables.upsert(next, preNo: preNo, at: now, reusing: reusing, recent: recentParcels, on: db)
         return next
     }
 

@@ -1,14 +1,15 @@
 import ClearwayCore
 import Foundation
 import SQLKit
+import Synchronization
 
 /// Parcels as lists and queues read them, waybills waiting for their list, and buyers' annual totals.
 public enum ParcelTables {
     /// - Parameter reusing: values the state holds that were encoded before the transaction.
-    public static func upsert(_ state: Parcel.State, preNo: String?, at date: Date, reusing: [EncodedValue] = [], on db: any SQLDatabase)
-        async throws
+    public static func upsert(_ state: Parcel.State, preNo: String?, at date: Date, reusing: [EncodedValue] = [],
+                              recent: RecentParcels? = nil, on db: any SQLDatabase) async throws
     {
-        try await upsert(state, encoded: try encode(state, reusing: reusing), preNo: preNo, at: date, on: db)
+        try await upsert(state, encoded: try encode(state, reusing: reusing), preNo: preNo, at: date, recent: recent, on: db)
     }
 
     /// A parcel's state as its snapshot column holds it.
@@ -17,7 +18,9 @@ public enum ParcelTables {
     }
 
     /// Writes a parcel whose snapshot was encoded before (by `encode(_:)`, from this same state).
-    public static func upsert(_ state: Parcel.State, encoded json: String, preNo: String?, at date: Date, on db: any SQLDatabase) async throws {
+    public static func upsert(_ state: Parcel.State, encoded json: String, preNo: String?, at date: Date, recent: RecentParcels? = nil,
+                              on db: any SQLDatabase) async throws
+    {
         let key = state.order.map { ($0.ebpCode, $0.orderNo) } ?? state.inventory.map { ($0.ebpCode, $0.orderNo) }
             ?? state.payment.map { ($0.ebpCode, $0.orderNo) } ?? ("", "")
         try await db.raw(
@@ -36,6 +39,7 @@ public enum ParcelTables {
                 updated_at = excluded.updated_at, state = excluded.state
             """
         ).run()
+        recent?.remember(state, text: json)
     }
 
     static func decode(_ row: any SQLRow) throws -> (state: Parcel.State, preNo: String?) {
@@ -60,11 +64,53 @@ public enum ParcelTables {
         public let state: Parcel.State
     }
 
-    /// Reads a parcel's snapshot outside the writer's turn (on a reader), decoded.
-    public static func snapshot(_ id: String, on db: any SQLDatabase) async throws -> Snapshot? {
+    /// Reads a parcel's snapshot outside the writer's turn (on a reader), decoded — or, when `recent` holds the state
+    /// this very text was written from, that state.
+    public static func snapshot(_ id: String, recent: RecentParcels? = nil, on db: any SQLDatabase) async throws -> Snapshot? {
         guard let row = try await db.raw("SELECT state FROM cbec_parcels WHERE id = \(bind: id)").first() else { return nil }
         let text = try row.decode(column: "state", as: String.self)
+        if let kept = recent?.recall(id, text: text) { return kept }
         return Snapshot(text: text, state: try state(text))
+    }
+
+    /// Parcels' states as this node last wrote them, each with its snapshot's text, so that the next document of a
+    /// parcel does not decode the snapshot its previous document wrote. An entry is used only when the stored text is
+    /// still the very text it was written as — any node may have written since — and the state kept writes that same
+    /// text again (it differs from the decoded one only below the millisecond of its times). Bounded: the oldest
+    /// entries make way.
+    public final class RecentParcels: Sendable {
+        private struct Entries {
+            var byID: [String: Snapshot] = [:]
+            var order: [String] = []
+            var next = 0
+        }
+        private let entries = Mutex(Entries())
+        let capacity: Int
+
+        public init(capacity: Int = 1_024) { self.capacity = max(1, capacity) }
+
+        /// Keeps a state as written, with the text it was written as.
+        public func remember(_ state: Parcel.State, text: String) {
+            let snapshot = Snapshot(text: text, state: state)
+            entries.withLock { entries in
+                if entries.byID.updateValue(snapshot, forKey: state.id) != nil { return }
+                if entries.order.count < capacity {
+                    entries.order.append(state.id)
+                } else {
+                    entries.byID[entries.order[entries.next]] = nil
+                    entries.order[entries.next] = state.id
+                    entries.next = (entries.next + 1) % capacity
+                }
+            }
+        }
+
+        /// The state kept for a parcel, if it was written as `text`.
+        public func recall(_ id: String, text: String) -> Snapshot? {
+            guard let kept = entries.withLock({ $0.byID[id] }), kept.text == text else { return nil }
+            return kept
+        }
+
+        public var count: Int { entries.withLock { $0.byID.count } }
     }
 
     /// A parcel as `find` gives it, and whether it is still what was read before the transaction: the same stored
