@@ -114,12 +114,35 @@ struct CrossBorderTaxTests {
     @Test("an amount read byte by byte is what the general reading makes of it, or refused as it is")
     func amountsReadAlike() {
         var texts = ["0", "7", "-7", "12.", " 12.5\t", "\t-0.00001 ", "12345678912345.12345", "123456789123456", "1.123456",
-                     ".5", "-", "", " ", "+1", "1e5", "1,5", "1.2.3", "\u{00A0}7", "7\u{3000}", "1 2", "12\n", "٣", "0.50000"]
+                     ".5", "-", "", " ", "+1", "1e5", "1,5", "1.2.3", "\u{00A0}7", "7\u{3000}", "1 2", "12\n", "٣", "0.50000",
+                     "99999999999999", "99999999999999.99999", "92233720368547.75807", "92233720368547.75808", "-92233720368547.75808",
+                     "-92233720368547.75807", "92233720368548"]
         var generator = SystemRandomNumberGenerator()
         let alphabet = Array("0123456789.- \t+e")
         texts += (0..<2000).map { _ in String((0..<Int.random(in: 0...22, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }) }
         let disagreeing = texts.filter { text in (try? ExactAmount(text)) != (try? ExactAmount(parsing: text)) }
         #expect(disagreeing.isEmpty)
+    }
+
+    @Test("an amount beyond what is kept exactly is refused by name; sums and products past it stop at the bound, so a list stating 0 for a huge line is refused, not released")
+    func amountsAtTheBound() throws {
+        #expect(try ExactAmount("92233720368547.75807") == .largest)
+        #expect(try ExactAmount("-92233720368547.75807").units == -Int64.max)
+        for text in ["99999999999999", "92233720368547.75808", "-99999999999999.99999"] {
+            let refusal = #expect(throws: IdentifierError.self) { try ExactAmount(text) }
+            #expect(refusal?.code == "amount-too-large" && refusal?.detail.contains("92233720368547.75807") == true, "\(text)")
+        }
+        #expect(ExactAmount.largest + ExactAmount(whole: 1) == .largest)
+        #expect(ExactAmount.zero - ExactAmount.largest - ExactAmount(whole: 2) == ExactAmount(units: .min))
+        let huge = try ExactAmount("10000000000000")
+        #expect(ExactAmount.roundToFen(ExactAmount.product(huge, huge)) == .max)
+        #expect(ExactAmount.roundToFen(ExactAmount.product(huge, .zero - huge)) == .min)
+        var list = Self.list([("6109100021", 1, 100_000)])
+        list.lines[0].qty = huge
+        list.lines[0].price = huge
+        list.lines[0].totalPrice = .zero
+        let issues = Parcel.check(.inventory(list), rules: Self.rules)
+        #expect(issues.contains { $0.code == "line-total-mismatch" && $0.pointer == "/InventoryList/0/totalPrice" }, "\(issues)")
     }
 
     @Test("an amount's decimal is its units divided by 100,000, exactly, for signs, small and extreme values")

@@ -94,6 +94,37 @@ struct FeeHTTPTests {
         }
     }
 
+    @Test("an estimate or an invoice with counts past any shipment is refused naming each field, and a large bill is flagged as any other: none stops the server")
+    func countsPastAnyShipment() async throws {
+        try await withApp(.sqlite) { _, client in
+            let estimate = try await client.send(Call(
+                method: .post, path: "/api/v1/fee-estimates", token: "demo-token-trader",
+                json: #"{"port":"CNSHA","containers":{"40":9223372036854775807,"20":2},"tonnes":-1,"hours":4611686018427387904}"#))
+            #expect(estimate.status == .unprocessableContent, "\(estimate.text)")
+            let pointers = (try estimate.json()["errors"] as? [[String: Any]] ?? []).compactMap { $0["pointer"] as? String }
+            #expect(pointers == ["/containers/40", "/tonnes", "/hours"])
+            // A quantity past any shipment is no bill; a large one that is still a count is checked as any other.
+            let lines = [(1, "CSQU3054383", Int.max), (2, "MSKU9070323", ShipmentPlan.largestCount)].map {
+                Self.line($0, "THC", "2026-03-02T10:00:00Z", rate: "850.00", quantity: $2, container: $1)
+            }
+            let refused = try await client.send(Call(
+                method: .post, path: "/api/v1/invoices", token: "demo-token-terminal", json: #"{"port":"CNSHA","lines":[\#(lines.joined(separator: ","))]}"#))
+            #expect(refused.status == .unprocessableContent)
+            #expect((try refused.json()["errors"] as? [[String: Any]] ?? []).compactMap { $0["pointer"] as? String } == ["/lines/0/quantity"])
+            let invoice = try await client.send(Call(
+                method: .post, path: "/api/v1/invoices", token: "demo-token-terminal", json: #"{"port":"CNSHA","lines":[\#(lines[1])]}"#))
+            #expect(invoice.status == .created, "\(invoice.text)")
+            let flags = ((try invoice.json()["lines"] as? [[String: Any]])?.first?["flags"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
+            #expect(flags.contains("wrong-quantity"), "\(flags)")
+            let stats = try await client.send(Call(
+                method: .get, path: "/api/v1/fee-statistics?fromMonth=2026-01&toMonth=2027-01", token: "demo-token-port"))
+            #expect(stats.status == .ok, "\(stats.text)")
+            let fine = try await client.send(Call(
+                method: .post, path: "/api/v1/fee-estimates", token: "demo-token-trader", json: #"{"port":"CNSHA","containers":{"40":1}}"#))
+            #expect(fine.status == .ok)
+        }
+    }
+
     @Test("a bad fee list is refused with every problem and publishes nothing")
     func badCatalog() async throws {
         try await withApp(.sqlite) { _, client in

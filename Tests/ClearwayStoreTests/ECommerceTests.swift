@@ -301,7 +301,7 @@ extension ECommerceTests {
         }
     }
 
-    @Test("a message with an entity declaration, one that breaks the schema, and one of the wrong kind are answered by CEB900 and change nothing")
+    @Test("a message with an entity declaration, one that breaks the schema, one of the wrong kind and one stating an amount past what is kept exactly are answered by CEB900 and change nothing")
     func formatErrors() async throws {
         try await TestBackend.sqlite.withClearway { clearway in
             let admin = try await Demo.principal("admin", in: clearway)
@@ -315,8 +315,12 @@ extension ECommerceTests {
             // An import order under an export root is checked against the export schema; a receipt is not a message firms send.
             let export = Data(good.replacingOccurrences(of: "CEB311Message", with: "CEB303Message").utf8)
             let receipt = Data(good.replacingOccurrences(of: "CEB311Message", with: "CEB304Message").utf8)
+            // decimal(19,5) allows 14 whole digits; past Int64's units the amount is refused by name (it stopped the server).
+            let huge = Data(good.replacingOccurrences(of: #"<ceb:goodsValue>[0-9.]+</ceb:goodsValue>"#, with: "<ceb:goodsValue>99999999999999</ceb:goodsValue>",
+                                                      options: .regularExpression).utf8)
             for (data, expected) in [(bomb, "not accepted"), (broken, "expected orderType, found orderNo"),
-                                     (export, "OrderHead: expected currency, found discount"), (receipt, "not CEB304Message")] {
+                                     (export, "OrderHead: expected currency, found discount"), (receipt, "not CEB304Message"),
+                                     (huge, "goodsValue: '99999999999999' is beyond 92233720368547.75807")] {
                 let answer = try await clearway.receiveCEB(data, by: admin)
                 let root = try XMLTree.parse(answer.receipt)
                 #expect(answer.receiptType == "CEB900Message" && root.localName == "CEB900Message")

@@ -127,6 +127,10 @@ extension Clearway {
             if let container = line.container {
                 _ = issues.check("\(pointer)/container") { () throws(IdentifierError) in try ContainerNumber(container) }
             }
+            // Zero or fewer is billed wrongly and flagged on the line; more than any shipment has is no bill at all.
+            if line.quantity > ShipmentPlan.largestCount {
+                issues.add("\(pointer)/quantity", "count-out-of-range", "\(line.quantity): a quantity is at most \(ShipmentPlan.largestCount)")
+            }
             if let basis, let rate, let amount {
                 lines.append(InvoiceLine(
                     number: line.number, itemCode: line.itemCode, serviceDate: line.serviceDate, basis: basis,

@@ -10,7 +10,12 @@ public struct ExactAmount: Sendable, Hashable, Comparable, Codable, CustomString
     public init(units: Int64) { self.units = units }
     public init(whole: Int64) { self.units = whole * Self.scale }
 
-    /// Parses a plain decimal ("19050", "0.5", "12345678912345.12345"): up to 14 whole digits and 5 decimals.
+    /// The largest amount kept exactly (Int64's largest units): CEB's decimal(19,5) allows more, to 99999999999999.99999,
+    /// and a larger one is refused by name rather than wrapping or stopping the server.
+    public static let largest = ExactAmount(units: .max)
+
+    /// Parses a plain decimal ("19050", "0.5", "12345678912345.12345"): up to 14 whole digits and 5 decimals, at most
+    /// `largest` either way.
     public init(_ text: String) throws(IdentifierError) {
         // Amounts are read for every line of every message and snapshot: plain ASCII is read byte by byte here; the
         // rest (other spaces, malformed text) takes the general path, which gives the reasons.
@@ -33,7 +38,11 @@ public struct ExactAmount: Sendable, Hashable, Comparable, Codable, CustomString
               parts.count == 1 || (parts[1].count <= 5 && parts[1].allSatisfy(\.isASCIIDigit))
         else { throw IdentifierError("amount-malformed", "'\(text)' is not a decimal with up to 14 digits and 5 decimal places") }
         let fraction = parts.count == 2 ? String(parts[1]) : ""
-        let units = Int64(parts[0])! * Self.scale + Int64((fraction + String(repeating: "0", count: 5 - fraction.count)))!
+        let (scaled, overflow) = Int64(parts[0])!.multipliedReportingOverflow(by: Self.scale)
+        let (units, carry) = scaled.addingReportingOverflow(Int64((fraction + String(repeating: "0", count: 5 - fraction.count)))!)
+        guard !overflow, !carry else {
+            throw IdentifierError("amount-too-large", "'\(text)' is beyond \(Self.largest), the largest amount kept exactly to five decimals")
+        }
         self.units = negative ? -units : units
     }
 
@@ -65,7 +74,10 @@ public struct ExactAmount: Sendable, Hashable, Comparable, Codable, CustomString
             guard index == end else { return nil }
         }
         for _ in fractionDigits..<5 { fraction *= 10 }
-        let units = whole * scale + fraction
+        // Fourteen digits can pass Int64's units: the general reading then says so.
+        let (scaled, overflow) = whole.multipliedReportingOverflow(by: scale)
+        let (units, carry) = scaled.addingReportingOverflow(fraction)
+        guard !overflow, !carry else { return nil }
         return negative ? -units : units
     }
 
@@ -105,14 +117,26 @@ public struct ExactAmount: Sendable, Hashable, Comparable, Codable, CustomString
     /// Fen (0.01 CNY), rounded half up; the unit every charge and limit is kept in.
     public var fen: Int64 { ExactAmount.roundToFen(decimal) }
 
+    /// A value beyond Int64's fen (a product of two huge amounts) stops at the bound: Foundation would give a
+    /// wrapped or zero figure, which a check could take for a stated total of 0.
     public static func roundToFen(_ value: Decimal) -> Int64 {
         var input = value * 100, rounded = Decimal()
         NSDecimalRound(&rounded, &input, 0, .plain)
+        if rounded >= Decimal(Int64.max) { return .max }
+        if rounded <= Decimal(Int64.min) { return .min }
         return NSDecimalNumber(decimal: rounded).int64Value
     }
 
-    public static func + (a: ExactAmount, b: ExactAmount) -> ExactAmount { ExactAmount(units: a.units + b.units) }
-    public static func - (a: ExactAmount, b: ExactAmount) -> ExactAmount { ExactAmount(units: a.units - b.units) }
+    // Sums of amounts a message states stop at the bounds rather than trap: a sum beyond `largest` is beyond every
+    // limit and total a check compares it with, and a request must not stop the server.
+    public static func + (a: ExactAmount, b: ExactAmount) -> ExactAmount {
+        let (sum, overflow) = a.units.addingReportingOverflow(b.units)
+        return ExactAmount(units: overflow ? (b.units > 0 ? .max : .min) : sum)
+    }
+    public static func - (a: ExactAmount, b: ExactAmount) -> ExactAmount {
+        let (difference, overflow) = a.units.subtractingReportingOverflow(b.units)
+        return ExactAmount(units: overflow ? (b.units < 0 ? .max : .min) : difference)
+    }
     public static func < (a: ExactAmount, b: ExactAmount) -> Bool { a.units < b.units }
     public static let zero = ExactAmount(units: 0)
 

@@ -60,7 +60,7 @@ public enum ExportRecord {
         /// The declared value by currency.
         public var value: [Money] {
             Dictionary(grouping: items, by: \.value.currency).sorted { $0.key < $1.key }.map { currency, items in
-                Money(minor: items.reduce(0) { $0 + $1.value.minor }, currency: currency)
+                Money(minor: Money.sum(items.lazy.map(\.value.minor)), currency: currency)
             }
         }
     }

@@ -105,10 +105,8 @@ public enum FeeCheck {
             } else if rate == nil {
                 flag(.wrongBasis, "\(item.code) has no rate for size class \(line.sizeClass ?? "none")", catalog)
             }
-            if line.amount.minor != line.unitRate.minor * Int64(line.quantity) || line.quantity <= 0 {
-                flag(.wrongQuantity, "amount is not quantity × unit rate", catalog, rate.map {
-                    Money(minor: $0.minor * Int64(max(line.quantity, 0)), currency: $0.currency)
-                })
+            if line.amount != line.unitRate.times(line.quantity) || line.quantity <= 0 {
+                flag(.wrongQuantity, "amount is not quantity × unit rate", catalog, rate.map { $0.times(max(line.quantity, 0)) })
             } else if item.basis == .perContainer, let size = line.sizeClass, line.container == nil,
                 let boxes = shipment.containersBySize[size], line.quantity > boxes
             {
@@ -134,6 +132,6 @@ public enum FeeCheck {
         {
             return Money(minor: 0, currency: rate.currency)
         }
-        return Money(minor: rate.minor * Int64(max(line.quantity, 0)), currency: rate.currency)
+        return rate.times(max(line.quantity, 0))
     }
 }

@@ -27,6 +27,29 @@ public struct ShipmentPlan: Sendable, Equatable {
 
     /// Twenty-foot equivalents: a 20' box is one, 40' and 45' are two.
     public var teu: Int { containers.reduce(0) { $0 + $1.value * (($1.key == "20") ? 1 : 2) } }
+
+    /// The most of any one count a plan may hold: more than one shipment has of boxes, tonnes, declarations, gross
+    /// tonnage or hours, and few enough that no total made from them overflows.
+    public static let largestCount = 10_000_000
+
+    /// What is wrong with the plan's counts, each at its field of the request: size classes other than 20, 40 and 45,
+    /// and counts below zero or above `largestCount`.
+    public var issues: [FieldIssue] {
+        var issues = IssueCollector()
+        let range = 0...Self.largestCount
+        for (size, count) in containers.sorted(by: { $0.key < $1.key }) {
+            if !["20", "40", "45"].contains(size) {
+                issues.add("/containers/\(size.jsonPointerEscaped)", "size-class", "boxes are counted per size class 20, 40 or 45")
+            } else if !range.contains(count) {
+                issues.add("/containers/\(size.jsonPointerEscaped)", "count-out-of-range", "\(count) boxes: a count is between 0 and \(Self.largestCount)")
+            }
+        }
+        for (field, count) in [("tonnes", tonnes), ("declarations", declarations), ("vesselGrossTonnage", vesselGrossTonnage), ("hours", hours)]
+        where !range.contains(count) {
+            issues.add("/\(field)", "count-out-of-range", "\(count): a count is between 0 and \(Self.largestCount)")
+        }
+        return issues.issues
+    }
 }
 
 /// One priced line of an estimate.
@@ -66,7 +89,7 @@ extension FeeCatalog {
                 guard let rate = item.rate(sizeClass: size) else { continue }
                 lines.append(FeeEstimateLine(
                     itemCode: item.code, nameZh: item.nameZh, nameEn: item.nameEn, payer: item.payer, sizeClass: size,
-                    quantity: quantity, unitRate: rate, amount: Money(minor: rate.minor * Int64(quantity), currency: rate.currency),
+                    quantity: quantity, unitRate: rate, amount: rate.times(quantity),
                     onlyIfInspectionFinds: conditional))
             }
         }

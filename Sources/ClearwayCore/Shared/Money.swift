@@ -21,11 +21,29 @@ public struct Money: Sendable, Hashable, Codable {
         guard fraction.count <= exponent else {
             throw IdentifierError("amount-precision", "\(currency) has \(exponent) decimal places; '\(text)' has more")
         }
-        var minor = Int64(whole)!
-        for _ in 0..<exponent { minor *= 10 }
+        var minor = Int64(whole)!, overflow = false
+        for _ in 0..<exponent where !overflow { (minor, overflow) = minor.multipliedReportingOverflow(by: 10) }
         let padded = String(fraction) + String(repeating: "0", count: exponent - fraction.count)
-        minor += Int64(padded.isEmpty ? "0" : padded)!
+        if !overflow { (minor, overflow) = minor.addingReportingOverflow(Int64(padded.isEmpty ? "0" : padded)!) }
+        guard !overflow else {
+            throw IdentifierError("amount-too-large", "'\(text)' is beyond \(Money(minor: .max, currency: currency).formatted(exponent: exponent)) \(currency), the largest amount kept")
+        }
         return Money(minor: minor, currency: currency)
+    }
+
+    /// The sum of amounts in minor units, stopping at Int64's bounds rather than trapping (see `times`).
+    public static func sum(_ minors: some Sequence<Int64>) -> Int64 {
+        minors.reduce(0) { total, next in
+            let (sum, overflow) = total.addingReportingOverflow(next)
+            return overflow ? (next > 0 ? .max : .min) : sum
+        }
+    }
+
+    /// The amount `count` times (a rate by a quantity), stopping at Int64's bounds rather than trapping: an amount that
+    /// large is beyond every figure it is compared with, so a check flags it and a request cannot stop the server.
+    public func times(_ count: Int) -> Money {
+        let (product, overflow) = minor.multipliedReportingOverflow(by: Int64(count))
+        return Money(minor: overflow ? ((minor < 0) == (count < 0) ? .max : .min) : product, currency: currency)
     }
 
     /// The amount as a plain decimal string with its currency's decimals from a currency table (2 when unlisted).

@@ -102,23 +102,18 @@ extension APIHandlers {
     func estimateFees(_ input: Operations.EstimateFees.Input) async throws -> Operations.EstimateFees.Output {
         _ = try RequestPrincipal.required()
         guard case .json(let body) = input.body else { throw ClearanceError.unauthenticated(reason: "no body") }
-        var issues = IssueCollector()
-        let containers = body.containers.additionalProperties
-        for (size, count) in containers where !["20", "40", "45"].contains(size) || count < 0 {
-            issues.add("/containers/\(size.jsonPointerEscaped)", "size-class", "boxes are counted per size class 20, 40 or 45")
-        }
         let procedure = body.procedure.map { Procedure(rawValue: $0) } ?? .serial
-        if procedure == nil { issues.add("/procedure", "procedure-unknown", "'\(body.procedure ?? "")' is not a procedure") }
-        do { try issues.finish() } catch { throw ClearanceError.invalid(error) }
         let plan = ShipmentPlan(
-            containers: containers, tonnes: body.tonnes ?? 0, declarations: body.declarations ?? 1,
+            containers: body.containers.additionalProperties, tonnes: body.tonnes ?? 0, declarations: body.declarations ?? 1,
             vesselGrossTonnage: body.vesselGrossTonnage ?? 0, hours: body.hours ?? 0,
-            inspectionLikely: body.inspectionLikely ?? false, procedure: procedure!)
+            inspectionLikely: body.inspectionLikely ?? false, procedure: procedure ?? .serial)
+        var issues = plan.issues
+        if procedure == nil { issues.append(FieldIssue("/procedure", "procedure-unknown", "'\(body.procedure ?? "")' is not a procedure")) }
+        if !issues.isEmpty { throw ClearanceError.invalid(ValidationFailure(issues)) }
         let exponents = try await clearway.referenceData().currencies
         let estimates = try await clearway.estimateFees(port: body.port, plan: plan)
         return .ok(.init(body: .json(.init(port: body.port, lists: estimates.map { catalog, lines in
-            var totals: [String: Int64] = [:]
-            for line in lines { totals[line.amount.currency, default: 0] += line.amount.minor }
+            let totals = Dictionary(grouping: lines, by: \.amount.currency).mapValues { Money.sum($0.lazy.map(\.amount.minor)) }
             return .init(
                 catalogId: catalog.id, chargingParty: catalog.chargingParty, version: catalog.version,
                 lines: lines.map {

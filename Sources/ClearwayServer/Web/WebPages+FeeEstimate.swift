@@ -26,7 +26,7 @@ extension WebPages {
             func amount(_ money: Money) -> String { String(format: "%.2f", Double(money.minor) / 100) }
             let parties: [[String: Any]] = estimates.map { estimate in
                 let certain = estimate.lines.filter { !$0.onlyIfInspectionFinds }
-                let total = certain.reduce(Int64(0)) { $0 + $1.amount.minor }
+                let total = Money.sum(certain.lazy.map(\.amount.minor))
                 return [
                     "party": estimate.catalog.chargingParty, "version": estimate.catalog.version,
                     "total": String(format: "%.2f", Double(total) / 100),
