@@ -1,4 +1,5 @@
 @testable import ClearwayCore
+import ClearwayTestSupport
 import Foundation
 import Testing
 

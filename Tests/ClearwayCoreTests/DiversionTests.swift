@@ -1,4 +1,5 @@
 import ClearwayCore
+import ClearwayTestSupport
 import Foundation
 import Testing
 
@@ -20,7 +21,7 @@ struct AssignmentTests {
 
     @Test("every random instance matches brute force over all permutations")
     func bruteForce() throws {
-        var generator = SplitMix(seed: 42)
+        var generator = SplitMix64(state: 42)
         func permutations(_ items: [Int]) -> [[Int]] {
             if items.count <= 1 { return [items] }
             return items.indices.flatMap { i in
@@ -46,19 +47,6 @@ struct AssignmentTests {
         #expect(throws: Assignment.Failure.moreRowsThanColumns(rows: 3, columns: 2)) {
             try Assignment.solve(rows: 3, columns: 2, costs: [1, 2, 3, 4, 5, 6])
         }
-    }
-}
-
-/// A small deterministic generator so instances are the same on every run.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

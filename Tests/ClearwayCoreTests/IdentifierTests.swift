@@ -1,4 +1,5 @@
 import ClearwayCore
+import ClearwayTestSupport
 import Foundation
 import Testing
 
