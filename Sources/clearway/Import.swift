@@ -14,11 +14,43 @@ struct Import: AsyncParsableCommand {
     @Option(name: .customLong("as"), help: "Act as this user (a declarant for CUSDEC, a terminal for COARRI/CODECO, the sending firm for CEB); default the system.")
     var user: String?
 
+    @Option(help: "Folder the answers (CEB receipts, CUSRES) are written to, as FILE.receipt.xml or FILE.cusres.edi; default beside each file.")
+    var receipts: String?
+
     @Argument(help: "Files to import.")
     var files: [String]
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("name at least one file") }
+        if let receipts {
+            var folder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: receipts, isDirectory: &folder), folder.boolValue else {
+                throw ValidationError("--receipts \(receipts) is not a folder")
+            }
+        }
+    }
+
+    /// Where the answer to `path` goes: beside it, or in `--receipts` under the file's own name.
+    func answerPath(_ path: String, _ suffix: String) -> String {
+        guard let receipts else { return path + suffix }
+        return URL(fileURLWithPath: receipts).appendingPathComponent(URL(fileURLWithPath: path).lastPathComponent + suffix).path
+    }
+
+    /// Writes an answer; what was taken stays taken when it cannot be written, and the message says so.
+    func write(_ answer: Data, to out: String, for path: String) -> Bool {
+        do {
+            try answer.write(to: URL(fileURLWithPath: out))
+            return true
+        } catch {
+            var folder: ObjCBool = false
+            let parent = URL(fileURLWithPath: out).deletingLastPathComponent().path
+            let why = FileManager.default.fileExists(atPath: out, isDirectory: &folder) && folder.boolValue ? "a folder of that name is in the way"
+                : !FileManager.default.isWritableFile(atPath: parent) ? "\(parent) is not writable"
+                : error.localizedDescription
+            fflush(nil)  // the line saying what was taken comes first
+            FileHandle.standardError.write(Data("\(path): taken as stated above, but its answer could not be written to \(out) (\(why)); name a writable folder with --receipts\n".utf8))
+            return false
+        }
     }
 
     func run() async throws {
@@ -47,8 +79,7 @@ struct Import: AsyncParsableCommand {
             if Self.isXML(data) {
                 do {
                     let answer = try await clearway.receiveCEB(data, by: principal)
-                    let out = path + ".receipt.xml"
-                    try answer.receipt.write(to: URL(fileURLWithPath: out))
+                    let out = answerPath(path, ".receipt.xml")
                     if answer.receiptType == "CEB900Message" {
                         refused += 1
                         FileHandle.standardError.write(Data("\(path): refused whole by the format check; CEB900 in \(out)\n".utf8))
@@ -56,6 +87,7 @@ struct Import: AsyncParsableCommand {
                         print("\(path): \(answer.accepted) entr\(answer.accepted == 1 ? "y" : "ies") taken, \(answer.refused) refused; \(answer.receiptType) in \(out)")
                         if answer.refused > 0 { refused += 1 }
                     }
+                    if !write(answer.receipt, to: out, for: path) { refused += 1 }
                 } catch {
                     refused += 1
                     FileHandle.standardError.write(Data("\(path): \(error)\n".utf8))
@@ -75,10 +107,10 @@ struct Import: AsyncParsableCommand {
                     print("\(path): \(outcomes.count) movement(s), \(outcomes.filter { !$0.applied.isEmpty }.count) matched to declarations"
                         + (refusedMoves > 0 ? ", \(refusedMoves) refused by customs holds" : ""))
                 case .responses(let text, let accepted, let declined):
-                    let out = path + ".cusres.edi"
-                    try text.write(toFile: out, atomically: true, encoding: .utf8)
+                    let out = answerPath(path, ".cusres.edi")
                     print("\(path): \(accepted) declaration(s) accepted, \(declined) refused; CUSRES in \(out)")
                     if declined > 0 { refused += 1 }
+                    if !write(Data(text.utf8), to: out, for: path) { refused += 1 }
                 }
             } catch let ClearanceError.invalid(failure) {
                 refused += 1
