@@ -94,9 +94,9 @@ struct FeeHTTPTests {
         }
     }
 
-    @Test("an estimate or an invoice with counts past any shipment is refused naming each field, and a large bill is flagged as any other: none stops the server")
-    func countsPastAnyShipment() async throws {
-        try await withApp(.sqlite) { _, client in
+    @Test("an estimate or an invoice with counts past any shipment is refused naming each field, and a large bill is flagged as any other: none stops the server", arguments: TestBackend.available)
+    func countsPastAnyShipment(backend: TestBackend) async throws {
+        try await withApp(backend) { _, client in
             let estimate = try await client.send(Call(
                 method: .post, path: "/api/v1/fee-estimates", token: "demo-token-trader",
                 json: #"{"port":"CNSHA","containers":{"40":9223372036854775807,"20":2},"tonnes":-1,"hours":4611686018427387904}"#))
@@ -116,9 +116,19 @@ struct FeeHTTPTests {
             #expect(invoice.status == .created, "\(invoice.text)")
             let flags = ((try invoice.json()["lines"] as? [[String: Any]])?.first?["flags"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
             #expect(flags.contains("wrong-quantity"), "\(flags)")
+            // A hundred lines stating the largest amount a line may state: their sum passes Int64, and the statistics still answer.
+            let huge = (1...100).map { Self.line($0, "THC", "2026-03-03T10:00:00Z", rate: "850.00", amount: "999999999999999.99", container: "CSQU3054383") }
+            let past = try await client.send(Call(
+                method: .post, path: "/api/v1/invoices", token: "demo-token-terminal", json: #"{"port":"CNSHA","lines":[\#(huge.joined(separator: ","))]}"#))
+            #expect(past.status == .created, "\(past.text)")
             let stats = try await client.send(Call(
                 method: .get, path: "/api/v1/fee-statistics?fromMonth=2026-01&toMonth=2027-01", token: "demo-token-port"))
             #expect(stats.status == .ok, "\(stats.text)")
+            #expect(stats.text.contains(#""charged":"92233720368547758.07""#), "\(stats.text)")
+            let tooLarge = try await client.send(Call(
+                method: .post, path: "/api/v1/invoices", token: "demo-token-terminal",
+                json: #"{"port":"CNSHA","lines":[\#(Self.line(1, "THC", "2026-03-03T10:00:00Z", rate: "850.00", amount: "1000000000000000.00"))]}"#))
+            #expect(tooLarge.text.contains(#"'1000000000000000.00' has 16 whole digits; at most 15 are kept"#), "\(tooLarge.text)")
             let fine = try await client.send(Call(
                 method: .post, path: "/api/v1/fee-estimates", token: "demo-token-trader", json: #"{"port":"CNSHA","containers":{"40":1}}"#))
             #expect(fine.status == .ok)

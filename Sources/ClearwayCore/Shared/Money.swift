@@ -11,9 +11,11 @@ public struct Money: Sendable, Hashable, Codable {
     /// Parses a plain decimal string ("1234.5") into minor units of a currency with `exponent` decimals.
     public static func parse(_ text: String, currency: String, exponent: Int) throws(IdentifierError) -> Money {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), let whole = parts.first, !whole.isEmpty, whole.count <= 15,
-            whole.allSatisfy(\.isASCIIDigit)
+        guard (1...2).contains(parts.count), let whole = parts.first, !whole.isEmpty, whole.allSatisfy(\.isASCIIDigit)
         else { throw IdentifierError("amount-malformed", "'\(text)' is not a plain decimal amount like 1234.50") }
+        guard whole.count <= 15 else {
+            throw IdentifierError("amount-too-large", "'\(text)' has \(whole.count) whole digits; at most 15 are kept")
+        }
         let fraction = parts.count == 2 ? parts[1] : ""
         guard fraction.allSatisfy(\.isASCIIDigit), parts.count == 1 || !fraction.isEmpty else {
             throw IdentifierError("amount-malformed", "'\(text)' is not a plain decimal amount like 1234.50")

@@ -110,7 +110,10 @@ public enum FeeTables {
             SELECT charging_party, port, service_month, currency, COUNT(*) AS line_count,
                 CAST(SUM(CASE WHEN flags <> '' THEN 1 ELSE 0 END) AS BIGINT) AS flagged,
                 CAST(SUM(disputed) AS BIGINT) AS disputed_count,
-                CAST(SUM(charged_minor) AS BIGINT) AS charged, CAST(SUM(allowed_minor) AS BIGINT) AS allowed
+                CAST(SUM(charged_minor / \(unsafeRaw: String(Self.split))) AS BIGINT) AS charged_high,
+                CAST(SUM(charged_minor % \(unsafeRaw: String(Self.split))) AS BIGINT) AS charged_low,
+                CAST(SUM(allowed_minor / \(unsafeRaw: String(Self.split))) AS BIGINT) AS allowed_high,
+                CAST(SUM(allowed_minor % \(unsafeRaw: String(Self.split))) AS BIGINT) AS allowed_low
             FROM invoice_lines WHERE 1 = 1
             """)
         if let from { sql += " AND service_month >= \(bind: from)" }
@@ -125,8 +128,21 @@ public enum FeeTables {
                 lines: try row.decode(column: "line_count", as: Int.self),
                 flaggedLines: try row.decode(column: "flagged", as: Int.self),
                 disputedLines: try row.decode(column: "disputed_count", as: Int.self),
-                chargedMinor: try row.decode(column: "charged", as: Int64.self),
-                allowedMinor: try row.decode(column: "allowed", as: Int64.self))
+                chargedMinor: Self.joined(try row.decode(column: "charged_high", as: Int64.self), try row.decode(column: "charged_low", as: Int64.self)),
+                allowedMinor: Self.joined(try row.decode(column: "allowed_high", as: Int64.self), try row.decode(column: "allowed_low", as: Int64.self)))
         }
+    }
+
+    /// Amounts are summed in two parts, so that lines whose total passes Int64 (a few stating amounts near its bound) do not
+    /// fail the query (SQLite's SUM stops with "integer overflow", PostgreSQL's cast with "out of range"); each part's sum fits
+    /// for a billion lines.
+    static let split: Int64 = 1_000_000_000
+
+    /// `high × split + low`, stopping at Int64's bounds as `Money.sum` does.
+    static func joined(_ high: Int64, _ low: Int64) -> Int64 {
+        let (scaled, over) = high.multipliedReportingOverflow(by: split)
+        if over { return high < 0 ? .min : .max }
+        let (sum, past) = scaled.addingReportingOverflow(low)
+        return past ? (low < 0 ? .min : .max) : sum
     }
 }
