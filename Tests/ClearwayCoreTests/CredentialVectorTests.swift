@@ -139,3 +139,24 @@ struct StatusListTests {
         #expect(StatusList(encodedList: "unot-gzip") == nil)
     }
 }
+
+extension CredentialVectorTests {
+    @Test("the proof's @context is signed and must be where the document's begins; a document may carry more after it")
+    func proofContext() throws {
+        guard let vc = Self.vc else { return }
+        let signed = try JSONValue.parse(try Data(contentsOf: vc.appendingPathComponent("signedJCS.json")))
+        guard case .array(let contexts)? = signed["@context"] else {
+            Issue.record("the vector's @context is not a list")
+            return
+        }
+        func proof(_ context: [JSONValue]) -> JSONValue { signed.setting("proof", signed["proof"]!.setting("@context", .array(context))) }
+        func passed(_ document: JSONValue) -> Bool { DataIntegrity.verify(document).allSatisfy(\.passed) }
+        #expect(passed(signed))
+        #expect(!passed(proof(Array(contexts.dropLast()))), "a shorter proof context changes what was signed")
+        let longer = DataIntegrity.verify(proof(contexts + [.string("https://example.org/more")]))
+        #expect(longer.last == .init(name: "signature", passed: false, detail: "the proof's @context is not where the document's @context begins"))
+        #expect(!passed(proof(contexts.reversed())))
+        #expect(passed(signed.setting("@context", .array(contexts + [.string("https://example.org/more")]))),
+                "eddsa-jcs-2022 verifies the document under the proof's @context, which the document's need only begin with")
+    }
+}

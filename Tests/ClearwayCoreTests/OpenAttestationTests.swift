@@ -96,3 +96,19 @@ extension OpenAttestationTests {
         #expect(tried > 10)
     }
 }
+
+extension OpenAttestationTests {
+    @Test("a wrapped 2.0 document whose version or signature type was changed is not checked as one, as OpenAttestation's own verifier does")
+    func versionAndSignatureType() throws {
+        guard let root = Self.root else {
+            print("skipped: ../shared/data is absent in this clone")
+            return
+        }
+        let valid = try JSONValue.parse(Data(contentsOf: root.appendingPathComponent("oa-verify/v2/documentMainnetValid.json")))
+        #expect(OpenAttestation.verify(valid) == .valid)
+        let otherVersion = valid.setting("version", .string("https://schema.openattestation.com/2.0/schema.jsonx"))
+        #expect(OpenAttestation.verify(otherVersion) == .skipped("version is not https://schema.openattestation.com/2.0/schema.json"))
+        let otherType = valid.setting("signature", valid["signature"]!.setting("type", .string("SHA3MerkleProofx")))
+        #expect(OpenAttestation.verify(otherType) == .skipped("signature type is 'SHA3MerkleProofx', not SHA3MerkleProof"))
+    }
+}

@@ -9,7 +9,7 @@ import Testing
 @Suite("API bodies with fields set wrong")
 struct APIMutationTests {
     /// A JSON value kept in its written form, so a case can hold numbers no parser keeps (1e400, 20 digits) as sent.
-    indirect enum Value {
+    indirect enum Value: Sendable {
         case object([(String, Value)])
         case array([Value])
         case raw(String)

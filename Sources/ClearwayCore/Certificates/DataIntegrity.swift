@@ -87,7 +87,23 @@ public enum DataIntegrity {
             checks.append(Check(name: "signature", passed: false, detail: "proofValue is not a base58btc Ed25519 signature"))
             return checks
         }
-        let hashes = hashes(document: document, proofConfig: proofConfig(proof, document: document))
+        // As the cryptosuite's Verify Proof says: what is hashed is the proof as sent, and the document under the proof's
+        // @context, which must be where the document's own begins (so neither can be changed apart from the other).
+        let options = proof.removing("proofValue")
+        var unsecured = document.removing("proof")
+        if let context = options["@context"] {
+            func list(_ value: JSONValue?) -> [JSONValue] {
+                if case .array(let items) = value { return items }
+                return value.map { [$0] } ?? []
+            }
+            let signed = list(context), own = list(document["@context"])
+            guard own.count >= signed.count, zip(signed, own).allSatisfy(==) else {
+                checks.append(Check(name: "signature", passed: false, detail: "the proof's @context is not where the document's @context begins"))
+                return checks
+            }
+            unsecured = unsecured.setting("@context", context)
+        }
+        let hashes = hashes(document: unsecured, proofConfig: options)
         let valid = typeOK && key.publicKey.isValidSignature(Data(signature), for: hashes.combined)
         checks.append(Check(
             name: "signature", passed: valid,

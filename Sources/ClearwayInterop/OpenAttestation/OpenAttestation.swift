@@ -27,10 +27,19 @@ public enum OpenAttestation {
 
     // MARK: - v2
 
+    static let version2 = "https://schema.openattestation.com/2.0/schema.json"
+
     static func verify2(_ document: JSONValue) -> Integrity {
         guard let data = document["data"], let signature = document["signature"],
             let target = signature["targetHash"]?.string, let root = signature["merkleRoot"]?.string
         else { return .skipped("Document does not have merkle root, target hash or data.") }
+        // What OpenAttestation's own check requires of a wrapped 2.0 document before it looks at the hashes.
+        guard document["version"]?.string == Self.version2 else {
+            return .skipped("version is not \(Self.version2)")
+        }
+        guard signature["type"]?.string == "SHA3MerkleProof" else {
+            return .skipped("signature type is \(signature["type"]?.string.map { "'\($0)'" } ?? "absent"), not SHA3MerkleProof")
+        }
         var leaves: [String] = []
         flatten2(data, prefix: nil, into: &leaves)
         var hashes = leaves
