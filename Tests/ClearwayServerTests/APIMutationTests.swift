@@ -148,45 +148,34 @@ struct APIMutationTests {
     @Test("every operation's JSON body, one to three of its fields set to what clients get wrong or past every bound, is answered with a problem that says what and where, or taken: never a server failure")
     func fieldsSetWrong() async throws {
         // More cases, or other ones, for a longer search: CLEARWAY_API_MUTATIONS=50 CLEARWAY_API_SEED=7 swift test --filter APIMutationTests
-        let environment = ProcessInfo.processInfo.environment
-        let rounds = environment["CLEARWAY_API_MUTATIONS"].flatMap { Int($0) } ?? 6
-        let seed = environment["CLEARWAY_API_SEED"].flatMap { UInt64($0) } ?? 2026
+        let search = SeededSearch("API", count: 6)
         try await withApp(.sqlite) { clearway, client in
-            var rng = SplitMix64(state: seed)
-            var failures: [String] = [], refused = 0, taken = 0, operations = 0
+            var rng = SplitMix64(state: search.seed)
+            var answers = SearchAnswers(), operations = 0
             for endpoint in AuthorizationMatrixTests.endpoints {
                 let roles = endpoint.allowed.sorted { $0.rawValue < $1.rawValue }
                 guard let first = try await endpoint.request(clearway, roles.first).json, Value.read(first) != nil else { continue }
                 operations += 1
-                for round in 0..<rounds {
+                for round in 0..<search.count {
                     let role = roles.randomElement(using: &rng)
                     var call = try await endpoint.request(clearway, role)
                     guard let body = call.json.flatMap(Value.read) else { continue }
                     let (mutated, what) = Self.mutate(body, &rng)
                     call.json = mutated.text
                     let response = try await client.send(call)
-                    let place = "\(endpoint.operation) as \(role?.rawValue ?? "anyone"), case \(round) (\(what))"
-                    switch response.status.code {
-                    case 500...:
-                        failures.append("\(place): \(response.status.code) \(response.text.prefix(300))")
-                    case 400..<500:
-                        refused += 1
+                    answers.record(response, "\(endpoint.operation) as \(role?.rawValue ?? "anyone"), case \(round) (\(what))") { response in
+                        // A problem with its status, and each field error with where and why.
                         let problem = try? JSONSerialization.jsonObject(with: Data(response.text.utf8)) as? [String: Any]
-                        if problem?["title"] as? String == nil || problem?["status"] as? Int != Int(response.status.code) {
-                            failures.append("\(place): \(response.status.code) without a problem: \(response.text.prefix(300))")
-                        } else if let errors = problem?["errors"] as? [[String: Any]],
-                            errors.isEmpty || errors.contains(where: { ($0["pointer"] as? String) == nil || ($0["detail"] as? String ?? "").isEmpty })
-                        {
-                            failures.append("\(place): \(response.status.code) with an error that does not say where or why: \(response.text.prefix(300))")
-                        }
-                    default:
-                        taken += 1
+                        let errors = problem?["errors"] as? [[String: Any]]
+                        return problem?["title"] is String && problem?["status"] as? Int == Int(response.status.code)
+                            && !(errors?.isEmpty ?? false)
+                            && !(errors ?? []).contains { ($0["pointer"] as? String) == nil || ($0["detail"] as? String ?? "").isEmpty }
                     }
                 }
             }
-            #expect(failures.isEmpty, "\(failures.count) of \(operations * rounds):\n\(failures.joined(separator: "\n"))")
+            #expect(answers.failures.isEmpty, "\(answers.report(of: operations * search.count))")
             #expect(operations > 50, "the cases reach most operations with a body")
-            #expect(refused > 0 && taken > 0, "the cases reach both the checks and what lies behind them")
+            #expect(answers.refused > 0 && answers.taken > 0, "the cases reach both the checks and what lies behind them")
             let health = try await client.send(Call(method: .get, path: "/healthz"))
             #expect(health.status == .ok)
         }

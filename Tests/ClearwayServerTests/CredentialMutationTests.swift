@@ -56,11 +56,10 @@ struct CredentialMutationTests {
     @Test("a credential changed anywhere, by one member, one character or one flag, never verifies; neither does a changed W3C test vector or OpenAttestation document, and none is a server failure")
     func changedAnywhere() async throws {
         // More cases: CLEARWAY_CREDENTIAL_MUTATIONS=5000 CLEARWAY_CREDENTIAL_SEED=7 swift test --filter CredentialMutationTests
-        let environment = ProcessInfo.processInfo.environment
-        let count = environment["CLEARWAY_CREDENTIAL_MUTATIONS"].flatMap { Int($0) } ?? 200
-        let seed = environment["CLEARWAY_CREDENTIAL_SEED"].flatMap { UInt64($0) } ?? 2026
+        let search = SeededSearch("CREDENTIAL", count: 200)
+        let count = search.count
         try await withApp(.sqlite) { clearway, client in
-            var rng = SplitMix64(state: seed)
+            var rng = SplitMix64(state: search.seed)
             let released = try await CredentialHTTPTests.releasedImport(clearway)
             let issued = try await client.send(Call(
                 method: .post, path: "/api/v1/declarations/\(released.id)/release-note", token: "demo-token-officer"))

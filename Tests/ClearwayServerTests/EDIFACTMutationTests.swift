@@ -74,37 +74,25 @@ struct EDIFACTMutationTests {
     @Test("interchanges with elements set to what senders get wrong, segments lost or repeated, or cut short are each answered, a refusal naming segment and element: never a server failure")
     func elementsSetWrong() async throws {
         // More cases, or other ones, for a longer search: CLEARWAY_EDI_MUTATIONS=5000 CLEARWAY_EDI_SEED=7 swift test --filter EDIFACTMutationTests
-        let environment = ProcessInfo.processInfo.environment
-        let count = environment["CLEARWAY_EDI_MUTATIONS"].flatMap { Int($0) } ?? 300
-        let seed = environment["CLEARWAY_EDI_SEED"].flatMap { UInt64($0) } ?? 2026
+        let search = SeededSearch("EDI", count: 300)
         let interchanges = Self.interchanges()
         try await withApp(.sqlite) { _, client in
-            var rng = SplitMix64(state: seed)
-            var failures: [String] = [], refused = 0, taken = 0
-            for index in 0..<count {
+            var rng = SplitMix64(state: search.seed)
+            var answers = SearchAnswers()
+            for index in 0..<search.count {
                 let (original, token) = interchanges.randomElement(using: &rng)!
                 let (text, what) = Self.mutate(original, &rng)
                 let response = try await client.send(Call(
                     method: .post, path: "/api/v1/edi", token: token, raw: (Array(text.utf8), "application/edifact")))
-                let place = "case \(index) (\(what))"
-                switch response.status.code {
-                case 500...:
-                    failures.append("\(place): \(response.status.code) \(response.text.prefix(300))")
-                case 400..<500:
-                    refused += 1
+                answers.record(response, "case \(index) (\(what))") { response in
                     let problem = try? JSONSerialization.jsonObject(with: Data(response.text.utf8)) as? [String: Any]
                     let errors = problem?["errors"] as? [[String: Any]] ?? []
-                    if problem?["title"] as? String == nil
-                        || errors.contains(where: { ($0["pointer"] as? String) == nil || ($0["detail"] as? String ?? "").isEmpty })
-                    {
-                        failures.append("\(place): \(response.status.code) without saying where or why: \(response.text.prefix(300))")
-                    }
-                default:
-                    taken += 1
+                    return problem?["title"] is String
+                        && !errors.contains { ($0["pointer"] as? String) == nil || ($0["detail"] as? String ?? "").isEmpty }
                 }
             }
-            #expect(failures.isEmpty, "\(failures.count) of \(count):\n\(failures.prefix(20).joined(separator: "\n"))")
-            #expect(refused > 0 && taken > 0, "the cases reach both the checks and what lies behind them")
+            #expect(answers.failures.isEmpty, "\(answers.report(of: search.count))")
+            #expect(answers.refused > 0 && answers.taken > 0, "the cases reach both the checks and what lies behind them")
             #expect(try await client.send(Call(method: .get, path: "/healthz")).status == .ok)
         }
     }

@@ -32,9 +32,9 @@ struct CEBMutationTests {
     @Test("CEB messages with one to three fields set to what firms get wrong, or past every bound, are each answered by a receipt or by CEB900, and the platform goes on")
     func fieldsSetWrong() async throws {
         // More cases, or other ones, for a longer search: CLEARWAY_CEB_MUTATIONS=20000 CLEARWAY_CEB_SEED=7 swift test --filter CEBMutationTests
-        let environment = ProcessInfo.processInfo.environment
-        let count = environment["CLEARWAY_CEB_MUTATIONS"].flatMap { Int($0) } ?? 400
-        var rng = SplitMix64(state: environment["CLEARWAY_CEB_SEED"].flatMap { UInt64($0) } ?? 2026)
+        let search = SeededSearch("CEB", count: 400)
+        let count = search.count
+        var rng = SplitMix64(state: search.seed)
         try await TestBackend.sqlite.withClearway { clearway in
             let rules = try await clearway.crossBorderRules()
             let generator = CEBGenerator(seed: 29, buyers: 50)

@@ -16,9 +16,18 @@ struct WebForm: Sendable {
         }
     }
 
-    static func read(_ request: Request, limit: Int = 64 * 1024) async throws -> WebForm {
+    /// The largest form a page posts; the declaration form with every field filled is a few KiB.
+    static let limit = 64 * 1024
+
+    static func read(_ request: Request, limit: Int = WebForm.limit) async throws -> WebForm {
         var request = request
-        let buffer = try await request.collectBody(upTo: limit)
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: limit)
+        } catch {
+            // What the body reader throws past the limit depends on how the body arrived; each is the same answer.
+            throw HTTPError(.contentTooLarge, message: "the form has more than \(limit / 1024) KiB; shorten the longest field")
+        }
         return WebForm(String(buffer: buffer))
     }
 

@@ -6,8 +6,10 @@ import Hummingbird
 extension WebPages {
     /// 7x24 appointments: a site's slots over the next day (nights and weekends included) with places left, booked
     /// with one button; and the person's own bookings.
-    func appointments(_ request: Request, form: WebForm? = nil) async throws -> Response {
+    func appointments(_ request: Request, posted: Bool = false) async throws -> Response {
         try await workspace(request) { visit, principal in
+            // Read inside the workspace, so a form past the limit is answered with a page.
+            let form = posted ? try await WebForm.read(request) : nil
             let language = visit.language
             var booked: String?
             if let form {

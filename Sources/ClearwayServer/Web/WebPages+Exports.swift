@@ -41,8 +41,10 @@ extension WebPages {
 
     /// One export's chain: declared → released → departed → closed → rebate filed → rebate paid → money received, the
     /// fields the reader may see, the reconciliation, who read it; the tax and forex agencies record their steps here.
-    func exportRecord(_ request: Request, id: String, form: WebForm? = nil) async throws -> Response {
+    func exportRecord(_ request: Request, id: String, posted: Bool = false) async throws -> Response {
         try await workspace(request) { visit, principal in
+            // Read inside the workspace, so a form past the limit is answered with a page.
+            let form = posted ? try await WebForm.read(request) : nil
             let language = visit.language
             var done: String?
             if let form {

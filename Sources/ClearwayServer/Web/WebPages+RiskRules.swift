@@ -5,8 +5,10 @@ import Hummingbird
 
 extension WebPages {
     /// Targeting rules in force, and a form to try a rule on recent declarations (dry run) before publishing it.
-    func riskRules(_ request: Request, form: WebForm? = nil) async throws -> Response {
+    func riskRules(_ request: Request, posted: Bool = false) async throws -> Response {
         try await workspace(request) { visit, principal in
+            // Read inside the workspace, so a form past the limit is answered with a page.
+            let form = posted ? try await WebForm.read(request) : nil
             let language = visit.language
             var values = form?.fields ?? ["lane": "documentary", "last": "500"]
             values["csrf"] = nil

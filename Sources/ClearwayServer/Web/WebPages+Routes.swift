@@ -43,13 +43,13 @@ extension WebPages {
             try await self.payTaxBill(request, id: context.parameters.get("id") ?? "")
         }
         router.get("/app/risk-rules") { request, _ in try await self.riskRules(request) }
-        router.post("/app/risk-rules") { request, _ in try await self.riskRules(request, form: try await WebForm.read(request)) }
+        router.post("/app/risk-rules") { request, _ in try await self.riskRules(request, posted: true) }
         router.get("/app/approvals") { request, _ in try await self.approvals(request) }
         router.post("/app/declarations/:id/approval") { request, context in
             try await self.decideApproval(request, id: context.parameters.get("id") ?? "")
         }
         router.get("/app/appointments") { request, _ in try await self.appointments(request) }
-        router.post("/app/appointments") { request, _ in try await self.appointments(request, form: try await WebForm.read(request)) }
+        router.post("/app/appointments") { request, _ in try await self.appointments(request, posted: true) }
         router.get("/app/boxes") { request, _ in try await self.boxes(request) }
         router.post("/app/quarantine-approvals/:id/decision") { request, context in
             try await self.decideQuarantineApplication(request, id: context.parameters.get("id") ?? "")
@@ -62,7 +62,7 @@ extension WebPages {
         router.get("/app/exports") { request, _ in try await self.exports(request) }
         router.get("/app/exports/:id") { request, context in try await self.exportRecord(request, id: context.parameters.get("id") ?? "") }
         router.post("/app/exports/:id") { request, context in
-            try await self.exportRecord(request, id: context.parameters.get("id") ?? "", form: try await WebForm.read(request))
+            try await self.exportRecord(request, id: context.parameters.get("id") ?? "", posted: true)
         }
         router.get("/app/clients") { request, _ in try await self.clients(request) }
     }

@@ -174,6 +174,10 @@ struct WebPages: Sendable {
 
     func error(_ visit: Visit, _ error: any Error) -> Response {
         let t = locales.table(visit.language)
+        if let http = error as? HTTPError {
+            let message = http.status == .contentTooLarge ? t["error_form-too-large"]! : http.body ?? http.status.reasonPhrase
+            return render("error", context(visit, title: t["error_title"]!, ["message": message]), status: http.status)
+        }
         guard let refusal = error as? ClearanceError else {
             return render("error", context(visit, title: t["error_title"]!, ["message": "\(error)"]), status: .internalServerError)
         }
