@@ -11,9 +11,9 @@ struct SearchAnswers {
     /// `explained` says whether a refusal says what is wrong, and where, as its kind of request should.
     mutating func record(_ response: TestResponse, _ place: String, explained: (TestResponse) -> Bool) {
         switch response.status.code {
-        case 500...:
+        case 500..<503, 504...:
             failures.append("\(place): \(response.status.code) \(response.text.prefix(300))")
-        case 400..<500:
+        case 400..<500, 503:  // 503: a system the platform depends on (the bank) did not answer, and it says so
             refused += 1
             if !explained(response) { failures.append("\(place): \(response.status.code) without saying what is wrong: \(response.text.prefix(300))") }
         default:
