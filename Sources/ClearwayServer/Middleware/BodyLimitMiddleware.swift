@@ -13,7 +13,7 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
         var request = request
         do {
             _ = try await request.collectBody(upTo: limit)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {  // NIO's, for a body sent without its length
             throw HTTPError(.contentTooLarge, message: "the body exceeds the limit of \(limit) bytes")
         }
         return try await next(request, context)

@@ -24,8 +24,7 @@ struct WebForm: Sendable {
         let buffer: ByteBuffer
         do {
             buffer = try await request.collectBody(upTo: limit)
-        } catch {
-            // What the body reader throws past the limit depends on how the body arrived; each is the same answer.
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw HTTPError(.contentTooLarge, message: "the form has more than \(limit / 1024) KiB; shorten the longest field")
         }
         return WebForm(String(buffer: buffer))
