@@ -101,7 +101,9 @@ public final class Clearway: Sendable {
         /// The UN/EDIFACT message structures EDI interchanges are checked against.
         var edifactDirectory: EDIFACTDirectory
         var exportChain: ExportChainTerms
-        var rules: Declaration.Rules { .init(completionDays: reference.completionDays, agencyRouting: agencyRouting) }
+        var rules: Declaration.Rules {
+            .init(completionDays: reference.completionDays, agencyRouting: agencyRouting, undeclaredDays: reference.undeclaredDays)
+        }
     }
 
     public init(store: any Store, environment: Environment = .init(), logger: Logger = Logger(label: "clearway")) {

@@ -5,6 +5,9 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 @Suite("HTTP API")
 struct HTTPBehaviourTests {
@@ -80,6 +83,24 @@ struct HTTPBehaviourTests {
                 Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: big))
             #expect(response.status == .contentTooLarge)
             #expect(response.headers[.contentType] == "application/problem+json")
+        }
+    }
+
+    @Test("a body sent in chunks, without its length, is refused with 413 once it passes the limit, not failed")
+    func chunkedBodyLimit() async throws {
+        try await withApp(backend, maxBody: 4096, live: true) { _, client in
+            let port = try #require(client.port)
+            var request = URLRequest(url: try #require(URL(string: "http://127.0.0.1:\(port)/api/v1/declarations")))
+            request.httpMethod = "POST"
+            request.setValue("Bearer demo-token-trader", forHTTPHeaderField: "Authorization")
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            let big = declarationJSON(extra: "\"overseasParty\":\"\(String(repeating: "x", count: 20_000))\",")
+            request.httpBodyStream = InputStream(data: Data(big.utf8))  // a stream has no length: it goes chunked
+            let (data, response) = try await URLSession.shared.data(for: request)
+            let status = (response as? HTTPURLResponse)?.statusCode
+            let problem = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+            #expect(status == 413, "\(String(decoding: data, as: UTF8.self))")
+            #expect(problem?["detail"] as? String == "the body exceeds the limit of 4096 bytes")
         }
     }
 

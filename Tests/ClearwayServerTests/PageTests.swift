@@ -317,6 +317,11 @@ struct PageHTTPTests {
             #expect(page.text.contains("<tr id=\"box-CSQU3054383\">") && page.text.contains("data-release=\"free\""))
             #expect(page.text.contains("<tr id=\"box-MSKU9070323\">") && page.text.contains("data-release=\"held\""))
             #expect(!page.text.contains("seal check"))  // the terminal learns that it is held, not why
+            // A box picked up is no longer awaited by its declaration, and the board still says where it went.
+            _ = try await clearway.recordPortEvent(PortEvent(kind: .gatedOut, at: Date(), container: try ContainerNumber("CSQU3054383")), by: terminal)
+            let after = try await client.send(Call(method: .get, path: "/app/boxes", headers: [.cookie: cookie, .acceptLanguage: "en"]))
+            let row = after.text.components(separatedBy: "<tr id=\"box-CSQU3054383\">").dropFirst().first?.components(separatedBy: "</tr>").first
+            #expect(row?.contains("data-release=\"gone\"") == true, "\(after.text)")
             let trader2 = try await Self.logIn(client, "trader")
             let refused = try await client.send(Call(method: .get, path: "/app/boxes", headers: [.cookie: trader2]))
             #expect(refused.status == .forbidden)

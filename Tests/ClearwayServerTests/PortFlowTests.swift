@@ -83,6 +83,40 @@ struct PortFlowTests {
         }
     }
 
+    @Test("a box reused for a later shipment is that shipment's: the import it left no longer hears of it, and what came before it left is not applied to the next", arguments: TestBackend.available)
+    func reusedBox(backend: TestBackend) async throws {
+        let clock = TestClock()
+        try await withApp(backend, clock: clock) { _, client in
+            func report(_ kind: String, _ at: String) async throws -> [String: Any] {
+                try await client.send(Call(method: .post, path: "/api/v1/port-events", token: "demo-token-terminal",
+                                           json: Self.portEvent(kind, at))).json()
+            }
+            func eventNames(_ id: String) async throws -> [String] {
+                let timeline = try await client.send(Call(method: .get, path: "/api/v1/declarations/\(id)/events", token: "demo-token-officer"))
+                return (try JSONSerialization.jsonObject(with: Data(timeline.text.utf8)) as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+            }
+            let lodged = try await client.send(Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: declarationJSON()))
+            let imported = try #require(try lodged.json()["id"] as? String)
+            _ = try await client.send(Call(method: .post, path: "/api/v1/declarations/\(imported)/risk", token: "demo-token-officer", json: #"{"lane":"green"}"#))
+            _ = try await client.send(Call(method: .post, path: "/api/v1/declarations/\(imported)/duties", token: "demo-token-trader", json: #"{"settlement":"paid"}"#))
+            #expect(try await report("discharged", "2026-05-28T09:00:00Z")["applied"] as? [String] == [imported])
+            let pickedUp = try await report("gated-out", "2026-05-28T10:00:00Z")
+            #expect(pickedUp["applied"] as? [String] == [imported], "\(pickedUp)")
+            let history = try await eventNames(imported)
+
+            // The exit sent again, and a month later the emptied box back at the gate for an export.
+            #expect(try await report("gated-out", "2026-05-28T10:00:00Z")["outcome"] as? String == "unmatched")
+            clock.advance(30 * 86_400)
+            #expect(try await report("gated-in", "2026-06-27T08:00:00Z")["outcome"] as? String == "unmatched")
+            #expect(try await eventNames(imported) == history)
+
+            let export = try await client.send(Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: Self.export()))
+            let box = (try export.json()["boxes"] as? [[String: Any]])?.first
+            #expect(box?["gatedInAt"] as? String == "2026-06-27T08:00:00.000Z", "\(export.text)")
+            #expect(box?["gatedOutAt"] == nil && box?["dischargedAt"] == nil, "\(export.text)")
+        }
+    }
+
     @Test("a refused departure confirmation says why; after a normal tally it is approved", arguments: TestBackend.available.prefix(1))
     func departureConfirmation(backend: TestBackend) async throws {
         try await withApp(backend) { _, client in

@@ -22,14 +22,14 @@ struct Call: Sendable {
 
 /// Runs `body` against the real router of a Clearway on a fresh store of `backend`.
 func withApp<T: Sendable>(
-    _ backend: TestBackend, clock: TestClock = TestClock(), maxBody: Int = 1 << 20, rateLimit: Int = 0,
+    _ backend: TestBackend, clock: TestClock = TestClock(), maxBody: Int = 1 << 20, rateLimit: Int = 0, live: Bool = false,
     configure: (inout Clearway.Environment) -> Void = { _ in },
     _ body: @escaping @Sendable (Clearway, any TestClientProtocol) async throws -> T
 ) async throws -> T {
     try await backend.withClearway(clock: clock, configure: configure) { clearway in
         let app = try buildApplication(
             clearway: clearway, settings: ServerSettings(port: 0, maxBodySize: maxBody, rateLimitPerMinute: rateLimit), logger: Logger(label: "test"))
-        return try await app.test(.router) { client in try await body(clearway, client) }
+        return try await app.test(live ? .live : .router) { client in try await body(clearway, client) }
     }
 }
 

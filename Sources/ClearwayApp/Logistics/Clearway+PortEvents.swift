@@ -55,7 +55,8 @@ extension Clearway {
         return outcome
     }
 
-    /// The open declarations an event concerns: by container for box events, else by conveyance or bill of lading.
+    /// The open declarations an event concerns: by container for box events (those whose stay of the box has not
+    /// ended), else by conveyance or bill of lading.
     static func matches(_ event: PortEvent, on db: any SQLDatabase) async throws -> [String] {
         if let container = event.container {
             return try await DeclarationKeys.declarations(.container, container.rawValue, on: db)
@@ -71,7 +72,8 @@ extension Clearway {
         return ids.sorted()
     }
 
-    /// Applies box and conveyance events that arrived before the declaration did (gate-in first, declare after).
+    /// Applies box and conveyance events that arrived before the declaration did (gate-in first, declare after), those
+    /// of the box's present stay only (Core's `earlierEvents`).
     func applyEarlierPortEvents(
         to state: Declaration.State, now: Date, rules: Declaration.Rules, on db: any SQLDatabase
     ) async throws -> Declaration.State {
@@ -81,7 +83,9 @@ extension Clearway {
             keys.append(("conveyance", DeclarationKeys.conveyance(means: means, voyage: draft.transport.voyage)))
         }
         var current = state
-        for event in try await PortEventLog.unmatched(keys: keys, on: db) {
+        let since = Declaration.earliestEarlierEvent(lodgedAt: now, rules: rules)
+        let logged = try await PortEventLog.logged(keys: keys, since: since, on: db)
+        for event in Declaration.earlierEvents(logged, lodgedAt: now, rules: rules) {
             let events = (try? Declaration.decide(
                 .recordPortEvent(event), current, .init(now: now, principal: .system, rules: rules))) ?? []
             guard !events.isEmpty, !events.contains(where: \.isRefusal) else { continue }

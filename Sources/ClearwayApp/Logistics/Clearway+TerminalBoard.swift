@@ -21,7 +21,11 @@ extension Clearway {
             var board: [TerminalBox] = []
             for container in try await PortEventLog.containers(reportedByPartyOf: party, since: since, limit: 500, on: db) {
                 var states: [Declaration.State] = []
-                for id in try await DeclarationKeys.declarations(.container, container, on: db) {
+                // The declarations still awaiting the box, and those it was on in the window (one it has left shows
+                // it gone rather than undeclared).
+                let open = try await DeclarationKeys.declarations(.container, container, on: db)
+                let recent = try await PortEventLog.declarations(container: container, since: since, on: db)
+                for id in Set(open + recent).sorted() {
                     if let state = try await DeclarationTable.find(id, on: db) { states.append(state) }
                 }
                 let (release, declaration) = Declaration.boxRelease(of: container, on: states)

@@ -115,9 +115,13 @@ public enum Declaration {
         public var completionDays: Int
         /// Which agencies must approve which goods before release.
         public var agencyRouting: AgencyRouting
-        public init(completionDays: Int = 14, agencyRouting: AgencyRouting = .init()) {
+        /// Days goods may lie undeclared before customs may sell them off (DOMAIN.md §1.1): a port event older than
+        /// this when a declaration is lodged belongs to an earlier stay of the box, not to the goods now declared.
+        public var undeclaredDays: Int
+        public init(completionDays: Int = 14, agencyRouting: AgencyRouting = .init(), undeclaredDays: Int = 90) {
             self.completionDays = completionDays
             self.agencyRouting = agencyRouting
+            self.undeclaredDays = undeclaredDays
         }
     }
 

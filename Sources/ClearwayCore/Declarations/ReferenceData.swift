@@ -20,11 +20,13 @@ public struct ReferenceData: Sendable {
     public var procedureRules: [ProcedureRule]
     /// Days within which a two-step summary declaration must be completed.
     public var completionDays: Int
+    /// Days goods may lie undeclared before customs may sell them off.
+    public var undeclaredDays: Int
 
     public init(
         hs: HSNomenclature, offices: OfficeTree, supervisionModes: [String: String], transportModes: [String: String],
         incoterms: Set<String>, currencies: [String: Int], countries: Set<String>, limits: DeclarationLimits,
-        procedureRules: [ProcedureRule] = [], completionDays: Int = 14
+        procedureRules: [ProcedureRule] = [], completionDays: Int = 14, undeclaredDays: Int = 90
     ) {
         self.hs = hs
         self.offices = offices
@@ -36,6 +38,7 @@ public struct ReferenceData: Sendable {
         self.limits = limits
         self.procedureRules = procedureRules
         self.completionDays = completionDays
+        self.undeclaredDays = undeclaredDays
     }
 
     /// Whether `procedure` may be used at `office` by a trading party of `tier` on `date`.

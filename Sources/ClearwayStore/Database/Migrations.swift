@@ -440,6 +440,11 @@ public enum Migrations {
         Migration(id: "0022-outbox-without-copies") { _ in
             ["ALTER TABLE outbox DROP COLUMN payload"]
         },
+        // A lodgement looks for the conveyance events that came before it among the recent unmatched ones, not
+        // through every event ever logged.
+        Migration(id: "0023-unmatched-port-events") { _ in
+            ["CREATE INDEX port_events_unmatched ON port_events (occurred_at) WHERE outcome = 'unmatched'"]
+        },
     ]
 
     /// Applies every migration not yet recorded; returns the ids it applied. Safe to run from several nodes at once.

@@ -22,24 +22,26 @@ public enum DeclarationKeys {
     public static func update(_ state: Declaration.State, isNew: Bool = false, on db: any SQLDatabase) async throws {
         guard let draft = state.draft else { return }
         if !isNew { try await db.raw("DELETE FROM declaration_keys WHERE declaration_id = \(bind: state.id)").run() }
-        let open = state.status == .accepted || state.status == .released ? 1 : 0
-        var keys: [(Kind, String)] = draft.containers.map { (.container, $0.number.rawValue) }
-        if let bill = draft.billOfLading { keys.append((.billOfLading, bill)) }
-        if let means = draft.transport.means {
-            keys.append((.conveyance, conveyance(means: means, voyage: draft.transport.voyage)))
+        let open = state.awaitsPortEvents
+        var keys: [(Kind, String, Bool)] = draft.containers.map {
+            (.container, $0.number.rawValue, state.awaitsEvents(forBox: $0.number.rawValue))
         }
-        if let transfer = state.clearance.transfer { keys.append((.transferVehicle, transfer.vehicle.uppercased())) }
+        if let bill = draft.billOfLading { keys.append((.billOfLading, bill, open)) }
+        if let means = draft.transport.means {
+            keys.append((.conveyance, conveyance(means: means, voyage: draft.transport.voyage), open))
+        }
+        if let transfer = state.clearance.transfer { keys.append((.transferVehicle, transfer.vehicle.uppercased(), open)) }
         guard !keys.isEmpty else { return }
         var insert = SQLQueryString("INSERT INTO declaration_keys (declaration_id, kind, key_value, active) VALUES ")
-        for (index, (kind, value)) in keys.enumerated() {
+        for (index, (kind, value, active)) in keys.enumerated() {
             if index > 0 { insert.appendLiteral(", ") }
-            insert += "(\(bind: state.id), \(bind: kind.rawValue), \(bind: value), \(bind: open))"
+            insert += "(\(bind: state.id), \(bind: kind.rawValue), \(bind: value), \(bind: active ? 1 : 0))"
         }
         insert.appendLiteral(" ON CONFLICT (declaration_id, kind, key_value) DO NOTHING")
         try await db.raw(insert).run()
     }
 
-    /// The open declarations a key names.
+    /// The open declarations a key names (for a container, those whose stay of the box has not ended).
     public static func declarations(_ kind: Kind, _ value: String, on db: any SQLDatabase) async throws -> [String] {
         try await db.raw(
             """

@@ -45,37 +45,51 @@ extension PortEventLog {
             """).all().map { try $0.decode(column: "container", as: String.self) }
     }
 
-    /// Events that matched no declaration when they came, for the given container and conveyance keys, oldest first.
-    public static func unmatched(keys: [(kind: String, value: String)], on db: any SQLDatabase) async throws -> [PortEvent] {
-        var events: [(Int64, PortEvent)] = []
+    /// The events logged since `since` about the given container and conveyance keys, in the order they came: for a
+    /// container every event (where it left the port matters), for a conveyance those that matched nothing.
+    public static func logged(keys: [(kind: String, value: String)], since: Date, on db: any SQLDatabase) async throws
+        -> [LoggedPortEvent]
+    {
+        var events: [(Int64, LoggedPortEvent)] = []
         for (kind, value) in keys {
             let condition: SQLQueryString
             if kind == "container" {
                 condition = "container = \(bind: value)"
             } else {
                 let parts = value.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-                condition = "UPPER(means) = \(bind: parts[0]) AND COALESCE(UPPER(voyage), '') = \(bind: parts.count > 1 ? parts[1] : "") AND container IS NULL"
+                condition = "outcome = 'unmatched' AND UPPER(means) = \(bind: parts[0]) AND COALESCE(UPPER(voyage), '') = \(bind: parts.count > 1 ? parts[1] : "") AND container IS NULL"
             }
             let rows = try await db.raw(
                 """
-                SELECT id, occurred_at, kind, container, means, voyage, bill_of_lading, source, external_id
-                FROM port_events WHERE outcome = 'unmatched' AND \(condition) ORDER BY id
+                SELECT id, occurred_at, kind, container, means, voyage, bill_of_lading, source, external_id, outcome
+                FROM port_events WHERE \(condition) AND occurred_at >= \(bind: since.timestamp) ORDER BY id
                 """
             ).all()
             for row in rows {
                 guard let kind = PortEvent.Kind(rawValue: try row.decode(column: "kind", as: String.self)),
                     let at = Timestamp.parse(try row.decode(column: "occurred_at", as: String.self))
                 else { continue }
-                events.append((try row.decode(column: "id", as: Int64.self), PortEvent(
+                let event = PortEvent(
                     kind: kind, at: at,
                     container: try row.decode(column: "container", as: String?.self).flatMap { try? ContainerNumber($0) },
                     means: try row.decode(column: "means", as: String?.self),
                     voyage: try row.decode(column: "voyage", as: String?.self),
                     billOfLading: try row.decode(column: "bill_of_lading", as: String?.self),
                     source: try row.decode(column: "source", as: String.self),
-                    externalID: try row.decode(column: "external_id", as: String?.self))))
+                    externalID: try row.decode(column: "external_id", as: String?.self))
+                events.append((try row.decode(column: "id", as: Int64.self),
+                               LoggedPortEvent(event, matched: try row.decode(column: "outcome", as: String.self) != "unmatched")))
             }
         }
         return events.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    /// The declarations this container's events since `since` were recorded on or refused by.
+    public static func declarations(container: String, since: Date, on db: any SQLDatabase) async throws -> [String] {
+        let lists = try await db.raw("""
+            SELECT declarations FROM port_events
+            WHERE container = \(bind: container) AND received_at >= \(bind: since.timestamp) AND declarations <> ''
+            """).all().map { try $0.decode(column: "declarations", as: String.self) }
+        return Set(lists.flatMap { $0.split(separator: ",").map(String.init) }).sorted()
     }
 }

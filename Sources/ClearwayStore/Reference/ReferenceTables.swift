@@ -213,6 +213,7 @@ public enum ReferenceTables {
             countries: Set(try await table("countries").keys),
             limits: DeclarationLimits(maxItems: limit("max-items", 50), maxContainers: limit("max-containers", 200)),
             procedureRules: try await procedureRules(on: db),
-            completionDays: limit("two-step-completion-days", 14))
+            completionDays: limit("two-step-completion-days", 14),
+            undeclaredDays: limit("undeclared-goods-days", 90))
     }
 }
