@@ -117,6 +117,30 @@ struct PortFlowTests {
         }
     }
 
+    @Test("a feed's second delivery of an event, the same id from the same source, is answered as the first and changes nothing; the same id with other content is refused", arguments: TestBackend.available)
+    func redelivery(backend: TestBackend) async throws {
+        try await withApp(backend) { _, client in
+            let lodged = try await client.send(Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: declarationJSON()))
+            let id = try #require(try lodged.json()["id"] as? String)
+            func arrival(at time: String) -> String {
+                Self.portEvent("conveyance-arrived", time, container: nil,
+                               extra: #","means":"COSCO SHIPPING ARIES","voyage":"045E","externalId":"ARRI-2026-0528-01""#)
+            }
+            let first = try await client.send(Call(method: .post, path: "/api/v1/port-events", token: "demo-token-terminal", json: arrival(at: "2026-05-28T06:00:00Z")))
+            let second = try await client.send(Call(method: .post, path: "/api/v1/port-events", token: "demo-token-terminal", json: arrival(at: "2026-05-28T06:00:00Z")))
+            let applied = try first.json()["applied"] as? [String]
+            #expect(first.status == .accepted && applied == [id], "\(first.text)")
+            #expect(second.status == .accepted && second.text == first.text)
+            let changed = try await client.send(Call(method: .post, path: "/api/v1/port-events", token: "demo-token-terminal", json: arrival(at: "2026-05-28T07:00:00Z")))
+            let issue = (try changed.json()["errors"] as? [[String: Any]])?.first
+            #expect(changed.status == .unprocessableContent && issue?["pointer"] as? String == "/externalId" && issue?["code"] as? String == "event-id-reused", "\(changed.text)")
+
+            let timeline = try await client.send(Call(method: .get, path: "/api/v1/declarations/\(id)/events", token: "demo-token-officer"))
+            let names = (try JSONSerialization.jsonObject(with: Data(timeline.text.utf8)) as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+            #expect(names.filter { $0 == "port-event-recorded" }.count == 1, "\(names)")
+        }
+    }
+
     @Test("a refused departure confirmation says why; after a normal tally it is approved", arguments: TestBackend.available.prefix(1))
     func departureConfirmation(backend: TestBackend) async throws {
         try await withApp(backend) { _, client in
@@ -178,6 +202,9 @@ struct PortFlowTests {
             let outcomes = try JSONSerialization.jsonObject(with: Data(discharged.text.utf8)) as? [[String: Any]] ?? []
             #expect(outcomes.first?["applied"] as? [String] == [id])
             let gateOut = try await send(interchange("CODECO", "36"))
+            // The terminal's feed delivers the same interchange again: the same answer, and nothing recorded twice.
+            let again = try await send(interchange("CODECO", "36"))
+            #expect(again.status == gateOut.status && again.text == gateOut.text)
             let refused = (try JSONSerialization.jsonObject(with: Data(gateOut.text.utf8)) as? [[String: Any]])?.first
             let refusal = (refused?["refused"] as? [[String: Any]])?.first
             #expect(refusal?["declarationId"] as? String == id)

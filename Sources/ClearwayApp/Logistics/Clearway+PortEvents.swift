@@ -5,7 +5,7 @@ import Foundation
 import SQLKit
 
 /// What became of one port event.
-public struct PortEventOutcome: Sendable, Equatable {
+public struct PortEventOutcome: Sendable, Equatable, Codable {
     public var logID: Int64
     /// Declarations the event was recorded on.
     public var applied: [String]
@@ -25,27 +25,17 @@ extension Clearway {
             throw ClearanceError.forbidden(reason: "only terminals and carriers report port events")
         }
         let now = environment.now()
-        let outcome = try await store.transaction { db in
-            var applied: [String] = []
-            var refused: [String: String] = [:]
-            for id in try await Self.matches(event, on: db) {
-                let stored = try await EventStore.load(stream: id, on: db)
-                let state = Declaration.replay(id: id, try stored.map { try $0.decode(as: Declaration.Event.self) })
-                let events = try Declaration.decide(
-                    .recordPortEvent(event), state, .init(now: now, principal: principal, rules: cached.rules))
-                let saved = try await self.save(events, to: state, on: db)
-                if events.contains(where: \.isRefusal), let refusal = saved.refusals.last {
-                    refused[id] = refusal.reason
-                } else {
-                    applied.append(id)
-                }
-            }
-            let outcome = refused.isEmpty ? (applied.isEmpty ? "unmatched" : "applied") : "refused"
-            let detail = refused.values.sorted().joined(separator: "; ")
-            let logID = try await PortEventLog.append(
-                event, reportedBy: principal.userID, outcome: outcome, detail: detail, declarations: applied + refused.keys.sorted(),
-                at: now, on: db)
-            return PortEventOutcome(logID: logID, applied: applied, refused: refused)
+        // Feeds deliver at least once: an event its sender has already delivered (the same id from the same source)
+        // is answered as it was the first time and changes nothing.
+        let outcome: PortEventOutcome
+        do {
+            outcome = try await idempotent(
+                scope: "\(principal.partyID ?? principal.userID):port-event:\(event.source)", key: event.externalID, request: event
+            ) { db in try await self.apply(event, by: principal, rules: cached.rules, at: now, on: db) }
+        } catch ClearanceError.idempotencyKeyReused(let id) {
+            throw ClearanceError.invalid(ValidationFailure([FieldIssue(
+                event.source == "api" ? "/externalId" : "", "event-id-reused",
+                "event \(id) from \(event.source) was already received with other content; a correction is a new event")]))
         }
         // A box waiting for inspection that has just landed or moved is planned now, not at the next beat.
         if let container = event.container, [.discharged, .gatedIn].contains(event.kind) {
@@ -53,6 +43,32 @@ extension Clearway {
             for port in ports { try await replanDiversion(port: port) }
         }
         return outcome
+    }
+
+    /// Records the event on the declarations it concerns and logs it, in the caller's transaction.
+    private func apply(
+        _ event: PortEvent, by principal: Principal, rules: Declaration.Rules, at now: Date, on db: any SQLDatabase
+    ) async throws -> PortEventOutcome {
+        var applied: [String] = []
+        var refused: [String: String] = [:]
+        for id in try await Self.matches(event, on: db) {
+            let stored = try await EventStore.load(stream: id, on: db)
+            let state = Declaration.replay(id: id, try stored.map { try $0.decode(as: Declaration.Event.self) })
+            let events = try Declaration.decide(
+                .recordPortEvent(event), state, .init(now: now, principal: principal, rules: rules))
+            let saved = try await self.save(events, to: state, on: db)
+            if events.contains(where: \.isRefusal), let refusal = saved.refusals.last {
+                refused[id] = refusal.reason
+            } else {
+                applied.append(id)
+            }
+        }
+        let outcome = refused.isEmpty ? (applied.isEmpty ? "unmatched" : "applied") : "refused"
+        let detail = refused.values.sorted().joined(separator: "; ")
+        let logID = try await PortEventLog.append(
+            event, reportedBy: principal.userID, outcome: outcome, detail: detail, declarations: applied + refused.keys.sorted(),
+            at: now, on: db)
+        return PortEventOutcome(logID: logID, applied: applied, refused: refused)
     }
 
     /// The open declarations an event concerns: by container for box events (those whose stay of the box has not

@@ -59,7 +59,11 @@ public enum EDIFACTPortEvents {
                 }
                 events.append(PortEvent(
                     kind: kind, at: at, container: container, means: means, voyage: voyage, location: location,
-                    source: "edifact", externalID: "\(message.reference)/\(number)"))
+                    source: "edifact",
+                    // Unique per sender: a control reference is not reused between a sender and its recipient, a
+                    // message reference not within an interchange, a box not within a message (the message type is
+                    // kept too, for senders that number each type's interchanges on its own).
+                    externalID: "\(interchange.sender)/\(interchange.controlReference)/\(message.type)/\(message.reference)/\(number)"))
             }
             for segment in message.body {
                 switch segment.tag {

@@ -158,6 +158,9 @@ extension APIHandlers {
             }
             if kind == .manifestFiled && manifest == nil { issues.add("/manifest", "manifest-required", "which manifest was filed") }
         }
+        if let id = body.externalId, !(1...200).contains(id.count) {
+            issues.add("/externalId", "text-length", "an event id has 1 to 200 characters")
+        }
         do { try issues.finish() } catch { throw ClearanceError.invalid(error) }
         let event = PortEvent(
             kind: kind!, at: body.at, container: container, means: body.means, voyage: body.voyage,
