@@ -141,6 +141,35 @@ struct PortFlowTests {
         }
     }
 
+    @Test("a DCSA batch that gives an event's id to other content is refused whole, naming the id: none of its events is taken", arguments: TestBackend.available.prefix(1))
+    func batchReusingAnID(backend: TestBackend) async throws {
+        try await withApp(backend) { _, client in
+            let lodged = try await client.send(Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: declarationJSON()))
+            let id = try #require(try lodged.json()["id"] as? String)
+            func event(_ eventID: String, _ code: String, _ at: String) -> String {
+                #"{"eventID":"\#(eventID)","eventDateTime":"\#(at)","eventClassification":{"eventTypeCode":"EQUIPMENT","eventClassifierCode":"ACT","equipmentEventTypeCode":"\#(code)"},"equipmentDetails":{"equipmentReference":"CSQU3054383"}}"#
+            }
+            func send(_ events: String...) async throws -> TestResponse {
+                try await client.send(Call(method: .post, path: "/api/v1/port-events/dcsa", token: "demo-token-terminal",
+                                           json: #"{"events":[\#(events.joined(separator: ","))]}"#))
+            }
+            func eventNames() async throws -> [String] {
+                let timeline = try await client.send(Call(method: .get, path: "/api/v1/declarations/\(id)/events", token: "demo-token-officer"))
+                return (try JSONSerialization.jsonObject(with: Data(timeline.text.utf8)) as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+            }
+            let discharge = event("DISC-0001", "DISC", "2026-05-28T08:00:00Z")
+            #expect(try await send(discharge).status == .accepted)
+            let before = try await eventNames()
+            let refused = try await send(event("GTOT-0001", "GTOT", "2026-05-28T09:00:00Z"), event("DISC-0001", "DISC", "2026-05-28T08:30:00Z"))
+            #expect(refused.status == .unprocessableContent && refused.text.contains("event DISC-0001 from"), "\(refused.text)")
+            #expect(try await eventNames() == before)
+            // The same batch with the discharge as first delivered: the discharge is answered again, the gate-out taken.
+            let taken = try await send(event("GTOT-0001", "GTOT", "2026-05-28T09:00:00Z"), discharge)
+            #expect(taken.status == .accepted, "\(taken.text)")
+            #expect(try await eventNames().count == before.count + 1)
+        }
+    }
+
     @Test("a refused departure confirmation says why; after a normal tally it is approved", arguments: TestBackend.available.prefix(1))
     func departureConfirmation(backend: TestBackend) async throws {
         try await withApp(backend) { _, client in

@@ -13,7 +13,7 @@ extension Clearway {
     ) async throws -> Result {
         guard let key else { return try await store.transaction(contending: hotRow, body) }
         let encoder = CanonicalJSON.encoder()
-        let fingerprint = Hex.encode(SHA256.hash(data: try encoder.encode(request)))
+        let fingerprint = try Self.fingerprint(of: request)
         for attempt in 0..<2 {
             do {
                 return try await store.transaction(contending: hotRow) { db in
@@ -33,5 +33,17 @@ extension Clearway {
             }
         }
         throw ClearanceError.idempotencyKeyReused(key: key)
+    }
+
+    /// What tells two requests under one key apart: the hash of the request's canonical JSON.
+    static func fingerprint<Request: Encodable>(of request: Request) throws -> String {
+        Hex.encode(SHA256.hash(data: try CanonicalJSON.encoder().encode(request)))
+    }
+
+    /// Whether `key` was already used in `scope` with another request than this one (a replay would be refused).
+    func keyTaken<Request: Encodable>(scope: String, key: String, by request: Request) async throws -> Bool {
+        let fingerprint = try Self.fingerprint(of: request)
+        let record = try await store.read { db in try await IdempotencyKeys.find(scope: scope, key: key, on: db) }
+        return record.map { $0.fingerprint != fingerprint } ?? false
     }
 }

@@ -29,13 +29,11 @@ extension Clearway {
         // is answered as it was the first time and changes nothing.
         let outcome: PortEventOutcome
         do {
-            outcome = try await idempotent(
-                scope: "\(principal.partyID ?? principal.userID):port-event:\(event.source)", key: event.externalID, request: event
-            ) { db in try await self.apply(event, by: principal, rules: cached.rules, at: now, on: db) }
-        } catch ClearanceError.idempotencyKeyReused(let id) {
-            throw ClearanceError.invalid(ValidationFailure([FieldIssue(
-                event.source == "api" ? "/externalId" : "", "event-id-reused",
-                "event \(id) from \(event.source) was already received with other content; a correction is a new event")]))
+            outcome = try await idempotent(scope: Self.deliveryScope(of: event, from: principal), key: event.externalID, request: event) {
+                db in try await self.apply(event, by: principal, rules: cached.rules, at: now, on: db)
+            }
+        } catch ClearanceError.idempotencyKeyReused {
+            throw ClearanceError.invalid(ValidationFailure([Self.reusedID(event)]))
         }
         // A box waiting for inspection that has just landed or moved is planned now, not at the next beat.
         if let container = event.container, [.discharged, .gatedIn].contains(event.kind) {
@@ -43,6 +41,37 @@ extension Clearway {
             for port in ports { try await replanDiversion(port: port) }
         }
         return outcome
+    }
+
+    /// Records a feed's events in order (a DCSA batch, an interchange's messages), after checking that none reuses
+    /// an id its sender gave another event, so that a batch refused for that changes nothing.
+    public func recordPortEvents(_ events: [PortEvent], by principal: Principal) async throws -> [PortEventOutcome] {
+        var issues: [FieldIssue] = []
+        var seen: [String: PortEvent] = [:]
+        for event in events {
+            guard let id = event.externalID else { continue }
+            let scope = Self.deliveryScope(of: event, from: principal)
+            if let earlier = seen["\(scope) \(id)"] {
+                if earlier != event { issues.append(Self.reusedID(event)) }
+            } else if try await keyTaken(scope: scope, key: id, by: event) {
+                issues.append(Self.reusedID(event))
+            }
+            seen["\(scope) \(id)"] = event
+        }
+        guard issues.isEmpty else { throw ClearanceError.invalid(ValidationFailure(issues)) }
+        var outcomes: [PortEventOutcome] = []
+        for event in events { outcomes.append(try await recordPortEvent(event, by: principal)) }
+        return outcomes
+    }
+
+    /// Event ids are the sender's: one party's, per source.
+    private static func deliveryScope(of event: PortEvent, from principal: Principal) -> String {
+        "\(principal.partyID ?? principal.userID):port-event:\(event.source)"
+    }
+
+    private static func reusedID(_ event: PortEvent) -> FieldIssue {
+        FieldIssue(event.source == "api" ? "/externalId" : "", "event-id-reused",
+                   "event \(event.externalID ?? "") from \(event.source) was already received with other content; a correction is a new event")
     }
 
     /// Records the event on the declarations it concerns and logs it, in the caller's transaction.
@@ -146,9 +175,7 @@ extension Clearway {
         guard departures.isEmpty else { throw refuse(departures) }
         let (events, failures) = EDIFACTPortEvents.events(interchange, rules: cached.edifactRules)
         guard failures.isEmpty else { throw refuse(failures) }
-        var outcomes: [PortEventOutcome] = []
-        for event in events { outcomes.append(try await recordPortEvent(event, by: principal)) }
-        return .portEvents(outcomes)
+        return .portEvents(try await recordPortEvents(events, by: principal))
     }
 
     /// Where a message departs from its segment table in the platform's directory; nil when it conforms. A message

@@ -184,11 +184,8 @@ extension APIHandlers {
                 FieldIssue($0.pointer, "dcsa-invalid", $0.reason)
             }))
         }
-        var outcomes: [Components.Schemas.PortEventOutcome] = []
-        for event in result.events {
-            outcomes.append(.init(try await clearway.recordPortEvent(event, by: principal)))
-        }
-        return .accepted(.init(body: .json(outcomes)))
+        let outcomes = try await clearway.recordPortEvents(result.events, by: principal)
+        return .accepted(.init(body: .json(outcomes.map(Components.Schemas.PortEventOutcome.init))))
     }
 }
 
