@@ -194,6 +194,24 @@ struct PortFlowTests {
         }
     }
 
+    @Test("a tally reported before its declaration counts, with its result, when the declaration comes: the departure is approved without another", arguments: TestBackend.available)
+    func tallyBeforeDeclaration(backend: TestBackend) async throws {
+        try await withApp(backend) { _, client in
+            let tally = Self.portEvent("tallied", "2026-05-28T08:00:00Z", container: nil, extra: #","billOfLading":"COSU6245187340","tallyNormal":true"#)
+            let early = try await client.send(Call(method: .post, path: "/api/v1/port-events", token: "demo-token-terminal", json: tally))
+            #expect(try early.json()["outcome"] as? String == "unmatched", "\(early.text)")
+            let body = declarationJSON(extra: #""procedure":"departure-confirmation","billOfLading":"COSU6245187340","#)
+                .replacingOccurrences(of: #","means":"COSCO SHIPPING ARIES","voyage":"045E""#, with: "")
+            let lodged = try await client.send(Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: body))
+            let id = try #require(try lodged.json()["id"] as? String, "\(lodged.text)")
+            _ = try await client.send(Call(method: .post, path: "/api/v1/declarations/\(id)/risk", token: "demo-token-officer", json: #"{"lane":"green"}"#))
+            let approved = try await client.send(Call(
+                method: .post, path: "/api/v1/declarations/\(id)/departure-confirmation", token: "demo-token-trader",
+                json: #"{"means":"CHANGJIANG 7","voyage":"B2417"}"#))
+            #expect(approved.status == .ok, "\(approved.text)")
+        }
+    }
+
     @Test("a bad port event gets every problem at once and changes nothing")
     func badPortEvent() async throws {
         try await withApp(.sqlite) { _, client in

@@ -127,6 +127,7 @@ extension Clearway {
         if let means = draft.transport.means {
             keys.append(("conveyance", DeclarationKeys.conveyance(means: means, voyage: draft.transport.voyage)))
         }
+        if let bill = draft.billOfLading { keys.append(("bill-of-lading", bill)) }
         var current = state
         let since = Declaration.earliestEarlierEvent(lodgedAt: now, rules: rules)
         let logged = try await PortEventLog.logged(keys: keys, since: since, on: db)

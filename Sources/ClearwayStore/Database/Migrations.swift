@@ -445,6 +445,16 @@ public enum Migrations {
         Migration(id: "0023-unmatched-port-events") { _ in
             ["CREATE INDEX port_events_unmatched ON port_events (occurred_at) WHERE outcome = 'unmatched'"]
         },
+        // An event kept until its declaration comes is applied then as it was reported: a tally's result, which
+        // manifest was filed and a pick-up at ship side are kept with it (they were lost, and an early tally never
+        // counted as normal).
+        Migration(id: "0024-port-event-details") { _ in
+            [
+                "ALTER TABLE port_events ADD COLUMN at_ship_side BIGINT NOT NULL DEFAULT 0",
+                "ALTER TABLE port_events ADD COLUMN tally_normal BIGINT",
+                "ALTER TABLE port_events ADD COLUMN manifest TEXT",
+            ]
+        },
     ]
 
     /// Applies every migration not yet recorded; returns the ids it applied. Safe to run from several nodes at once.

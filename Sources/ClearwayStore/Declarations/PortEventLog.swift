@@ -20,11 +20,12 @@ public enum PortEventLog {
         let row = try await db.raw(
             """
             INSERT INTO port_events (received_at, occurred_at, kind, container, means, voyage, bill_of_lading, source,
-                external_id, reported_by, outcome, detail, declarations, location)
+                external_id, reported_by, outcome, detail, declarations, location, at_ship_side, tally_normal, manifest)
             VALUES (\(bind: date.timestamp), \(bind: event.at.timestamp), \(bind: event.kind.rawValue),
                 \(bind: event.container?.rawValue), \(bind: event.means), \(bind: event.voyage), \(bind: event.billOfLading),
                 \(bind: event.source), \(bind: event.externalID), \(bind: reportedBy), \(bind: outcome), \(bind: detail),
-                \(bind: declarations.joined(separator: ",")), \(bind: event.location))
+                \(bind: declarations.joined(separator: ",")), \(bind: event.location), \(bind: event.atShipSide ? 1 : 0),
+                \(bind: event.tallyNormal.map { $0 ? 1 : 0 }), \(bind: event.manifest?.rawValue))
             RETURNING id
             """
         ).first()
@@ -45,23 +46,27 @@ extension PortEventLog {
             """).all().map { try $0.decode(column: "container", as: String.self) }
     }
 
-    /// The events logged since `since` about the given container and conveyance keys, in the order they came: for a
-    /// container every event (where it left the port matters), for a conveyance those that matched nothing.
+    /// The events logged since `since` about the given container, conveyance and bill-of-lading keys, in the order
+    /// they came: for a container every event (where it left the port matters), for the others those that matched
+    /// nothing. Each event comes whole, with what its kind carries (a tally's result, which manifest, ship side).
     public static func logged(keys: [(kind: String, value: String)], since: Date, on db: any SQLDatabase) async throws
         -> [LoggedPortEvent]
     {
-        var events: [(Int64, LoggedPortEvent)] = []
+        var events: [Int64: LoggedPortEvent] = [:]
         for (kind, value) in keys {
             let condition: SQLQueryString
             if kind == "container" {
                 condition = "container = \(bind: value)"
+            } else if kind == "bill-of-lading" {
+                condition = "outcome = 'unmatched' AND bill_of_lading = \(bind: value) AND container IS NULL"
             } else {
                 let parts = value.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
                 condition = "outcome = 'unmatched' AND UPPER(means) = \(bind: parts[0]) AND COALESCE(UPPER(voyage), '') = \(bind: parts.count > 1 ? parts[1] : "") AND container IS NULL"
             }
             let rows = try await db.raw(
                 """
-                SELECT id, occurred_at, kind, container, means, voyage, bill_of_lading, source, external_id, outcome
+                SELECT id, occurred_at, kind, container, means, voyage, bill_of_lading, source, external_id, outcome,
+                    location, at_ship_side, tally_normal, manifest
                 FROM port_events WHERE \(condition) AND occurred_at >= \(bind: since.timestamp) ORDER BY id
                 """
             ).all()
@@ -75,13 +80,17 @@ extension PortEventLog {
                     means: try row.decode(column: "means", as: String?.self),
                     voyage: try row.decode(column: "voyage", as: String?.self),
                     billOfLading: try row.decode(column: "bill_of_lading", as: String?.self),
+                    location: try row.decode(column: "location", as: String?.self),
+                    atShipSide: try row.decode(column: "at_ship_side", as: Int.self) == 1,
+                    tallyNormal: try row.decode(column: "tally_normal", as: Int?.self).map { $0 == 1 },
+                    manifest: try row.decode(column: "manifest", as: String?.self).flatMap(PortEvent.Manifest.init(rawValue:)),
                     source: try row.decode(column: "source", as: String.self),
                     externalID: try row.decode(column: "external_id", as: String?.self))
-                events.append((try row.decode(column: "id", as: Int64.self),
-                               LoggedPortEvent(event, matched: try row.decode(column: "outcome", as: String.self) != "unmatched")))
+                events[try row.decode(column: "id", as: Int64.self)] =
+                    LoggedPortEvent(event, matched: try row.decode(column: "outcome", as: String.self) != "unmatched")
             }
         }
-        return events.sorted { $0.0 < $1.0 }.map(\.1)
+        return events.sorted { $0.key < $1.key }.map(\.value)
     }
 
     /// The declarations this container's events since `since` were recorded on or refused by.
