@@ -173,22 +173,14 @@ struct PortFlowTests {
     @Test("a refused departure confirmation says why; after a normal tally it is approved", arguments: TestBackend.available.prefix(1))
     func departureConfirmation(backend: TestBackend) async throws {
         try await withApp(backend) { _, client in
-            let body = declarationJSON(extra: #""procedure":"departure-confirmation","billOfLading":"COSU6245187340","#)
-                .replacingOccurrences(of: #","means":"COSCO SHIPPING ARIES","voyage":"045E""#, with: "")
-            let lodged = try await client.send(Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: body))
-            let id = try #require(try lodged.json()["id"] as? String, "\(lodged.text)")
-            _ = try await client.send(Call(method: .post, path: "/api/v1/declarations/\(id)/risk", token: "demo-token-officer", json: #"{"lane":"green"}"#))
-            let refused = try await client.send(Call(
-                method: .post, path: "/api/v1/declarations/\(id)/departure-confirmation", token: "demo-token-trader",
-                json: #"{"means":"CHANGJIANG 7","voyage":"B2417"}"#))
+            let id = try await Self.lodgeTransshipment(client)
+            let refused = try await Self.confirmDeparture(id, client)
             #expect(refused.status == .conflict)
             #expect(try refused.json()["detail"] as? String == "departure-approval refused: hold: manifest tally not normal")
             let tally = Self.portEvent("tallied", "2026-05-28T08:00:00Z", container: nil, extra: #","billOfLading":"COSU6245187340","tallyNormal":true"#)
             let tallied = try await client.send(Call(method: .post, path: "/api/v1/port-events", token: "demo-token-terminal", json: tally))
             #expect(try tallied.json()["applied"] as? [String] == [id], "\(tallied.text)")
-            let approved = try await client.send(Call(
-                method: .post, path: "/api/v1/declarations/\(id)/departure-confirmation", token: "demo-token-trader",
-                json: #"{"means":"CHANGJIANG 7","voyage":"B2417"}"#))
+            let approved = try await Self.confirmDeparture(id, client)
             #expect(approved.status == .ok, "\(approved.text)")
             #expect((try approved.json()["clearance"] as? [String: Any])?["departureApprovedAt"] != nil)
         }
@@ -200,16 +192,25 @@ struct PortFlowTests {
             let tally = Self.portEvent("tallied", "2026-05-28T08:00:00Z", container: nil, extra: #","billOfLading":"COSU6245187340","tallyNormal":true"#)
             let early = try await client.send(Call(method: .post, path: "/api/v1/port-events", token: "demo-token-terminal", json: tally))
             #expect(try early.json()["outcome"] as? String == "unmatched", "\(early.text)")
-            let body = declarationJSON(extra: #""procedure":"departure-confirmation","billOfLading":"COSU6245187340","#)
-                .replacingOccurrences(of: #","means":"COSCO SHIPPING ARIES","voyage":"045E""#, with: "")
-            let lodged = try await client.send(Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: body))
-            let id = try #require(try lodged.json()["id"] as? String, "\(lodged.text)")
-            _ = try await client.send(Call(method: .post, path: "/api/v1/declarations/\(id)/risk", token: "demo-token-officer", json: #"{"lane":"green"}"#))
-            let approved = try await client.send(Call(
-                method: .post, path: "/api/v1/declarations/\(id)/departure-confirmation", token: "demo-token-trader",
-                json: #"{"means":"CHANGJIANG 7","voyage":"B2417"}"#))
+            let id = try await Self.lodgeTransshipment(client)
+            let approved = try await Self.confirmDeparture(id, client)
             #expect(approved.status == .ok, "\(approved.text)")
         }
+    }
+
+    /// A departure-confirmation declaration of bill COSU6245187340, its barge not yet known, lane decided green.
+    static func lodgeTransshipment(_ client: any TestClientProtocol) async throws -> String {
+        let body = declarationJSON(extra: #""procedure":"departure-confirmation","billOfLading":"COSU6245187340","#)
+            .replacingOccurrences(of: #","means":"COSCO SHIPPING ARIES","voyage":"045E""#, with: "")
+        let lodged = try await client.send(Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: body))
+        let id = try #require(try lodged.json()["id"] as? String, "\(lodged.text)")
+        _ = try await client.send(Call(method: .post, path: "/api/v1/declarations/\(id)/risk", token: "demo-token-officer", json: #"{"lane":"green"}"#))
+        return id
+    }
+
+    static func confirmDeparture(_ id: String, _ client: any TestClientProtocol) async throws -> TestResponse {
+        try await client.send(Call(method: .post, path: "/api/v1/declarations/\(id)/departure-confirmation", token: "demo-token-trader",
+                                   json: #"{"means":"CHANGJIANG 7","voyage":"B2417"}"#))
     }
 
     @Test("a bad port event gets every problem at once and changes nothing")
