@@ -141,7 +141,7 @@ struct PortFlowTests {
         }
     }
 
-    @Test("a DCSA batch that gives an event's id to other content is refused whole, naming the id: none of its events is taken", arguments: TestBackend.available.prefix(1))
+    @Test("a DCSA batch that gives an event's id to other content is refused whole, naming the id: none of its events is taken; a 3.0 event with a later update time is its newer version", arguments: TestBackend.available.prefix(1))
     func batchReusingAnID(backend: TestBackend) async throws {
         try await withApp(backend) { _, client in
             let lodged = try await client.send(Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: declarationJSON()))
@@ -167,6 +167,16 @@ struct PortFlowTests {
             let taken = try await send(event("GTOT-0001", "GTOT", "2026-05-28T09:00:00Z"), discharge)
             #expect(taken.status == .accepted, "\(taken.text)")
             #expect(try await eventNames().count == before.count + 1)
+
+            // Track & Trace 3.0: a later eventUpdatedDateTime makes the same id a newer version of the event, taken as such.
+            func version(_ updated: String, at: String) -> String {
+                event("DISC-0002", "DISC", at).replacingOccurrences(of: #""eventID""#, with: #""eventUpdatedDateTime":"\#(updated)","eventID""#)
+            }
+            #expect(try await send(version("2026-05-28T08:01:00Z", at: "2026-05-28T08:00:00Z")).status == .accepted)
+            let newer = try await send(version("2026-05-28T08:05:00Z", at: "2026-05-28T07:59:00Z"))
+            #expect(newer.status == .accepted, "\(newer.text)")
+            let sameVersion = try await send(version("2026-05-28T08:05:00Z", at: "2026-05-28T07:58:00Z"))
+            #expect(sameVersion.status == .unprocessableContent, "\(sameVersion.text)")
         }
     }
 

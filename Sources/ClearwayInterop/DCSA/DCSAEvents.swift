@@ -219,10 +219,19 @@ public enum DCSAEvents {
             events.append(PortEvent(
                 kind: kind, at: happened, container: container, means: vessel?["vesselName"] as? String, voyage: voyage,
                 location: (event["eventLocation"] as? [String: Any])?["UNLocationCode"] as? String,
-                source: Version.v30.rawValue, externalID: event["eventID"] as? String))
+                source: Version.v30.rawValue, externalID: Self.version(of: event)))
         }
         guard problems.isEmpty else { throw Failure(problems: problems) }
         return Result(version: .v30, events: events, ignored: ignored)
+    }
+
+    /// Which version of an event this is. In Track & Trace 3.0 an event overrides an earlier one with the same
+    /// `eventID` and an earlier `eventUpdatedDateTime`, so the id of a delivery is both: a newer version is another
+    /// event, the same version delivered again is the same one.
+    static func version(of event: [String: Any]) -> String? {
+        guard let id = event["eventID"] as? String else { return nil }
+        guard let updated = event["eventUpdatedDateTime"] as? String else { return id }
+        return "\(id)@\(updated)"
     }
 
     /// An RFC 3339 date-time with an offset, or a problem.
