@@ -140,13 +140,20 @@ extension Clearway {
             throw ClearanceError.unavailable(what: "the bank gateway at \(gateway.absoluteString)")
         }
         let now = environment.now()
-        return try await store.transaction { db in
-            guard let current = try await TaxBillTables.find(id, on: db) else { throw ClearanceError.notFound(kind: "tax bill", id: id) }
-            // The callback may already have come: then the bill is settled and this request changes nothing.
-            if current.bankPayment == answer.payment { return current }
-            let events = try TaxBill.decide(.requestPayment(bank: answer.bank, payment: answer.payment), current, now: now, principal: principal)
-            return try await self.saveTaxBill(events, to: current, on: db)
+        // The bank's callback may come while this is written, on another connection (PostgreSQL): the write that loses
+        // reads the bill again rather than failing the guarantor, who did nothing wrong.
+        for _ in 0..<20 {
+            do {
+                return try await store.transaction { db in
+                    guard let current = try await TaxBillTables.find(id, on: db) else { throw ClearanceError.notFound(kind: "tax bill", id: id) }
+                    // The callback may already have come: then the bill is settled and this request changes nothing.
+                    if current.bankPayment == answer.payment { return current }
+                    let events = try TaxBill.decide(.requestPayment(bank: answer.bank, payment: answer.payment), current, now: now, principal: principal)
+                    return try await self.saveTaxBill(events, to: current, on: db)
+                }
+            } catch ClearanceError.conflict { continue }
         }
+        throw ClearanceError.conflict(stream: id, expectedVersion: bill.version)
     }
 
     /// The bank's callback, signed with the shared secret; a callback sent again changes nothing. Paid: every parcel on
