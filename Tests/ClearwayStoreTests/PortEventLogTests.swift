@@ -22,9 +22,9 @@ struct PortEventLogTests {
                                                       detail: "", declarations: index == 0 ? ["d-1"] : [], at: at, on: db)
                 }
             }
-            let keys: [(kind: String, value: String)] = [
-                ("container", box.rawValue), ("bill-of-lading", "COSU6245187340"),
-                ("conveyance", DeclarationKeys.conveyance(means: "COSCO SHIPPING ARIES", voyage: "045E")),
+            let keys: [(kind: DeclarationKeys.Kind, value: String)] = [
+                (.container, box.rawValue), (.billOfLading, "COSU6245187340"),
+                (.conveyance, DeclarationKeys.conveyance(means: "COSCO SHIPPING ARIES", voyage: "045E")),
             ]
             let logged = try await store.read { db in
                 try await PortEventLog.logged(keys: keys, since: at.addingTimeInterval(-1), on: db)

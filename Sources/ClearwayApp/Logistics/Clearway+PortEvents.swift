@@ -123,11 +123,11 @@ extension Clearway {
         to state: Declaration.State, now: Date, rules: Declaration.Rules, on db: any SQLDatabase
     ) async throws -> Declaration.State {
         guard let draft = state.draft else { return state }
-        var keys: [(String, String)] = draft.containers.map { ("container", $0.number.rawValue) }
+        var keys: [(kind: DeclarationKeys.Kind, value: String)] = draft.containers.map { (.container, $0.number.rawValue) }
         if let means = draft.transport.means {
-            keys.append(("conveyance", DeclarationKeys.conveyance(means: means, voyage: draft.transport.voyage)))
+            keys.append((.conveyance, DeclarationKeys.conveyance(means: means, voyage: draft.transport.voyage)))
         }
-        if let bill = draft.billOfLading { keys.append(("bill-of-lading", bill)) }
+        if let bill = draft.billOfLading { keys.append((.billOfLading, bill)) }
         var current = state
         let since = Declaration.earliestEarlierEvent(lodgedAt: now, rules: rules)
         let logged = try await PortEventLog.logged(keys: keys, since: since, on: db)

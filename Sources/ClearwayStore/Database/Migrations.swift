@@ -440,10 +440,16 @@ public enum Migrations {
         Migration(id: "0022-outbox-without-copies") { _ in
             ["ALTER TABLE outbox DROP COLUMN payload"]
         },
-        // A lodgement looks for the conveyance events that came before it among the recent unmatched ones, not
-        // through every event ever logged.
+        // Every lodgement looks up the unmatched conveyance and bill events that came before it by their key (box
+        // events it finds by container), not through every event ever logged. SQLite and PostgreSQL both use these.
         Migration(id: "0023-unmatched-port-events") { _ in
-            ["CREATE INDEX port_events_unmatched ON port_events (occurred_at) WHERE outcome = 'unmatched'"]
+            [
+                """
+                CREATE INDEX port_events_unmatched_conveyance ON port_events ((UPPER(means)), (COALESCE(UPPER(voyage), '')))
+                WHERE outcome = 'unmatched' AND container IS NULL
+                """,
+                "CREATE INDEX port_events_unmatched_bill ON port_events (bill_of_lading) WHERE outcome = 'unmatched' AND container IS NULL",
+            ]
         },
         // An event kept until its declaration comes is applied then as it was reported: a tally's result, which
         // manifest was filed and a pick-up at ship side are kept with it (they were lost, and an early tally never

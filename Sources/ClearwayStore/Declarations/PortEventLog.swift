@@ -49,19 +49,22 @@ extension PortEventLog {
     /// The events logged since `since` about the given container, conveyance and bill-of-lading keys, in the order
     /// they came: for a container every event (where it left the port matters), for the others those that matched
     /// nothing. Each event comes whole, with what its kind carries (a tally's result, which manifest, ship side).
-    public static func logged(keys: [(kind: String, value: String)], since: Date, on db: any SQLDatabase) async throws
-        -> [LoggedPortEvent]
+    public static func logged(keys: [(kind: DeclarationKeys.Kind, value: String)], since: Date, on db: any SQLDatabase)
+        async throws -> [LoggedPortEvent]
     {
         var events: [Int64: LoggedPortEvent] = [:]
         for (kind, value) in keys {
             let condition: SQLQueryString
-            if kind == "container" {
+            switch kind {
+            case .container:
                 condition = "container = \(bind: value)"
-            } else if kind == "bill-of-lading" {
+            case .billOfLading:
                 condition = "outcome = 'unmatched' AND bill_of_lading = \(bind: value) AND container IS NULL"
-            } else {
+            case .conveyance:
                 let parts = value.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
                 condition = "outcome = 'unmatched' AND UPPER(means) = \(bind: parts[0]) AND COALESCE(UPPER(voyage), '') = \(bind: parts.count > 1 ? parts[1] : "") AND container IS NULL"
+            case .transferVehicle:
+                continue  // no port event names the vehicle that carries goods inland
             }
             let rows = try await db.raw(
                 """
