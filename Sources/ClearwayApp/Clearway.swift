@@ -59,6 +59,10 @@ public final class Clearway: Sendable {
         public var bankGateway: @Sendable () -> URL? = { nil }
         public var bankSecret = "demo-bank-secret"
 
+        /// How long a creating request's answer is kept for its `Idempotency-Key` (a feed's event id included): a retry
+        /// within it gets the first answer; after it the key is forgotten and may be used again.
+        public var idempotencyLifetime: TimeInterval = 30 * 86_400
+
         /// Sends one webhook request and returns the receiver's HTTP status (a real POST; replaced only to count calls).
         public var postWebhook: @Sendable (URL, [String: String], Data) async throws -> Int = WebhookPost.send
 

@@ -30,6 +30,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Requests a minute each bearer token may make on this node, 0 for no limit (env CLEARWAY_RATE_LIMIT; default 3000).")
     var rateLimit: Int?
 
+    @Option(name: .long, help: "Days the answer to a request with an Idempotency-Key (or a feed's event id) is kept for its retries (env CLEARWAY_IDEMPOTENCY_DAYS; default 30).")
+    var idempotencyDays: Int?
+
     @Option(name: .long, help: "bcrypt cost for new passwords (env CLEARWAY_BCRYPT_COST).")
     var bcryptCost: UInt8?
 
@@ -58,6 +61,9 @@ struct Serve: AsyncParsableCommand {
         if live, !demo { throw ValidationError("--live replays a day of demo traffic: use it with --demo") }
         guard speed > 0, speed <= 100_000 else { throw ValidationError("--speed is above 0 and at most 100000") }
         guard (0...100_000).contains(liveParcels) else { throw ValidationError("--live-parcels is between 0 and 100000") }
+        if let idempotencyDays, !(1...3_650).contains(idempotencyDays) {
+            throw ValidationError("--idempotency-days is between 1 and 3650")
+        }
     }
 
     func run() async throws {
@@ -72,6 +78,9 @@ struct Serve: AsyncParsableCommand {
         if let path = riskModel ?? env["CLEARWAY_RISK_MODEL"] { environment.riskModel = try loadRiskModel(path) }
         environment.refuseBadCEBDigests = refuseBadCebDigests || env["CLEARWAY_REFUSE_BAD_CEB_DIGESTS"] == "1"
         environment.bankSecret = env["CLEARWAY_BANK_SECRET"] ?? environment.bankSecret
+        let days = idempotencyDays ?? env["CLEARWAY_IDEMPOTENCY_DAYS"].flatMap(Int.init) ?? 30
+        guard (1...3_650).contains(days) else { throw ValidationError("CLEARWAY_IDEMPOTENCY_DAYS is between 1 and 3650, not \(days)") }
+        environment.idempotencyLifetime = TimeInterval(days) * 86_400
         let simulatedBank = Mutex<URL?>(nil)
         let startsBank = demo && (bankGateway ?? env["CLEARWAY_BANK_GATEWAY"]) == nil
         if let configured = (bankGateway ?? env["CLEARWAY_BANK_GATEWAY"]).flatMap(URL.init(string:)) {
@@ -106,7 +115,7 @@ struct Serve: AsyncParsableCommand {
         var services: [any Service] = [app, CustodyWatch.beat(clearway: clearway, logger: logger), DiversionPlanner.beat(clearway: clearway, logger: logger),
             AppointmentReminders.beat(clearway: clearway, logger: logger), ParcelWatch.beat(clearway: clearway, logger: logger),
             TaxBilling.beat(clearway: clearway, logger: logger), ExportSummaries.beat(clearway: clearway, logger: logger),
-            WebhookDelivery.beat(clearway: clearway, logger: logger)]
+            WebhookDelivery.beat(clearway: clearway, logger: logger), IdempotencyExpiry.beat(clearway: clearway, logger: logger)]
         if startsBank {
             let host = settings.host
             services.append(BankSimulator.application(.init(secret: environment.bankSecret), host: host, port: 0, logger: logger) { port in

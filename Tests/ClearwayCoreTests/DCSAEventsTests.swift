@@ -93,4 +93,33 @@ struct DCSAEventsTests {
         #expect(throws: DCSAEvents.Failure.self) { try DCSAEvents.read(Data("{\"x\":1}".utf8), rules: try Self.rules(), now: Self.now) }
         #expect(throws: DCSAEvents.Failure.self) { try DCSAEvents.read(Data("nope".utf8), rules: try Self.rules(), now: Self.now) }
     }
+
+    @Test("a 3.0 event flagged isRetracted is a retraction of its eventID, in its place in the document; nothing but the id counts")
+    func retraction() throws {
+        let document = #"""
+            {"events":[
+              {"eventID":"GTOT-7","eventDateTime":"2026-05-28T09:00:00Z","eventClassification":{"eventTypeCode":"EQUIPMENT","eventClassifierCode":"ACT","equipmentEventTypeCode":"GTOT"},"equipmentDetails":{"equipmentReference":"CSQU3054383"}},
+              {"eventID":"GTOT-7","isRetracted":true,"eventUpdatedDateTime":"2026-05-28T09:30:00Z"},
+              {"eventID":"GTIN-8","isRetracted":false,"eventDateTime":"2026-05-28T10:00:00Z","eventClassification":{"eventTypeCode":"EQUIPMENT","eventClassifierCode":"ACT","equipmentEventTypeCode":"GTIN"},"equipmentDetails":{"equipmentReference":"CSQU3054383"}}
+            ]}
+            """#
+        let result = try DCSAEvents.read(Data(document.utf8), rules: try Self.rules(), now: Self.now)
+        #expect(result.reports.count == 3)
+        #expect(result.reports[1] == .retraction(PortEventRetraction(source: "dcsa-3.0", eventID: "GTOT-7", externalID: "GTOT-7@2026-05-28T09:30:00Z")))
+        #expect(result.events.map(\.kind) == [.gatedOut, .gatedIn])
+        // An event without an update time is not a version of anything; one with it replaces its earlier versions.
+        #expect(result.events.map(\.supersedes) == [nil, nil])
+    }
+
+    @Test("a retraction without its eventID, or an isRetracted that is not a boolean, is refused where it is")
+    func badRetractions() throws {
+        let document = #"{"events":[{"isRetracted":true},{"eventID":"E-1","isRetracted":"yes"}]}"#
+        let rules = try Self.rules()
+        do {
+            _ = try DCSAEvents.read(Data(document.utf8), rules: rules, now: Self.now)
+            Issue.record("accepted")
+        } catch {
+            #expect(error.problems.map(\.pointer) == ["/events/0/eventID", "/events/1/isRetracted"], "\(error.problems)")
+        }
+    }
 }

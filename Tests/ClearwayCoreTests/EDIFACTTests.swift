@@ -103,7 +103,8 @@ struct EDIFACTTests {
             print("skipped: ../shared/data is absent in this clone")
             return
         }
-        let (events, failures) = EDIFACTPortEvents.events(coarri, rules: Self.rules)
+        let (reports, failures) = EDIFACTPortEvents.reports(coarri, rules: Self.rules)
+        let events = reports.compactMap(\.event)
         #expect(failures.isEmpty, "\(failures)")
         #expect(events.first?.kind == .discharged)
         #expect(events.first?.container?.rawValue == "FCIU9908030")
@@ -118,16 +119,36 @@ struct EDIFACTTests {
     @Test("a gate-in report with a bad container number or an unknown document code is refused by segment and element")
     func codecoRefusals() {
         let good = "UNB+UNOA:2+TERM+CW+260528:0800+7'UNH+1+CODECO:D:95B:UN'BGM+34+G1+9'EQD+CN+CSQU3054383+22G1'DTM+7:202605280800:203'UNT+5+1'UNZ+1+7'"
-        let (events, failures) = EDIFACTPortEvents.events(EDIFACTInterchange.read(Data(good.utf8)), rules: Self.rules)
+        let (reports, failures) = EDIFACTPortEvents.reports(EDIFACTInterchange.read(Data(good.utf8)), rules: Self.rules)
         #expect(failures.isEmpty)
-        #expect(events.map(\.kind) == [.gatedIn])
+        #expect(reports.compactMap(\.event).map(\.kind) == [.gatedIn])
         let bad = good.replacingOccurrences(of: "CSQU3054383", with: "CSQU3054384").replacingOccurrences(of: "BGM+34", with: "BGM+99")
-        let refused = EDIFACTPortEvents.events(EDIFACTInterchange.read(Data(bad.utf8)), rules: Self.rules).failures
+        let refused = EDIFACTPortEvents.reports(EDIFACTInterchange.read(Data(bad.utf8)), rules: Self.rules).failures
         #expect(refused.map(\.description) == ["segment 3 element 1: document code 99 of CODECO is not a movement this platform records"])
         let badBox = good.replacingOccurrences(of: "CSQU3054383", with: "CSQU3054384")
-        let boxFailures = EDIFACTPortEvents.events(EDIFACTInterchange.read(Data(badBox.utf8)), rules: Self.rules).failures
+        let boxFailures = EDIFACTPortEvents.reports(EDIFACTInterchange.read(Data(badBox.utf8)), rules: Self.rules).failures
         #expect(boxFailures.map(\.segment) == [4])
         #expect(boxFailures.map(\.position) == [2])
+    }
+
+    @Test("a CODECO cancelling a document retracts each of its boxes' events by the document's number; a replacement is a newer version; other functions are refused")
+    func codecoFunctions() {
+        func read(_ text: String) -> (reports: [PortEventReport], failures: [EDIFACT.Failure]) {
+            EDIFACTPortEvents.reports(EDIFACTInterchange.read(Data(text.utf8)), rules: Self.rules)
+        }
+        let original = "UNB+UNOA:2+TERM+CW+260528:0800+7'UNH+1+CODECO:D:95B:UN'BGM+34+G1+9'EQD+CN+CSQU3054383+22G1'DTM+7:202605280800:203'UNT+5+1'UNZ+1+7'"
+        #expect(read(original).reports.compactMap(\.event).map(\.externalID) == ["TERM/CODECO/G1/CSQU3054383@7/1"])
+        let replacement = original.replacingOccurrences(of: "+7'", with: "+8'").replacingOccurrences(of: "G1+9", with: "G1+5")
+        #expect(read(replacement).reports.compactMap(\.event).map(\.externalID) == ["TERM/CODECO/G1/CSQU3054383@8/1"])
+        #expect(read(replacement).reports.compactMap(\.event).map(\.supersedes) == ["TERM/CODECO/G1/CSQU3054383"])
+        #expect(read(original).reports.compactMap(\.event).map(\.supersedes) == [nil])
+        let cancellation = original.replacingOccurrences(of: "+7'", with: "+9'").replacingOccurrences(of: "G1+9", with: "G1+1")
+        #expect(read(cancellation).reports == [.retraction(PortEventRetraction(
+            source: "edifact", eventID: "TERM/CODECO/G1/CSQU3054383", externalID: "TERM/CODECO/G1/CSQU3054383@9/1"))])
+        let unnamed = cancellation.replacingOccurrences(of: "BGM+34+G1+1", with: "BGM+34++1")
+        #expect(read(unnamed).failures.map(\.description) == ["segment 3 element 2: a cancellation names the document it cancels (BGM 1004)"])
+        let changed = original.replacingOccurrences(of: "G1+9", with: "G1+4")
+        #expect(read(changed).failures.map(\.position) == [3])
     }
 }
 

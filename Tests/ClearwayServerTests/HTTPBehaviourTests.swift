@@ -127,6 +127,30 @@ struct HTTPBehaviourTests {
         }
     }
 
+    @Test("an Idempotency-Key's answer is kept for its lifetime, retries within it answered as the first; past it the key is forgotten and may lodge again")
+    func idempotencyLifetime() async throws {
+        let clock = TestClock()
+        try await withApp(backend, clock: clock, configure: { $0.idempotencyLifetime = 30 * 86_400 }) { clearway, client in
+            var headers = HTTPFields()
+            headers[HTTPField.Name("Idempotency-Key")!] = "lodge-0002"
+            let call = Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: declarationJSON(), headers: headers)
+            let first = try await client.send(call)
+            clock.advance(29 * 86_400)
+            let kept = try await clearway.expireIdempotencyKeys()
+            let within = try await client.send(call)
+            #expect(first.status == .created && kept == 0 && within.text == first.text)
+
+            clock.advance(2 * 86_400)
+            let forgotten = try await clearway.expireIdempotencyKeys(batch: 1)
+            let after = try await client.send(call)
+            let firstID = try first.json()["id"] as? String, afterID = try after.json()["id"] as? String
+            #expect(forgotten >= 1 && after.status == .created && afterID != firstID, "\(after.text)")
+            // The answer made just now is kept: the next pass forgets nothing of it.
+            let retried = try await client.send(call)
+            #expect(try await clearway.expireIdempotencyKeys() == 0 && retried.text == after.text)
+        }
+    }
+
     @Test("a stale If-Match version is a 409 and changes nothing")
     func staleVersion() async throws {
         try await withApp(backend) { _, client in

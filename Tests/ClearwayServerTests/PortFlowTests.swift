@@ -180,6 +180,67 @@ struct PortFlowTests {
         }
     }
 
+    @Test("a DCSA 3.0 retraction voids every version of its event: the declaration it was recorded on is undone, an early one is never applied, and a second delivery is answered as the first; a newer version replaces the earlier", arguments: TestBackend.available)
+    func retraction(backend: TestBackend) async throws {
+        try await withApp(backend) { _, client in
+            func event(_ eventID: String, _ code: String, _ at: String, updated: String, box: String = "CSQU3054383") -> String {
+                #"{"eventID":"\#(eventID)","eventUpdatedDateTime":"\#(updated)","eventDateTime":"\#(at)","eventClassification":{"eventTypeCode":"EQUIPMENT","eventClassifierCode":"ACT","equipmentEventTypeCode":"\#(code)"},"equipmentDetails":{"equipmentReference":"\#(box)"}}"#
+            }
+            func retract(_ eventID: String, updated: String) -> String {
+                #"{"eventID":"\#(eventID)","isRetracted":true,"eventUpdatedDateTime":"\#(updated)"}"#
+            }
+            func send(_ events: String...) async throws -> TestResponse {
+                try await client.send(Call(method: .post, path: "/api/v1/port-events/dcsa", token: "demo-token-terminal",
+                                           json: #"{"events":[\#(events.joined(separator: ","))]}"#))
+            }
+            // A gate-in for another box, before any declaration names it, and its retraction.
+            let early = try await send(event("GTIN-9", "GTIN", "2026-05-28T07:00:00Z", updated: "2026-05-28T07:01:00Z", box: "MSKU1234565"))
+            let earlyLog = try #require(try early.jsonArray().first?["logId"] as? Int)
+            let voided = try await send(retract("GTIN-9", updated: "2026-05-28T07:30:00Z"))
+            let voidedOutcome = try voided.jsonArray().first
+            #expect(voidedOutcome?["outcome"] as? String == "retracted" && voidedOutcome?["retracted"] as? [Int] == [earlyLog], "\(voided.text)")
+
+            let lodged = try await client.send(Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader",
+                json: declarationJSON().replacingOccurrences(of: "CSQU3054383", with: "MSKU1234565")))
+            let boxes = try lodged.json()["boxes"] as? [[String: Any]]
+            #expect(lodged.status == .created && boxes?.first?["gatedInAt"] == nil, "\(lodged.text)")
+
+            // A gate-in kept until its declaration came, applied then, and retracted after: the declaration is undone.
+            #expect(try await send(event("GTIN-11", "GTIN", "2026-05-28T07:10:00Z", updated: "2026-05-28T07:11:00Z", box: "TGHU1234567")).status == .accepted)
+            let late = try await client.send(Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader",
+                json: declarationJSON().replacingOccurrences(of: "CSQU3054383", with: "TGHU1234567")))
+            let lateID = try #require(try late.json()["id"] as? String)
+            let lateBox = (try late.json()["boxes"] as? [[String: Any]])?.first
+            #expect(lateBox?["gatedInAt"] as? String == "2026-05-28T07:10:00.000Z", "\(late.text)")
+            let lateRetraction = try await send(retract("GTIN-11", updated: "2026-05-28T09:00:00Z"))
+            #expect(try lateRetraction.jsonArray().first?["applied"] as? [String] == [lateID], "\(lateRetraction.text)")
+
+            // A discharge recorded on a declaration, corrected by a newer version (its time replaces the first's), then
+            // retracted: what is left of it is voided.
+            let other = try await client.send(Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: declarationJSON()))
+            let id = try #require(try other.json()["id"] as? String)
+            func discharge() async throws -> String? {
+                let declaration = try await client.send(Call(method: .get, path: "/api/v1/declarations/\(id)", token: "demo-token-officer"))
+                return (try declaration.json()["boxes"] as? [[String: Any]])?.first?["dischargedAt"] as? String
+            }
+            #expect(try await send(event("DISC-5", "DISC", "2026-05-28T08:00:00Z", updated: "2026-05-28T08:01:00Z")).status == .accepted)
+            #expect(try await discharge() == "2026-05-28T08:00:00.000Z")
+            #expect(try await send(event("DISC-5", "DISC", "2026-05-28T07:59:00Z", updated: "2026-05-28T08:02:00Z")).status == .accepted)
+            #expect(try await discharge() == "2026-05-28T07:59:00.000Z")
+            let retraction = try await send(retract("DISC-5", updated: "2026-05-28T08:30:00Z"))
+            let outcome = try retraction.jsonArray().first
+            #expect(retraction.status == .accepted && outcome?["applied"] as? [String] == [id], "\(retraction.text)")
+            #expect((outcome?["retracted"] as? [Int])?.count == 1, "\(retraction.text)")
+            let again = try await send(retract("DISC-5", updated: "2026-05-28T08:30:00Z"))
+            #expect(again.status == .accepted && again.text == retraction.text, "\(again.text)")
+
+            #expect(try await discharge() == nil)
+            let timeline = try await client.send(Call(method: .get, path: "/api/v1/declarations/\(id)/events", token: "demo-token-officer"))
+            let names = (try JSONSerialization.jsonObject(with: Data(timeline.text.utf8)) as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+            #expect(names.filter { $0 == "port-event-retracted" }.count == 2, "\(names)")
+        }
+    }
+
     @Test("a refused departure confirmation says why; after a normal tally it is approved", arguments: TestBackend.available.prefix(1))
     func departureConfirmation(backend: TestBackend) async throws {
         try await withApp(backend) { _, client in
@@ -274,6 +335,16 @@ struct PortFlowTests {
             let events = try await client.send(Call(method: .get, path: "/api/v1/declarations/\(id)/events", token: "demo-token-trader"))
             let names = (try JSONSerialization.jsonObject(with: Data(events.text.utf8)) as? [[String: Any]])?.compactMap { $0["name"] as? String }
             #expect(names == ["accepted", "port-event-recorded", "movement-refused"])
+
+            // The terminal cancels its discharge report (BGM function 1, the same document number, a new interchange).
+            let cancellation = interchange("COARRI", "44").replacingOccurrences(of: "R1+9", with: "R1+1").replacingOccurrences(of: "+42'", with: "+43'")
+            let cancelled = try await send(cancellation)
+            let outcome = (try JSONSerialization.jsonObject(with: Data(cancelled.text.utf8)) as? [[String: Any]])?.first
+            #expect(cancelled.status == .accepted && outcome?["outcome"] as? String == "retracted", "\(cancelled.text)")
+            #expect(outcome?["applied"] as? [String] == [id] && (outcome?["retracted"] as? [Int])?.count == 1, "\(cancelled.text)")
+            let declaration = try await client.send(Call(method: .get, path: "/api/v1/declarations/\(id)", token: "demo-token-trader"))
+            let box = (try declaration.json()["boxes"] as? [[String: Any]])?.first
+            #expect(box?["dischargedAt"] == nil, "\(declaration.text)")
         }
     }
 }

@@ -52,6 +52,9 @@ extension TestResponse {
     func json() throws -> [String: Any] {
         (try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:]
     }
+    func jsonArray() throws -> [[String: Any]] {
+        (try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]]) ?? []
+    }
 }
 
 /// A JSON body for a declaration that `declarant` lodges for itself.

@@ -35,4 +35,67 @@ struct PortEventLogTests {
             #expect(later.map(\.event.kind) == [.manifestFiled])
         }
     }
+
+    @Test("a retraction marks every version of its sender's event, none of another id or sender, and a marked event is never read back for a lodgement", arguments: TestBackend.available)
+    func retraction(backend: TestBackend) async throws {
+        let at = Date(timeIntervalSince1970: 1_780_000_000)
+        let box = try ContainerNumber("CSQU3054383")
+        func gateIn(_ id: String, _ minutes: Double) -> PortEvent {
+            PortEvent(kind: .gatedIn, at: at.addingTimeInterval(minutes * 60), container: box, source: "dcsa-3.0", externalID: id)
+        }
+        let sent = [("GTIN-1@2026-05-28T08:00:00Z", "u-terminal"), ("GTIN-1@2026-05-28T08:05:00Z", "u-terminal"),
+                    ("GTIN-10", "u-terminal"), ("GTIN-1", "u-other-terminal")]
+        try await backend.withStore { store in
+            let ids = try await store.transaction { db in
+                var ids: [Int64] = []
+                for (index, (id, reporter)) in sent.enumerated() {
+                    ids.append(try await PortEventLog.append(gateIn(id, Double(index)), reportedBy: reporter, outcome: "unmatched",
+                                                             detail: "", declarations: [], at: at, on: db))
+                }
+                return ids
+            }
+            let retracted = try await store.transaction { db in
+                try await PortEventLog.retract(source: "dcsa-3.0", eventID: "GTIN-1", reportedBy: .user("u-terminal"), at: at, on: db)
+            }
+            #expect(retracted.map(\.id) == Array(ids.prefix(2)))
+            #expect(retracted.map(\.event) == [gateIn(sent[0].0, 0), gateIn(sent[1].0, 1)])
+            let again = try await store.transaction { db in
+                try await PortEventLog.retract(source: "dcsa-3.0", eventID: "GTIN-1", reportedBy: .user("u-terminal"), at: at, on: db)
+            }
+            #expect(again.isEmpty)
+            let logged = try await store.read { db in
+                try await PortEventLog.logged(keys: [(.container, box.rawValue)], since: at.addingTimeInterval(-1), on: db)
+            }
+            #expect(logged.map(\.event.externalID) == ["GTIN-10", "GTIN-1"])
+        }
+    }
+
+    @Test("answers kept for idempotency keys are forgotten past their lifetime, oldest first and a batch at a time", arguments: TestBackend.available)
+    func idempotencyExpiry(backend: TestBackend) async throws {
+        let at = Date(timeIntervalSince1970: 1_780_000_000)
+        try await backend.withStore { store in
+            try await store.transaction { db in
+                for day in 0..<5 {
+                    try await IdempotencyKeys.record(scope: "p-1:lodge", key: "k-\(day)", fingerprint: "f", response: "{}",
+                                                     at: at.addingTimeInterval(Double(day) * 86_400), on: db)
+                }
+            }
+            let cutoff = at.addingTimeInterval(3 * 86_400)
+            let first = try await store.transaction { db in try await IdempotencyKeys.expire(before: cutoff, limit: 2, on: db) }
+            let second = try await store.transaction { db in try await IdempotencyKeys.expire(before: cutoff, limit: 2, on: db) }
+            #expect(first == 2 && second == 1)
+            let left = try await store.read { db in
+                try await (0..<5).asyncFilter { try await IdempotencyKeys.find(scope: "p-1:lodge", key: "k-\($0)", on: db) != nil }
+            }
+            #expect(left == [3, 4])
+        }
+    }
+}
+
+extension Sequence {
+    fileprivate func asyncFilter(_ isIncluded: (Element) async throws -> Bool) async rethrows -> [Element] {
+        var kept: [Element] = []
+        for element in self where try await isIncluded(element) { kept.append(element) }
+        return kept
+    }
 }

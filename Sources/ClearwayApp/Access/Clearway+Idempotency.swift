@@ -46,4 +46,17 @@ extension Clearway {
         let record = try await store.read { db in try await IdempotencyKeys.find(scope: scope, key: key, on: db) }
         return record.map { $0.fingerprint != fingerprint } ?? false
     }
+
+    /// Forgets the answers kept for keys past `Environment.idempotencyLifetime`, a batch at a time so that no
+    /// transaction holds the writer long; returns how many were forgotten. Safe on several nodes at once.
+    @discardableResult
+    public func expireIdempotencyKeys(batch: Int = 1_000) async throws -> Int {
+        let before = environment.now().addingTimeInterval(-environment.idempotencyLifetime)
+        var forgotten = 0
+        while true {
+            let removed = try await store.transaction { db in try await IdempotencyKeys.expire(before: before, limit: batch, on: db) }
+            forgotten += removed
+            if removed < batch || Task.isCancelled { return forgotten }
+        }
+    }
 }

@@ -4,14 +4,24 @@ import ClearwayStore
 import Foundation
 import SQLKit
 
-/// What became of one port event.
+/// What became of one port event, or of a retraction.
 public struct PortEventOutcome: Sendable, Equatable, Codable {
+    /// The event's entry in the log; for a retraction, the last entry it voided (0 when it voided none).
     public var logID: Int64
-    /// Declarations the event was recorded on.
+    /// Declarations the event was recorded on; for a retraction, those where it undid something.
     public var applied: [String]
     /// Declarations whose rules refused the movement, with the reason.
     public var refused: [String: String]
-    public var unmatched: Bool { applied.isEmpty && refused.isEmpty }
+    /// For a retraction: the log entries it voided, every version of the event; nil for an event.
+    public var retracted: [Int64]?
+    public var unmatched: Bool { retracted == nil && applied.isEmpty && refused.isEmpty }
+
+    public init(logID: Int64, applied: [String], refused: [String: String], retracted: [Int64]? = nil) {
+        self.logID = logID
+        self.applied = applied
+        self.refused = refused
+        self.retracted = retracted
+    }
 }
 
 extension Clearway {
@@ -43,12 +53,12 @@ extension Clearway {
         return outcome
     }
 
-    /// Records a feed's events in order (a DCSA batch, an interchange's messages), after checking that none reuses
-    /// an id its sender gave another event, so that a batch refused for that changes nothing.
-    public func recordPortEvents(_ events: [PortEvent], by principal: Principal) async throws -> [PortEventOutcome] {
+    /// Records a feed's events and retractions in order (a DCSA batch, an interchange's messages), after checking
+    /// that no event reuses an id its sender gave another event, so that a batch refused for that changes nothing.
+    public func recordPortEvents(_ reports: [PortEventReport], by principal: Principal) async throws -> [PortEventOutcome] {
         var issues: [FieldIssue] = []
         var seen: [String: PortEvent] = [:]
-        for event in events {
+        for event in reports.compactMap(\.event) {
             guard let id = event.externalID else { continue }
             let scope = Self.deliveryScope(of: event, from: principal)
             if let earlier = seen["\(scope) \(id)"] {
@@ -60,8 +70,57 @@ extension Clearway {
         }
         guard issues.isEmpty else { throw ClearanceError.invalid(ValidationFailure(issues)) }
         var outcomes: [PortEventOutcome] = []
-        for event in events { outcomes.append(try await recordPortEvent(event, by: principal)) }
+        for report in reports {
+            switch report {
+            case .event(let event): outcomes.append(try await recordPortEvent(event, by: principal))
+            case .retraction(let retraction): outcomes.append(try await retractPortEvent(retraction, by: principal))
+            }
+        }
         return outcomes
+    }
+
+    /// Voids every version of an event its sender reported (DCSA 3.0's `isRetracted`), in one transaction: the log
+    /// entries are marked and never applied to a later lodgement, and each declaration it was recorded on has what it
+    /// recorded undone (Core's `retractPortEvent`: a closed declaration keeps its record and gets an exception). Only
+    /// the sender's own events from the same source are retracted; a second delivery is answered as the first.
+    public func retractPortEvent(_ retraction: PortEventRetraction, by principal: Principal) async throws -> PortEventOutcome {
+        let cached = try await cached()
+        guard cached.policy.allows(principal, .reportPortEvent) else {
+            throw ClearanceError.forbidden(reason: "only terminals and carriers report port events")
+        }
+        let now = environment.now()
+        let scope = "\(principal.partyID ?? principal.userID):port-event:\(retraction.source)"
+        return try await idempotent(scope: scope, key: "retraction:\(retraction.externalID)", request: retraction) { db in
+            let (voided, undone) = try await self.void(
+                retraction.eventID, from: retraction.source, by: principal, rules: cached.rules, at: now, on: db)
+            return PortEventOutcome(logID: voided.last ?? 0, applied: undone, refused: [:], retracted: voided)
+        }
+    }
+
+    /// Marks retracted every version of the sender's event `eventID` from `source` and undoes, on each declaration
+    /// it was recorded on, what it recorded; returns the log entries voided and the declarations changed.
+    private func void(
+        _ eventID: String, from source: String, by principal: Principal, rules: Declaration.Rules, at now: Date,
+        on db: any SQLDatabase
+    ) async throws -> (voided: [Int64], undone: [String]) {
+        let reporters: PortEventReporters = principal.partyID.map(PortEventReporters.party) ?? .user(principal.userID)
+        let entries = try await PortEventLog.retract(source: source, eventID: eventID, reportedBy: reporters, at: now, on: db)
+        var undone: [String] = []
+        for entry in entries {
+            // An event kept unmatched may have been applied since, by a lodgement naming its box or conveyance.
+            let concerned = Set(entry.declarations).union(try await Self.matches(entry.event, on: db))
+            for id in concerned.sorted() {
+                let stored = try await EventStore.load(stream: id, on: db)
+                let state = Declaration.replay(id: id, try stored.map { try $0.decode(as: Declaration.Event.self) })
+                guard state.exists else { continue }
+                let events = try Declaration.decide(
+                    .retractPortEvent(entry.event), state, .init(now: now, principal: principal, rules: rules))
+                guard !events.isEmpty else { continue }
+                _ = try await self.save(events, to: state, on: db)
+                if !undone.contains(id) { undone.append(id) }
+            }
+        }
+        return (entries.map(\.id), undone)
     }
 
     /// Event ids are the sender's: one party's, per source.
@@ -80,6 +139,10 @@ extension Clearway {
     ) async throws -> PortEventOutcome {
         var applied: [String] = []
         var refused: [String: String] = [:]
+        // A newer version replaces the earlier ones: what they recorded is undone first, as by a retraction.
+        if let earlier = event.supersedes {
+            _ = try await void(earlier, from: event.source, by: principal, rules: rules, at: now, on: db)
+        }
         for id in try await Self.matches(event, on: db) {
             let stored = try await EventStore.load(stream: id, on: db)
             let state = Declaration.replay(id: id, try stored.map { try $0.decode(as: Declaration.Event.self) })
@@ -174,9 +237,9 @@ extension Clearway {
         }
         let departures = interchange.messages.flatMap { Self.departures(of: $0, in: cached.edifactDirectory, required: false) ?? [] }
         guard departures.isEmpty else { throw refuse(departures) }
-        let (events, failures) = EDIFACTPortEvents.events(interchange, rules: cached.edifactRules)
+        let (reports, failures) = EDIFACTPortEvents.reports(interchange, rules: cached.edifactRules)
         guard failures.isEmpty else { throw refuse(failures) }
-        return .portEvents(try await recordPortEvents(events, by: principal))
+        return .portEvents(try await recordPortEvents(reports, by: principal))
     }
 
     /// Where a message departs from its segment table in the platform's directory; nil when it conforms. A message

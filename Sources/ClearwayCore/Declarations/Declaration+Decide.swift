@@ -182,6 +182,8 @@ extension Declaration {
             return [.unheld(.init(stamp: stamp))]
         case .recordPortEvent(let event):
             return try decidePortEvent(event, state, stamp)
+        case .retractPortEvent(let event):
+            return try decideRetraction(event, state, stamp)
         case .confirmDeparture(let means, let voyage):
             _ = try require(state, "confirm the departure of", in: [.accepted, .released])
             guard state.procedure == .departureConfirmation else {
@@ -249,6 +251,25 @@ extension Declaration {
             }
         }
         return [.portEventRecorded(.init(stamp: stamp, event: event))]
+    }
+
+    /// A retraction undoes what the event recorded while the declaration is open. A closed declaration's record
+    /// stands (its closure has been acted on: the exit, the rebate's certificate); the retraction is recorded as an
+    /// exception for an officer to look into. An event of which nothing stands (refused, or overtaken) changes nothing.
+    private static func decideRetraction(_ event: PortEvent, _ state: State, _ stamp: Event.Stamp) throws(ClearanceError)
+        -> [Event]
+    {
+        guard let status = state.status else { throw .notFound(kind: "declaration", id: state.id) }
+        var undone = state
+        retract(event, from: &undone)
+        guard undone != state else { return [] }
+        guard status != .closed else {
+            let subject = event.container?.rawValue ?? event.means ?? event.billOfLading ?? ""
+            return [.exceptionRecorded(.init(
+                stamp: stamp, container: subject,
+                description: "\(event.kind.rawValue) of \(Timestamp.format(event.at)) retracted by its sender (\(event.source)) after the declaration closed on it"))]
+        }
+        return [.portEventRetracted(.init(stamp: stamp, event: event))]
     }
 
     private static func isDuplicate(_ event: PortEvent, _ box: Box) -> Bool {

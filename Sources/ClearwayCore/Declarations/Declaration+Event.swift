@@ -20,6 +20,7 @@ extension Declaration {
         case held(Held)
         case unheld(Unheld)
         case portEventRecorded(PortEventRecorded)
+        case portEventRetracted(PortEventRetracted)
         case movementRefused(MovementRefused)
         case departureApproved(DepartureApproved)
         case completed(Completed)
@@ -121,6 +122,11 @@ extension Declaration {
             public var stamp: Stamp
             public var event: PortEvent
         }
+        /// A recorded port event its sender has since declared void; what it recorded is undone.
+        public struct PortEventRetracted: Sendable, Equatable, Codable {
+            public var stamp: Stamp
+            public var event: PortEvent
+        }
         public struct MovementRefused: Sendable, Equatable, Codable {
             public var stamp: Stamp
             public var movement: Movement
@@ -183,6 +189,7 @@ extension Declaration {
             case .held(let e): e.stamp
             case .unheld(let e): e.stamp
             case .portEventRecorded(let e): e.stamp
+            case .portEventRetracted(let e): e.stamp
             case .movementRefused(let e): e.stamp
             case .departureApproved(let e): e.stamp
             case .completed(let e): e.stamp
@@ -213,6 +220,7 @@ extension Declaration {
             case .held: "held"
             case .unheld: "unheld"
             case .portEventRecorded: "port-event-recorded"
+            case .portEventRetracted: "port-event-retracted"
             case .movementRefused: "movement-refused"
             case .departureApproved: "departure-approved"
             case .completed: "completed"
@@ -266,6 +274,7 @@ extension Declaration {
             case .held(let e): try encoder.encode(e)
             case .unheld(let e): try encoder.encode(e)
             case .portEventRecorded(let e): try encoder.encode(e)
+            case .portEventRetracted(let e): try encoder.encode(e)
             case .movementRefused(let e): try encoder.encode(e)
             case .departureApproved(let e): try encoder.encode(e)
             case .completed(let e): try encoder.encode(e)
@@ -296,6 +305,7 @@ extension Declaration {
             case "held": self = .held(try decoder.decode(Held.self, from: payload))
             case "unheld": self = .unheld(try decoder.decode(Unheld.self, from: payload))
             case "port-event-recorded": self = .portEventRecorded(try decoder.decode(PortEventRecorded.self, from: payload))
+            case "port-event-retracted": self = .portEventRetracted(try decoder.decode(PortEventRetracted.self, from: payload))
             case "movement-refused": self = .movementRefused(try decoder.decode(MovementRefused.self, from: payload))
             case "departure-approved": self = .departureApproved(try decoder.decode(DepartureApproved.self, from: payload))
             case "completed": self = .completed(try decoder.decode(Completed.self, from: payload))

@@ -90,6 +90,8 @@ extension Declaration {
             next.clearance.heldSince = nil
         case .portEventRecorded(let e):
             apply(e.event, to: &next)
+        case .portEventRetracted(let e):
+            retract(e.event, from: &next)
         case .movementRefused(let e):
             next.refusals.append(Refusal(movement: e.movement, container: e.container, unmet: e.unmet, at: at))
         case .departureApproved(let e):
@@ -149,6 +151,35 @@ extension Declaration {
         }
     }
 
+    /// Undoes what `event` recorded, fact by fact: a fact a later event has since set again is left as it is.
+    static func retract(_ event: PortEvent, from state: inout State) {
+        let at = event.at
+        if let container = event.container?.rawValue, var box = state.boxes[container] {
+            switch event.kind {
+            case .discharged: if box.dischargedAt.isSame(at) { box.dischargedAt = nil }
+            case .gatedIn: if box.gatedInAt.isSame(at) { box.gatedInAt = nil }
+            case .loaded: if box.loadedAt.isSame(at) { box.loadedAt = nil }
+            case .gatedOut: if box.gatedOutAt.isSame(at) { box.gatedOutAt = nil }
+            default: break
+            }
+            state.boxes[container] = box
+        }
+        switch event.kind {
+        case .conveyanceArrived: if state.conveyance.arrivedAt.isSame(at) { state.conveyance.arrivedAt = nil }
+        case .conveyanceDeparted: if state.conveyance.departedAt.isSame(at) { state.conveyance.departedAt = nil }
+        case .tallied:
+            if state.conveyance.talliedAt.isSame(at) {
+                state.conveyance.talliedAt = nil
+                state.conveyance.tallyNormal = nil
+            }
+        case .manifestFiled:
+            if let manifest = event.manifest?.rawValue, state.conveyance.manifests[manifest].isSame(at) {
+                state.conveyance.manifests[manifest] = nil
+            }
+        default: break
+        }
+    }
+
     private static func order(_ requested: Selection.Requested, at: Date, in state: inout State) {
         let number = (state.clearance.inspections.map(\.number).max() ?? 0) + 1
         state.clearance.inspections.append(
@@ -175,5 +206,13 @@ extension Declaration {
             state.clearance.holdReason = "custody alert: " + alerts.map { "\($0.kind.rawValue) (\($0.detail))" }.joined(separator: "; ")
             state.clearance.heldSince = first.at
         }
+    }
+}
+
+extension Optional where Wrapped == Date {
+    /// The same instant as `date` to the millisecond, the precision times are stored with.
+    fileprivate func isSame(_ date: Date) -> Bool {
+        guard let self else { return false }
+        return abs(self.timeIntervalSince(date)) < 0.001
     }
 }

@@ -142,6 +142,8 @@ public enum Declaration {
         case hold(reason: String)
         case unhold
         case recordPortEvent(PortEvent)
+        /// Its sender declared void a port event recorded on this declaration (the event as it was recorded).
+        case retractPortEvent(PortEvent)
         case confirmDeparture(means: String, voyage: String?)
         case completeDeclaration(DeclarationDraft)
         case rebook(means: String, voyage: String?)

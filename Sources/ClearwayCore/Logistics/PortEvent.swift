@@ -36,12 +36,17 @@ public struct PortEvent: Sendable, Equatable, Codable {
     /// Where the event came from (`api`, `dcsa-2.2`, `dcsa-3.0`, `edifact`) and its id there.
     public var source: String
     public var externalID: String?
+    /// For a newer version of an event its sender reported before (DCSA 3.0's eventID with a later
+    /// `eventUpdatedDateTime`, an EDIFACT replacement): the sender's id of that event, whose earlier versions this
+    /// one replaces (they are retracted as it is recorded).
+    public var supersedes: String?
 
     public init(
         kind: Kind, at: Date, container: ContainerNumber? = nil, means: String? = nil, voyage: String? = nil,
         billOfLading: String? = nil, location: String? = nil, atShipSide: Bool = false, tallyNormal: Bool? = nil,
-        manifest: Manifest? = nil, source: String = "api", externalID: String? = nil
+        manifest: Manifest? = nil, source: String = "api", externalID: String? = nil, supersedes: String? = nil
     ) {
+        self.supersedes = supersedes
         self.kind = kind
         self.at = at
         self.container = container
@@ -69,4 +74,28 @@ public struct PortEvent: Sendable, Equatable, Codable {
 
     /// Whether the event concerns one box (matched by container number) or a whole conveyance or bill.
     public var isBoxEvent: Bool { container != nil }
+}
+
+/// A sender's word that an event it sent is void, every version of it (DCSA Track & Trace 3.0 `isRetracted`).
+public struct PortEventRetraction: Sendable, Equatable, Codable {
+    /// Where it came from, as for `PortEvent.source`; only that source's events are retracted.
+    public var source: String
+    /// The sender's id of the event: the events received with it, or with a version of it (`eventID@updated`).
+    public var eventID: String
+    /// This retraction's own delivery id, so that a second delivery is answered as the first.
+    public var externalID: String
+
+    public init(source: String, eventID: String, externalID: String) {
+        self.source = source
+        self.eventID = eventID
+        self.externalID = externalID
+    }
+}
+
+/// What a feed reports, in the order it reports it: an event, or the retraction of an earlier one.
+public enum PortEventReport: Sendable, Equatable {
+    case event(PortEvent)
+    case retraction(PortEventRetraction)
+
+    public var event: PortEvent? { if case .event(let event) = self { event } else { nil } }
 }

@@ -38,11 +38,13 @@ public enum DCSAEvents {
         public var problems: [Problem]
     }
 
-    /// What the document held: port events, and how many valid events carried nothing for customs.
+    /// What the document held: port events and retractions in document order, and how many valid events carried
+    /// nothing for customs.
     public struct Result: Sendable, Equatable {
         public var version: Version
-        public var events: [PortEvent]
+        public var reports: [PortEventReport]
         public var ignored: Int
+        public var events: [PortEvent] { reports.compactMap(\.event) }
     }
 
     static let transportCodes: Set<String> = ["ARRI", "DEPA"]
@@ -151,7 +153,7 @@ public enum DCSAEvents {
                 source: Version.v22.rawValue, externalID: event["eventID"] as? String))
         }
         guard problems.isEmpty else { throw Failure(problems: problems) }
-        return Result(version: .v22, events: events, ignored: ignored)
+        return Result(version: .v22, reports: events.map(PortEventReport.event), ignored: ignored)
     }
 
     // MARK: - 3.0
@@ -159,11 +161,26 @@ public enum DCSAEvents {
     static func read30(_ array: [Any], now: Date) throws(Failure) -> Result {
         var problems: [Problem] = []
         var seenIDs: Set<String> = []
-        var events: [PortEvent] = []
+        var reports: [PortEventReport] = []
         var ignored = 0
         for (index, element) in array.enumerated() {
             func problem(_ pointer: String, _ reason: String) {
                 problems.append(Problem(event: index, pointer: "/events/\(index)\(pointer)", reason: reason))
+            }
+            // A retraction voids this and every earlier version of the event; nothing but its id counts.
+            if let object = element as? [String: Any], let flag = object["isRetracted"] {
+                guard let retracted = flag as? Bool else {
+                    problem("/isRetracted", "isRetracted must be a boolean")
+                    continue
+                }
+                if retracted {
+                    if let id = object["eventID"] as? String, !id.isEmpty, let delivery = Self.version(of: object) {
+                        reports.append(.retraction(PortEventRetraction(source: Version.v30.rawValue, eventID: id, externalID: delivery)))
+                    } else {
+                        problem("/eventID", "a retraction names the event it retracts by its eventID")
+                    }
+                    continue
+                }
             }
             guard let event = element as? [String: Any],
                 let classification = event["eventClassification"] as? [String: Any],
@@ -216,13 +233,14 @@ public enum DCSAEvents {
             let vessel = call?["vesselTransport"] as? [String: Any]
             let voyage = ((call?["exportVoyageNumberOrReference"] ?? call?["importVoyageNumberOrReference"]) as? [String: Any])?[
                 "carrierVoyageNumber"] as? String
-            events.append(PortEvent(
+            reports.append(.event(PortEvent(
                 kind: kind, at: happened, container: container, means: vessel?["vesselName"] as? String, voyage: voyage,
                 location: (event["eventLocation"] as? [String: Any])?["UNLocationCode"] as? String,
-                source: Version.v30.rawValue, externalID: Self.version(of: event)))
+                source: Version.v30.rawValue, externalID: Self.version(of: event),
+                supersedes: event["eventUpdatedDateTime"] is String ? event["eventID"] as? String : nil)))
         }
         guard problems.isEmpty else { throw Failure(problems: problems) }
-        return Result(version: .v30, events: events, ignored: ignored)
+        return Result(version: .v30, reports: reports, ignored: ignored)
     }
 
     /// Which version of an event this is. In Track & Trace 3.0 an event overrides an earlier one with the same

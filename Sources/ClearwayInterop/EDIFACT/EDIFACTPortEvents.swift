@@ -2,7 +2,8 @@ import ClearwayCore
 import Foundation
 
 /// Terminal messages in UN/EDIFACT read as port events: COARRI (discharge and loading reports) and CODECO (gate-in
-/// and gate-out reports), one event per container (EQD) with its own execution time.
+/// and gate-out reports), one event per container (EQD) with its own execution time. A message whose function is a
+/// cancellation (BGM 1225 code 1) retracts what the document it names (BGM 1004) reported for each of its boxes.
 ///
 /// Which document code (BGM) means which movement is reference data, since terminals' message guides differ.
 public enum EDIFACTPortEvents {
@@ -17,9 +18,14 @@ public enum EDIFACTPortEvents {
         public var messageTypes: Set<String> { Set(kinds.keys.compactMap { $0.split(separator: ":").first.map(String.init) }) }
     }
 
-    /// The port events of every message, or every problem found; an interchange is taken whole or not at all.
-    public static func events(_ interchange: EDIFACTInterchange, rules: Rules) -> (events: [PortEvent], failures: [EDIFACT.Failure]) {
-        var events: [PortEvent] = []
+    /// Message functions (UN/EDIFACT 1225) a terminal message may have: an original (9, or none), its duplicate (7),
+    /// a replacement (5: a newer version of the document), or a cancellation (1).
+    static let functions: Set<String> = ["", "9", "7", "5", "1"]
+
+    /// The port events and retractions of every message, in order, or every problem found; an interchange is taken
+    /// whole or not at all.
+    public static func reports(_ interchange: EDIFACTInterchange, rules: Rules) -> (reports: [PortEventReport], failures: [EDIFACT.Failure]) {
+        var reports: [PortEventReport] = []
         var failures = interchange.failures
         for message in interchange.messages {
             guard rules.messageTypes.contains(message.type) else {
@@ -34,6 +40,17 @@ public enum EDIFACTPortEvents {
             guard let kind = rules.kinds["\(message.type):\(bgm[0] ?? "")"] else {
                 failures.append(.init(segment: bgm.number, position: 1,
                                       reason: "document code \(bgm[0] ?? "none") of \(message.type) is not a movement this platform records"))
+                continue
+            }
+            let function = bgm[2] ?? ""
+            guard Self.functions.contains(function) else {
+                failures.append(.init(segment: bgm.number, position: 3,
+                                      reason: "message function \(function) is not one a terminal message may have here (9 original, 7 duplicate, 5 replacement, 1 cancellation)"))
+                continue
+            }
+            let document = bgm[1].flatMap { $0.isEmpty ? nil : $0 }
+            if function == "1" && document == nil {
+                failures.append(.init(segment: bgm.number, position: 2, reason: "a cancellation names the document it cancels (BGM 1004)"))
                 continue
             }
             // Main carriage: voyage in element 2, vessel name in the fourth component of element 8 (else its id).
@@ -57,13 +74,25 @@ public enum EDIFACTPortEvents {
                     failures.append(.init(segment: eqd.number, position: 0, reason: "no date and time for container \(number)"))
                     return
                 }
-                events.append(PortEvent(
-                    kind: kind, at: at, container: container, means: means, voyage: voyage, location: location,
-                    source: "edifact",
-                    // Unique per sender: a control reference is not reused between a sender and its recipient, a
-                    // message reference not within an interchange, a box not within a message (the message type is
-                    // kept too, for senders that number each type's interchanges on its own).
-                    externalID: "\(interchange.sender)/\(interchange.controlReference)/\(message.type)/\(message.reference)/\(number)"))
+                // The delivery is unique per sender: a control reference is not reused between a sender and its
+                // recipient, a message reference not within an interchange, a box not within a message. The event
+                // is the box in the sender's document, of which a replacement is a newer version and which a
+                // cancellation retracts (as DCSA's `eventID@eventUpdatedDateTime`).
+                let delivery = "\(interchange.controlReference)/\(message.reference)"
+                guard let document else {
+                    reports.append(.event(PortEvent(
+                        kind: kind, at: at, container: container, means: means, voyage: voyage, location: location, source: "edifact",
+                        externalID: "\(interchange.sender)/\(interchange.controlReference)/\(message.type)/\(message.reference)/\(number)")))
+                    return
+                }
+                let event = "\(interchange.sender)/\(message.type)/\(document)/\(number)"
+                if function == "1" {
+                    reports.append(.retraction(PortEventRetraction(source: "edifact", eventID: event, externalID: "\(event)@\(delivery)")))
+                } else {
+                    reports.append(.event(PortEvent(
+                        kind: kind, at: at, container: container, means: means, voyage: voyage, location: location, source: "edifact",
+                        externalID: "\(event)@\(delivery)", supersedes: function == "5" ? event : nil)))
+                }
             }
             for segment in message.body {
                 switch segment.tag {
@@ -85,7 +114,7 @@ public enum EDIFACTPortEvents {
             }
             finish()
         }
-        return (events, failures)
+        return (reports, failures)
     }
 
     /// A DTM's date and time, by its format code (102, 203, 204; 303 with a UTC offset).

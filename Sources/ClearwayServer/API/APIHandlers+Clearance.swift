@@ -184,7 +184,7 @@ extension APIHandlers {
                 FieldIssue($0.pointer, "dcsa-invalid", $0.reason)
             }))
         }
-        let outcomes = try await clearway.recordPortEvents(result.events, by: principal)
+        let outcomes = try await clearway.recordPortEvents(result.reports, by: principal)
         return .accepted(.init(body: .json(outcomes.map(Components.Schemas.PortEventOutcome.init))))
     }
 }

@@ -112,6 +112,8 @@ extension Schemas.TimelineEvent {
         case .portEventRecorded(let e):
             details = "\(e.event.kind.rawValue)\(e.event.container.map { " \($0)" } ?? "")"
                 + "\(e.event.atShipSide ? " at ship side" : "") (\(e.event.source))"
+        case .portEventRetracted(let e):
+            details = "\(e.event.kind.rawValue)\(e.event.container.map { " \($0)" } ?? "") retracted by its sender (\(e.event.source))"
         case .movementRefused(let e):
             reason = e.unmet.map { "hold: \($0.hold)" }.joined(separator: "; ")
             details = "\(e.movement.rawValue)\(e.container.map { " of \($0)" } ?? "") refused"
@@ -242,8 +244,9 @@ extension Schemas.Wait {
 extension Schemas.PortEventOutcome {
     init(_ outcome: PortEventOutcome) {
         self.init(
-            logId: outcome.logID, outcome: outcome.unmatched ? "unmatched" : outcome.refused.isEmpty ? "applied" : "refused",
-            applied: outcome.applied,
+            logId: outcome.logID,
+            outcome: outcome.retracted != nil ? "retracted" : outcome.unmatched ? "unmatched" : outcome.refused.isEmpty ? "applied" : "refused",
+            applied: outcome.applied, retracted: outcome.retracted,
             refused: outcome.refused.sorted { $0.key < $1.key }.map { .init(declarationId: $0.key, reason: $0.value) })
     }
 }

@@ -461,6 +461,14 @@ public enum Migrations {
                 "ALTER TABLE port_events ADD COLUMN manifest TEXT",
             ]
         },
+        // A retracted event stays in the log, marked, and is never applied again.
+        Migration(id: "0025-port-event-retractions") { _ in
+            ["ALTER TABLE port_events ADD COLUMN retracted_at TEXT"]
+        },
+        // Answers kept for idempotency keys are forgotten after a lifetime, oldest first.
+        Migration(id: "0026-idempotency-expiry") { _ in
+            ["CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at)"]
+        },
     ]
 
     /// Applies every migration not yet recorded; returns the ids it applied. Safe to run from several nodes at once.

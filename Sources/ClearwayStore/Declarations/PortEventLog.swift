@@ -68,27 +68,12 @@ extension PortEventLog {
             }
             let rows = try await db.raw(
                 """
-                SELECT id, occurred_at, kind, container, means, voyage, bill_of_lading, source, external_id, outcome,
-                    location, at_ship_side, tally_normal, manifest
-                FROM port_events WHERE \(condition) AND occurred_at >= \(bind: since.timestamp) ORDER BY id
+                SELECT \(eventColumns)
+                FROM port_events WHERE \(condition) AND occurred_at >= \(bind: since.timestamp) AND retracted_at IS NULL ORDER BY id
                 """
             ).all()
             for row in rows {
-                guard let kind = PortEvent.Kind(rawValue: try row.decode(column: "kind", as: String.self)),
-                    let at = Timestamp.parse(try row.decode(column: "occurred_at", as: String.self))
-                else { continue }
-                let event = PortEvent(
-                    kind: kind, at: at,
-                    container: try row.decode(column: "container", as: String?.self).flatMap { try? ContainerNumber($0) },
-                    means: try row.decode(column: "means", as: String?.self),
-                    voyage: try row.decode(column: "voyage", as: String?.self),
-                    billOfLading: try row.decode(column: "bill_of_lading", as: String?.self),
-                    location: try row.decode(column: "location", as: String?.self),
-                    atShipSide: try row.decode(column: "at_ship_side", as: Int.self) == 1,
-                    tallyNormal: try row.decode(column: "tally_normal", as: Int?.self).map { $0 == 1 },
-                    manifest: try row.decode(column: "manifest", as: String?.self).flatMap(PortEvent.Manifest.init(rawValue:)),
-                    source: try row.decode(column: "source", as: String.self),
-                    externalID: try row.decode(column: "external_id", as: String?.self))
+                guard let event = try Self.event(from: row) else { continue }
                 events[try row.decode(column: "id", as: Int64.self)] =
                     LoggedPortEvent(event, matched: try row.decode(column: "outcome", as: String.self) != "unmatched")
             }
@@ -101,7 +86,73 @@ extension PortEventLog {
         let lists = try await db.raw("""
             SELECT declarations FROM port_events
             WHERE container = \(bind: container) AND received_at >= \(bind: since.timestamp) AND declarations <> ''
+              AND retracted_at IS NULL
             """).all().map { try $0.decode(column: "declarations", as: String.self) }
         return Set(lists.flatMap { $0.split(separator: ",").map(String.init) }).sorted()
     }
+}
+
+extension PortEventLog {
+    /// The columns an event is read back from.
+    static let eventColumns: SQLQueryString = """
+        id, occurred_at, kind, container, means, voyage, bill_of_lading, source, external_id, outcome, location,
+        at_ship_side, tally_normal, manifest, declarations
+        """
+
+    /// The event a logged row holds, whole; nil for a kind this version does not know.
+    static func event(from row: any SQLRow) throws -> PortEvent? {
+        guard let kind = PortEvent.Kind(rawValue: try row.decode(column: "kind", as: String.self)),
+            let at = Timestamp.parse(try row.decode(column: "occurred_at", as: String.self))
+        else { return nil }
+        return PortEvent(
+            kind: kind, at: at,
+            container: try row.decode(column: "container", as: String?.self).flatMap { try? ContainerNumber($0) },
+            means: try row.decode(column: "means", as: String?.self),
+            voyage: try row.decode(column: "voyage", as: String?.self),
+            billOfLading: try row.decode(column: "bill_of_lading", as: String?.self),
+            location: try row.decode(column: "location", as: String?.self),
+            atShipSide: try row.decode(column: "at_ship_side", as: Int.self) == 1,
+            tallyNormal: try row.decode(column: "tally_normal", as: Int?.self).map { $0 == 1 },
+            manifest: try row.decode(column: "manifest", as: String?.self).flatMap(PortEvent.Manifest.init(rawValue:)),
+            source: try row.decode(column: "source", as: String.self),
+            externalID: try row.decode(column: "external_id", as: String?.self))
+    }
+
+    /// Marks retracted, in the caller's transaction, every event not yet retracted that `reporters` (a party's users,
+    /// or one user) sent from `source` as `eventID` or as a version of it (`eventID@updated`), and returns them.
+    public static func retract(
+        source: String, eventID: String, reportedBy reporters: PortEventReporters, at date: Date, on db: any SQLDatabase
+    ) async throws -> [Entry] {
+        let reporter: SQLQueryString
+        switch reporters {
+        case .party(let party): reporter = "reported_by IN (SELECT id FROM users WHERE party_id = \(bind: party))"
+        case .user(let user): reporter = "reported_by = \(bind: user)"
+        }
+        let rows = try await db.raw("""
+            SELECT \(eventColumns), detail FROM port_events
+            WHERE source = \(bind: source) AND retracted_at IS NULL AND \(reporter)
+              AND (external_id = \(bind: eventID) OR substr(external_id, 1, CAST(\(bind: eventID.unicodeScalars.count + 1) AS INTEGER)) = \(bind: eventID + "@"))
+            ORDER BY id
+            """).all()
+        var entries: [Entry] = []
+        for row in rows {
+            guard let event = try Self.event(from: row) else { continue }
+            let declarations = try row.decode(column: "declarations", as: String.self)
+            entries.append(Entry(
+                id: try row.decode(column: "id", as: Int64.self), event: event,
+                outcome: try row.decode(column: "outcome", as: String.self),
+                detail: try row.decode(column: "detail", as: String.self),
+                declarations: declarations.split(separator: ",").map(String.init)))
+        }
+        for entry in entries {
+            try await db.raw("UPDATE port_events SET retracted_at = \(bind: date.timestamp) WHERE id = \(bind: entry.id)").run()
+        }
+        return entries
+    }
+}
+
+/// Who sent an event: any user of a party (a terminal's feeds), or one user without a party.
+public enum PortEventReporters: Sendable {
+    case party(String)
+    case user(String)
 }

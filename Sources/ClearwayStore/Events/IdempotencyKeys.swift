@@ -38,4 +38,17 @@ public enum IdempotencyKeys {
             throw StoreError.duplicate("idempotency key \(key)")
         }
     }
+
+    /// Deletes up to `limit` records made before `date`, oldest first; returns how many it deleted.
+    public static func expire(before date: Date, limit: Int, on db: any SQLDatabase) async throws -> Int {
+        let rows = try await db.raw(
+            """
+            DELETE FROM idempotency_keys WHERE (scope, idempotency_key) IN (
+                SELECT scope, idempotency_key FROM idempotency_keys WHERE created_at < \(bind: date.timestamp)
+                ORDER BY created_at LIMIT \(bind: limit))
+            RETURNING scope
+            """
+        ).all()
+        return rows.count
+    }
 }
