@@ -173,6 +173,32 @@ struct EventStoreTests {
         }
     }
 
+    @Test("a transaction alone in its group, refused after writing, leaves nothing: the next one commits only its own writes", arguments: TestBackend.available)
+    func loneMemberRefused(backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            for round in 0..<3 {
+                await #expect(throws: Refused.self) {
+                    try await store.transaction { db in
+                        _ = try await EventStore.append(
+                            stream: "lone-\(round)", type: "test", expectedVersion: 0,
+                            events: [try NewEvent(Noted(text: "refused", at: Date()))], on: db)
+                        throw Refused()
+                    }
+                }
+                try await store.transaction { db in
+                    _ = try await EventStore.append(
+                        stream: "kept-\(round)", type: "test", expectedVersion: 0,
+                        events: [try NewEvent(Noted(text: "kept", at: Date()))], on: db)
+                }
+            }
+            let stored = try await store.read { db in
+                try await db.raw("SELECT stream_id FROM events WHERE stream_id LIKE 'lone-%' OR stream_id LIKE 'kept-%'").all()
+                    .map { try $0.decode(column: "stream_id", as: String.self) }
+            }
+            #expect(Set(stored) == ["kept-0", "kept-1", "kept-2"])
+        }
+    }
+
     @Test("transactions that contend for one hot row are all run by one writer, and every increment of it counts",
           arguments: TestBackend.available)
     func contendingShareAWriter(backend: TestBackend) async throws {

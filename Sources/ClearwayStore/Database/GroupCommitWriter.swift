@@ -6,7 +6,7 @@ import Synchronization
 /// A node's writes, run by a task of its own in groups that share one database transaction and one commit.
 ///
 /// Callers queue their transaction and wait; the writer takes everything queued at once and runs it back to back in
-/// one transaction, each member in its own savepoint (a failing one rolls back alone), then commits and answers them
+/// one transaction, each member in its own savepoint when it has company (a failing one rolls back alone), then commits and answers them
 /// all. No caller returns before the commit that holds its writes, so nothing acknowledged is lost; a failed commit
 /// fails them all. On SQLite, running the bodies on one task instead of handing a lock from caller to caller keeps
 /// the one writer busy (the hand-offs, not the writes, had become the limit); on PostgreSQL a group takes a hot row's
@@ -238,6 +238,9 @@ final class GroupCommitWriter: Sendable {
         var open = false
         // Run again in a later group, once this one has committed and let go of what it locked.
         defer { if !again.isEmpty { queue.withLock { $0.pending.insert(contentsOf: again, at: 0) } } }
+        // A member alone in its transaction needs no savepoint: if it fails, the transaction is rolled back whole. On
+        // PostgreSQL that is two round trips fewer for every group of one.
+        let marked = batch.lazy.filter { !$0.exclusive }.count > 1
         for pending in batch {
             if pending.exclusive {
                 if open { await commit(&group, on: db, committed: committed); open = false }
@@ -250,7 +253,7 @@ final class GroupCommitWriter: Sendable {
                     try await db.raw("\(unsafeRaw: dialect.beginTransaction)").run()
                     open = true
                 }
-                try await db.raw("SAVEPOINT member").run()
+                if marked { try await db.raw("SAVEPOINT member").run() }
             } catch {
                 // The transaction could not be begun or marked: nothing in it can be trusted; end it for everyone.
                 await abandon(&group, and: pending, open: open, error: error, on: db)
@@ -259,13 +262,20 @@ final class GroupCommitWriter: Sendable {
             }
             do {
                 try await pending.run(on: db)
-                try await db.raw("RELEASE member").run()
+                if marked { try await db.raw("RELEASE member").run() }
                 group.append(pending)
             } catch {
                 // A refused member rolls back alone and is answered at once; the rest of the group goes on. One the
                 // database picked as a deadlock's victim did nothing wrong: it runs again, in a later group.
                 let retry = Dialect.isDeadlockVictim(error) && pending.attempts < Self.attemptsAtDeadlock
                 if !retry { pending.fail(error) }
+                guard marked else {
+                    // Alone in the transaction: rolling it back undoes exactly this member.
+                    try? await db.raw("ROLLBACK").run()
+                    open = false
+                    if retry { again.append(pending) } else { pending.finish() }
+                    continue
+                }
                 do {
                     try await db.raw("ROLLBACK TO member").run()
                     try await db.raw("RELEASE member").run()
