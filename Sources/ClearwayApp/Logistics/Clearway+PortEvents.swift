@@ -79,17 +79,18 @@ extension Clearway {
         return outcomes
     }
 
-    /// Voids every version of an event its sender reported (DCSA 3.0's `isRetracted`), in one transaction: the log
-    /// entries are marked and never applied to a later lodgement, and each declaration it was recorded on has what it
-    /// recorded undone (Core's `retractPortEvent`: a closed declaration keeps its record and gets an exception). Only
-    /// the sender's own events from the same source are retracted; a second delivery is answered as the first.
+    /// Voids every version of an event its sender reported (DCSA 3.0's `isRetracted`, an EDIFACT cancellation), in one
+    /// transaction: the log entries are marked and never applied to a later lodgement, and each declaration it was
+    /// recorded on has what it recorded undone (Core's `retractPortEvent`: a closed declaration keeps its record and
+    /// gets an exception). Only the sender's own events from the same source are retracted; a second delivery is
+    /// answered as the first.
     public func retractPortEvent(_ retraction: PortEventRetraction, by principal: Principal) async throws -> PortEventOutcome {
         let cached = try await cached()
         guard cached.policy.allows(principal, .reportPortEvent) else {
             throw ClearanceError.forbidden(reason: "only terminals and carriers report port events")
         }
         let now = environment.now()
-        let scope = "\(principal.partyID ?? principal.userID):port-event:\(retraction.source)"
+        let scope = Self.deliveryScope(of: retraction.source, from: principal)
         return try await idempotent(scope: scope, key: "retraction:\(retraction.externalID)", request: retraction) { db in
             let (voided, undone) = try await self.void(
                 retraction.eventID, from: retraction.source, by: principal, rules: cached.rules, at: now, on: db)
@@ -125,7 +126,11 @@ extension Clearway {
 
     /// Event ids are the sender's: one party's, per source.
     private static func deliveryScope(of event: PortEvent, from principal: Principal) -> String {
-        "\(principal.partyID ?? principal.userID):port-event:\(event.source)"
+        deliveryScope(of: event.source, from: principal)
+    }
+
+    private static func deliveryScope(of source: String, from principal: Principal) -> String {
+        "\(principal.partyID ?? principal.userID):port-event:\(source)"
     }
 
     private static func reusedID(_ event: PortEvent) -> FieldIssue {
