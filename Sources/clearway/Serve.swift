@@ -61,9 +61,6 @@ struct Serve: AsyncParsableCommand {
         if live, !demo { throw ValidationError("--live replays a day of demo traffic: use it with --demo") }
         guard speed > 0, speed <= 100_000 else { throw ValidationError("--speed is above 0 and at most 100000") }
         guard (0...100_000).contains(liveParcels) else { throw ValidationError("--live-parcels is between 0 and 100000") }
-        if let idempotencyDays, !(1...3_650).contains(idempotencyDays) {
-            throw ValidationError("--idempotency-days is between 1 and 3650")
-        }
     }
 
     func run() async throws {
@@ -79,7 +76,7 @@ struct Serve: AsyncParsableCommand {
         environment.refuseBadCEBDigests = refuseBadCebDigests || env["CLEARWAY_REFUSE_BAD_CEB_DIGESTS"] == "1"
         environment.bankSecret = env["CLEARWAY_BANK_SECRET"] ?? environment.bankSecret
         let days = idempotencyDays ?? env["CLEARWAY_IDEMPOTENCY_DAYS"].flatMap(Int.init) ?? 30
-        guard (1...3_650).contains(days) else { throw ValidationError("CLEARWAY_IDEMPOTENCY_DAYS is between 1 and 3650, not \(days)") }
+        guard (1...3_650).contains(days) else { throw ValidationError("--idempotency-days (or CLEARWAY_IDEMPOTENCY_DAYS) is between 1 and 3650, not \(days)") }
         environment.idempotencyLifetime = TimeInterval(days) * 86_400
         let simulatedBank = Mutex<URL?>(nil)
         let startsBank = demo && (bankGateway ?? env["CLEARWAY_BANK_GATEWAY"]) == nil

@@ -46,7 +46,6 @@ public struct PortEvent: Sendable, Equatable, Codable {
         billOfLading: String? = nil, location: String? = nil, atShipSide: Bool = false, tallyNormal: Bool? = nil,
         manifest: Manifest? = nil, source: String = "api", externalID: String? = nil, supersedes: String? = nil
     ) {
-        self.supersedes = supersedes
         self.kind = kind
         self.at = at
         self.container = container
@@ -59,6 +58,7 @@ public struct PortEvent: Sendable, Equatable, Codable {
         self.manifest = manifest
         self.source = source
         self.externalID = externalID
+        self.supersedes = supersedes
     }
 
     /// The movement this event is, when customs conditions govern it.

@@ -78,20 +78,16 @@ public enum EDIFACTPortEvents {
                 // recipient, a message reference not within an interchange, a box not within a message. The event
                 // is the box in the sender's document, of which a replacement is a newer version and which a
                 // cancellation retracts (as DCSA's `eventID@eventUpdatedDateTime`).
-                let delivery = "\(interchange.controlReference)/\(message.reference)"
-                guard let document else {
-                    reports.append(.event(PortEvent(
-                        kind: kind, at: at, container: container, means: means, voyage: voyage, location: location, source: "edifact",
-                        externalID: "\(interchange.sender)/\(interchange.controlReference)/\(message.type)/\(message.reference)/\(number)")))
-                    return
-                }
-                let event = "\(interchange.sender)/\(message.type)/\(document)/\(number)"
-                if function == "1" {
-                    reports.append(.retraction(PortEventRetraction(source: "edifact", eventID: event, externalID: "\(event)@\(delivery)")))
+                // A message without a document number is only its delivery.
+                let event = document.map { "\(interchange.sender)/\(message.type)/\($0)/\(number)" }
+                let delivery = event.map { "\($0)@\(interchange.controlReference)/\(message.reference)" }
+                    ?? "\(interchange.sender)/\(interchange.controlReference)/\(message.type)/\(message.reference)/\(number)"
+                if function == "1", let event {
+                    reports.append(.retraction(PortEventRetraction(source: "edifact", eventID: event, externalID: delivery)))
                 } else {
                     reports.append(.event(PortEvent(
                         kind: kind, at: at, container: container, means: means, voyage: voyage, location: location, source: "edifact",
-                        externalID: "\(event)@\(delivery)", supersedes: function == "5" ? event : nil)))
+                        externalID: delivery, supersedes: function == "5" ? event : nil)))
                 }
             }
             for segment in message.body {

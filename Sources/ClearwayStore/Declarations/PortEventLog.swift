@@ -131,11 +131,12 @@ extension PortEventLog {
         case .party(let party): reporter = "reported_by IN (SELECT id FROM users WHERE party_id = \(bind: party))"
         case .user(let user): reporter = "reported_by = \(bind: user)"
         }
+        // Marked and read back in one statement; RETURNING gives no order, so the entries are put in the log's.
         let rows = try await db.raw("""
-            SELECT \(eventColumns), detail FROM port_events
+            UPDATE port_events SET retracted_at = \(bind: date.timestamp)
             WHERE source = \(bind: source) AND retracted_at IS NULL AND \(reporter)
               AND (external_id = \(bind: eventID) OR substr(external_id, 1, CAST(\(bind: eventID.unicodeScalars.count + 1) AS INTEGER)) = \(bind: eventID + "@"))
-            ORDER BY id
+            RETURNING \(eventColumns), detail
             """).all()
         var entries: [Entry] = []
         for row in rows {
@@ -147,9 +148,7 @@ extension PortEventLog {
                 detail: try row.decode(column: "detail", as: String.self),
                 declarations: declarations.split(separator: ",").map(String.init)))
         }
-        for entry in entries {
-            try await db.raw("UPDATE port_events SET retracted_at = \(bind: date.timestamp) WHERE id = \(bind: entry.id)").run()
-        }
+        entries.sort { $0.id < $1.id }
         return entries
     }
 }
