@@ -111,6 +111,28 @@ struct DCSAEventsTests {
         #expect(result.events.map(\.supersedes) == [nil, nil])
     }
 
+    @Test("a 3.0 version carries its event's id and when it was made; an update time that is no date-time is refused where it is")
+    func versions() throws {
+        func document(updated: String) -> Data {
+            Data(#"""
+                {"events":[{"eventID":"DISC-9","eventUpdatedDateTime":"\#(updated)","eventDateTime":"2026-05-28T08:00:00Z","eventClassification":{"eventTypeCode":"EQUIPMENT","eventClassifierCode":"ACT","equipmentEventTypeCode":"DISC"},"equipmentDetails":{"equipmentReference":"CSQU3054383"}}]}
+                """#.utf8)
+        }
+        let rules = try Self.rules()
+        let event = try #require(try DCSAEvents.read(document(updated: "2026-05-28T10:05:00+02:00"), rules: rules, now: Self.now).events.first)
+        #expect(event.eventID == "DISC-9" && event.externalID == "DISC-9@2026-05-28T10:05:00+02:00" && event.supersedes == "DISC-9")
+        #expect(event.revisedAt == Timestamp.parse("2026-05-28T08:05:00Z"))
+        // Made at 08:05 UTC: older than a version made at 08:06, not older than one made at 08:05 or before.
+        #expect(event.isOutdated(latest: Timestamp.parse("2026-05-28T08:06:00Z")))
+        #expect(!event.isOutdated(latest: Timestamp.parse("2026-05-28T08:05:00Z")) && !event.isOutdated(latest: nil))
+        do {
+            _ = try DCSAEvents.read(document(updated: "yesterday"), rules: rules, now: Self.now)
+            Issue.record("accepted")
+        } catch {
+            #expect(error.problems.map(\.pointer) == ["/events/0/eventUpdatedDateTime"], "\(error.problems)")
+        }
+    }
+
     @Test("a retraction without its eventID, or an isRetracted that is not a boolean, is refused where it is")
     func badRetractions() throws {
         let document = #"{"events":[{"isRetracted":true},{"eventID":"E-1","isRetracted":"yes"}]}"#

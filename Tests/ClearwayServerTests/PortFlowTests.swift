@@ -241,6 +241,54 @@ struct PortFlowTests {
         }
     }
 
+    @Test("a DCSA 3.0 version delivered after a newer one is outdated: logged, recorded on no declaration and never applied to a later one, answered the same when delivered again", arguments: TestBackend.available)
+    func outdatedVersion(backend: TestBackend) async throws {
+        try await withApp(backend) { _, client in
+            func event(_ eventID: String, _ code: String, _ at: String, updated: String, box: String = "CSQU3054383") -> String {
+                #"{"eventID":"\#(eventID)","eventUpdatedDateTime":"\#(updated)","eventDateTime":"\#(at)","eventClassification":{"eventTypeCode":"EQUIPMENT","eventClassifierCode":"ACT","equipmentEventTypeCode":"\#(code)"},"equipmentDetails":{"equipmentReference":"\#(box)"}}"#
+            }
+            func send(_ events: String...) async throws -> TestResponse {
+                try await client.send(Call(method: .post, path: "/api/v1/port-events/dcsa", token: "demo-token-terminal",
+                                           json: #"{"events":[\#(events.joined(separator: ","))]}"#))
+            }
+            let lodged = try await client.send(Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: declarationJSON()))
+            let id = try #require(try lodged.json()["id"] as? String)
+            func declaration() async throws -> (discharged: String?, events: Int) {
+                let read = try await client.send(Call(method: .get, path: "/api/v1/declarations/\(id)", token: "demo-token-officer"))
+                let timeline = try await client.send(Call(method: .get, path: "/api/v1/declarations/\(id)/events", token: "demo-token-officer"))
+                let events = (try JSONSerialization.jsonObject(with: Data(timeline.text.utf8)) as? [Any])?.count ?? 0
+                return ((try read.json()["boxes"] as? [[String: Any]])?.first?["dischargedAt"] as? String, events)
+            }
+            // The feed delivers the corrected version (made at 08:05) before the first one (made at 08:01).
+            let newer = try await send(event("DISC-7", "DISC", "2026-05-28T07:59:00Z", updated: "2026-05-28T08:05:00Z"))
+            #expect(try newer.jsonArray().first?["applied"] as? [String] == [id], "\(newer.text)")
+            let recorded = try await declaration()
+            #expect(recorded.discharged == "2026-05-28T07:59:00.000Z")
+            let older = try await send(event("DISC-7", "DISC", "2026-05-28T08:00:00Z", updated: "2026-05-28T08:01:00Z"))
+            let outcome = try older.jsonArray().first
+            #expect(older.status == .accepted && outcome?["outcome"] as? String == "outdated", "\(older.text)")
+            #expect(outcome?["applied"] as? [String] == [] && (outcome?["logId"] as? Int ?? 0) > 0, "\(older.text)")
+            let after = try await declaration()
+            #expect(after.discharged == recorded.discharged && after.events == recorded.events, "\(after)")
+            let again = try await send(event("DISC-7", "DISC", "2026-05-28T08:00:00Z", updated: "2026-05-28T08:01:00Z"))
+            #expect(again.status == .accepted && again.text == older.text, "\(again.text)")
+            // A still newer version replaces the one that stands.
+            let newest = try await send(event("DISC-7", "DISC", "2026-05-28T07:58:00Z", updated: "2026-05-28T08:10:00Z"))
+            #expect(try newest.jsonArray().first?["applied"] as? [String] == [id], "\(newest.text)")
+            #expect(try await declaration().discharged == "2026-05-28T07:58:00.000Z")
+
+            // A box no declaration names yet, whose first version (a gate-out) the terminal corrected to a gate-in: the
+            // first, delivered late, is kept void, so the lodgement finds the box in the port.
+            #expect(try await send(event("GATE-21", "GTIN", "2026-05-28T07:10:00Z", updated: "2026-05-28T07:30:00Z", box: "MSKU1234565")).status == .accepted)
+            let early = try await send(event("GATE-21", "GTOT", "2026-05-28T07:20:00Z", updated: "2026-05-28T07:20:00Z", box: "MSKU1234565"))
+            #expect(try early.jsonArray().first?["outcome"] as? String == "outdated", "\(early.text)")
+            let late = try await client.send(Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader",
+                json: declarationJSON().replacingOccurrences(of: "CSQU3054383", with: "MSKU1234565")))
+            let box = (try late.json()["boxes"] as? [[String: Any]])?.first
+            #expect(late.status == .created && box?["gatedInAt"] as? String == "2026-05-28T07:10:00.000Z", "\(late.text)")
+        }
+    }
+
     @Test("a refused departure confirmation says why; after a normal tally it is approved", arguments: TestBackend.available.prefix(1))
     func departureConfirmation(backend: TestBackend) async throws {
         try await withApp(backend) { _, client in

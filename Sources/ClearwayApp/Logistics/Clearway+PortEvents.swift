@@ -14,13 +14,16 @@ public struct PortEventOutcome: Sendable, Equatable, Codable {
     public var refused: [String: String]
     /// For a retraction: the log entries it voided, every version of the event; nil for an event.
     public var retracted: [Int64]?
-    public var unmatched: Bool { retracted == nil && applied.isEmpty && refused.isEmpty }
+    /// For a version older than one already received: that one's revision time. It is logged, voided, and applied nowhere.
+    public var outdatedBy: Date?
+    public var unmatched: Bool { retracted == nil && outdatedBy == nil && applied.isEmpty && refused.isEmpty }
 
-    public init(logID: Int64, applied: [String], refused: [String: String], retracted: [Int64]? = nil) {
+    public init(logID: Int64, applied: [String], refused: [String: String], retracted: [Int64]? = nil, outdatedBy: Date? = nil) {
         self.logID = logID
         self.applied = applied
         self.refused = refused
         self.retracted = retracted
+        self.outdatedBy = outdatedBy
     }
 }
 
@@ -39,7 +42,9 @@ extension Clearway {
         // is answered as it was the first time and changes nothing.
         let outcome: PortEventOutcome
         do {
-            outcome = try await idempotent(scope: Self.deliveryScope(of: event, from: principal), key: event.externalID, request: event) {
+            outcome = try await idempotent(
+                scope: Self.deliveryScope(of: event, from: principal), key: event.externalID, request: event.deliveredContent
+            ) {
                 db in try await self.apply(event, by: principal, rules: cached.rules, at: now, on: db)
             }
         } catch ClearanceError.idempotencyKeyReused {
@@ -63,7 +68,7 @@ extension Clearway {
             let scope = Self.deliveryScope(of: event, from: principal)
             if let earlier = seen["\(scope) \(id)"] {
                 if earlier != event { issues.append(Self.reusedID(event)) }
-            } else if try await keyTaken(scope: scope, key: id, by: event) {
+            } else if try await keyTaken(scope: scope, key: id, by: event.deliveredContent) {
                 issues.append(Self.reusedID(event))
             }
             seen["\(scope) \(id)"] = event
@@ -104,8 +109,7 @@ extension Clearway {
         _ eventID: String, from source: String, by principal: Principal, rules: Declaration.Rules, at now: Date,
         on db: any SQLDatabase
     ) async throws -> (voided: [Int64], undone: [String]) {
-        let reporters: PortEventReporters = principal.partyID.map(PortEventReporters.party) ?? .user(principal.userID)
-        let entries = try await PortEventLog.retract(source: source, eventID: eventID, reportedBy: reporters, at: now, on: db)
+        let entries = try await PortEventLog.retract(source: source, eventID: eventID, reportedBy: Self.reporters(principal), at: now, on: db)
         var undone: [String] = []
         for entry in entries {
             // An event kept unmatched may have been applied since, by a lodgement naming its box or conveyance.
@@ -122,6 +126,11 @@ extension Clearway {
             }
         }
         return (entries.map(\.id), undone)
+    }
+
+    /// Event ids are the sender's: any user of its party, or the user alone.
+    private static func reporters(_ principal: Principal) -> PortEventReporters {
+        principal.partyID.map(PortEventReporters.party) ?? .user(principal.userID)
     }
 
     /// Event ids are the sender's: one party's, per source.
@@ -144,8 +153,17 @@ extension Clearway {
     ) async throws -> PortEventOutcome {
         var applied: [String] = []
         var refused: [String: String] = [:]
-        // A newer version replaces the earlier ones: what they recorded is undone first, as by a retraction.
+        // A newer version replaces the earlier ones: what they recorded is undone first, as by a retraction. A version
+        // delivered after a newer one replaces nothing and is recorded nowhere.
         if let earlier = event.supersedes {
+            let latest = try await PortEventLog.latestRevision(
+                source: event.source, eventID: earlier, reportedBy: Self.reporters(principal), on: db)
+            if event.isOutdated(latest: latest), let latest, let revised = event.revisedAt {
+                let detail = "a version of \(earlier) made at \(Timestamp.format(latest)) was received before this one, made at \(Timestamp.format(revised))"
+                let logID = try await PortEventLog.append(
+                    event, reportedBy: principal.userID, outcome: "outdated", detail: detail, declarations: [], voided: true, at: now, on: db)
+                return PortEventOutcome(logID: logID, applied: [], refused: [:], outdatedBy: latest)
+            }
             _ = try await void(earlier, from: event.source, by: principal, rules: rules, at: now, on: db)
         }
         for id in try await Self.matches(event, on: db) {

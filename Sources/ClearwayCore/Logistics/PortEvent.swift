@@ -40,11 +40,17 @@ public struct PortEvent: Sendable, Equatable, Codable {
     /// `eventUpdatedDateTime`, an EDIFACT replacement): the sender's id of that event, whose earlier versions this
     /// one replaces (they are retracted as it is recorded).
     public var supersedes: String?
+    /// The sender's id of the event, shared by all its versions (DCSA 3.0's `eventID`; for a source without versions,
+    /// the delivery's id): how its versions and retractions find it.
+    public var eventID: String?
+    /// When the sender made this version (DCSA 3.0's `eventUpdatedDateTime`), for a source that says so.
+    public var revisedAt: Date?
 
     public init(
         kind: Kind, at: Date, container: ContainerNumber? = nil, means: String? = nil, voyage: String? = nil,
         billOfLading: String? = nil, location: String? = nil, atShipSide: Bool = false, tallyNormal: Bool? = nil,
-        manifest: Manifest? = nil, source: String = "api", externalID: String? = nil, supersedes: String? = nil
+        manifest: Manifest? = nil, source: String = "api", externalID: String? = nil, supersedes: String? = nil,
+        eventID: String? = nil, revisedAt: Date? = nil
     ) {
         self.kind = kind
         self.at = at
@@ -59,6 +65,24 @@ public struct PortEvent: Sendable, Equatable, Codable {
         self.source = source
         self.externalID = externalID
         self.supersedes = supersedes
+        self.eventID = eventID ?? externalID
+        self.revisedAt = revisedAt
+    }
+
+    /// What tells a delivery from another under the same `externalID`: the event without its id and revision, which
+    /// the delivery's id already fixes, so a delivery received before they were kept still matches its redelivery.
+    public var deliveredContent: PortEvent {
+        var content = self
+        content.eventID = nil
+        content.revisedAt = nil
+        return content
+    }
+
+    /// Whether this version is older than one of the same event already received (`latest`, the latest revision
+    /// received): feeds may deliver versions out of order, and the newest the sender made is the one that stands.
+    public func isOutdated(latest: Date?) -> Bool {
+        guard let revisedAt, let latest else { return false }
+        return revisedAt < latest
     }
 
     /// The movement this event is, when customs conditions govern it.

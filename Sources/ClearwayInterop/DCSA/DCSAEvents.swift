@@ -98,6 +98,7 @@ public enum DCSAEvents {
             }
             let created = dateTime(event["eventCreatedDateTime"], "/eventCreatedDateTime", problem)
             let happened = dateTime(event["eventDateTime"], "/eventDateTime", problem)
+            let revised = event["eventUpdatedDateTime"].flatMap { dateTime($0, "/eventUpdatedDateTime", problem) }
             let classifier = event["eventClassifierCode"] as? String
             if classifier == nil || !classifiers.contains(classifier!) {
                 problem("/eventClassifierCode", "eventClassifierCode must be ACT, PLN or EST")
@@ -195,6 +196,7 @@ public enum DCSAEvents {
                 problem("/eventID", "eventID is required")
             }
             let happened = dateTime(event["eventDateTime"], "/eventDateTime", problem)
+            let revised = event["eventUpdatedDateTime"].flatMap { dateTime($0, "/eventUpdatedDateTime", problem) }
             let classifier = classification["eventClassifierCode"] as? String
             if classifier == nil || !classifiers.contains(classifier!) {
                 problem("/eventClassification/eventClassifierCode", "eventClassifierCode must be ACT, PLN or EST")
@@ -237,7 +239,8 @@ public enum DCSAEvents {
                 kind: kind, at: happened, container: container, means: vessel?["vesselName"] as? String, voyage: voyage,
                 location: (event["eventLocation"] as? [String: Any])?["UNLocationCode"] as? String,
                 source: Version.v30.rawValue, externalID: Self.version(of: event),
-                supersedes: event["eventUpdatedDateTime"] is String ? event["eventID"] as? String : nil)))
+                supersedes: event["eventUpdatedDateTime"] is String ? event["eventID"] as? String : nil,
+                eventID: event["eventID"] as? String, revisedAt: revised)))
         }
         guard problems.isEmpty else { throw Failure(problems: problems) }
         return Result(version: .v30, reports: reports, ignored: ignored)

@@ -87,7 +87,7 @@ public enum EDIFACTPortEvents {
                 } else {
                     reports.append(.event(PortEvent(
                         kind: kind, at: at, container: container, means: means, voyage: voyage, location: location, source: "edifact",
-                        externalID: delivery, supersedes: function == "5" ? event : nil)))
+                        externalID: delivery, supersedes: function == "5" ? event : nil, eventID: event)))
                 }
             }
             for segment in message.body {

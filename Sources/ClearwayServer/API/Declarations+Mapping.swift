@@ -245,7 +245,7 @@ extension Schemas.PortEventOutcome {
     init(_ outcome: PortEventOutcome) {
         self.init(
             logId: outcome.logID,
-            outcome: outcome.retracted != nil ? "retracted" : outcome.unmatched ? "unmatched" : outcome.refused.isEmpty ? "applied" : "refused",
+            outcome: outcome.retracted != nil ? "retracted" : outcome.outdatedBy != nil ? "outdated" : outcome.unmatched ? "unmatched" : outcome.refused.isEmpty ? "applied" : "refused",
             applied: outcome.applied, retracted: outcome.retracted,
             refused: outcome.refused.sorted { $0.key < $1.key }.map { .init(declarationId: $0.key, reason: $0.value) })
     }

@@ -469,12 +469,33 @@ public enum Migrations {
         Migration(id: "0026-idempotency-expiry") { _ in
             ["CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at)"]
         },
+        // An event's versions and retractions find it by the sender's id of the event, through an index; a version
+        // older than one already received is told by its revision time. Logged versions get their event's id back
+        // from their delivery's (`eventID@version`).
+        Migration(id: "0027-port-event-versions") { dialect in
+            let before = dialect == .postgres ? "split_part(external_id, '@', 1)"
+                : "CASE WHEN instr(external_id, '@') > 0 THEN substr(external_id, 1, instr(external_id, '@') - 1) ELSE external_id END"
+            return [
+                "ALTER TABLE port_events ADD COLUMN event_id TEXT",
+                "ALTER TABLE port_events ADD COLUMN revised_at TEXT",
+                "UPDATE port_events SET event_id = CASE WHEN source IN ('dcsa-3.0', 'edifact') THEN \(before) ELSE external_id END",
+                "CREATE INDEX port_events_sender_event ON port_events (source, event_id)",
+            ]
+        },
     ]
 
     /// Applies every migration not yet recorded; returns the ids it applied. Safe to run from several nodes at once.
     @discardableResult
     public static func run(on store: any Store, now: Date = Date()) async throws -> [String] {
-        try await store.transaction { db in
+        try await run(on: store, now: now, before: nil)
+    }
+
+    /// Applies the migrations not yet recorded that come before the one named `before` (all when nil): a test's
+    /// database of an older schema, to see what a migration does to the rows written before it.
+    @discardableResult
+    static func run(on store: any Store, now: Date = Date(), before: String?) async throws -> [String] {
+        let pending = before.flatMap { last in all.firstIndex { $0.id == last } }.map { Array(all[..<$0]) } ?? all
+        return try await store.transaction { db in
             if store.dialect == .postgres {
                 // One node migrates at a time; the others wait here, then find nothing left to do.
                 try await db.raw("SELECT pg_advisory_xact_lock(7242019)").run()
@@ -486,7 +507,7 @@ public enum Migrations {
                 try $0.decode(column: "id", as: String.self)
             })
             var applied: [String] = []
-            for migration in all where !done.contains(migration.id) {
+            for migration in pending where !done.contains(migration.id) {
                 for statement in migration.statements(store.dialect) {
                     try await db.raw("\(unsafeRaw: statement)").run()
                 }

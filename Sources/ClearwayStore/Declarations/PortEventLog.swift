@@ -13,19 +13,23 @@ public enum PortEventLog {
         public var declarations: [String]
     }
 
+    /// Logs an event with what became of it; a `voided` one (a version older than one received before) is logged as
+    /// retracted from the start, so that no later lodgement applies it.
     public static func append(
-        _ event: PortEvent, reportedBy: String, outcome: String, detail: String, declarations: [String], at date: Date,
-        on db: any SQLDatabase
+        _ event: PortEvent, reportedBy: String, outcome: String, detail: String, declarations: [String], voided: Bool = false,
+        at date: Date, on db: any SQLDatabase
     ) async throws -> Int64 {
         let row = try await db.raw(
             """
             INSERT INTO port_events (received_at, occurred_at, kind, container, means, voyage, bill_of_lading, source,
-                external_id, reported_by, outcome, detail, declarations, location, at_ship_side, tally_normal, manifest)
+                external_id, reported_by, outcome, detail, declarations, location, at_ship_side, tally_normal, manifest,
+                event_id, revised_at, retracted_at)
             VALUES (\(bind: date.timestamp), \(bind: event.at.timestamp), \(bind: event.kind.rawValue),
                 \(bind: event.container?.rawValue), \(bind: event.means), \(bind: event.voyage), \(bind: event.billOfLading),
                 \(bind: event.source), \(bind: event.externalID), \(bind: reportedBy), \(bind: outcome), \(bind: detail),
                 \(bind: declarations.joined(separator: ",")), \(bind: event.location), \(bind: event.atShipSide ? 1 : 0),
-                \(bind: event.tallyNormal.map { $0 ? 1 : 0 }), \(bind: event.manifest?.rawValue))
+                \(bind: event.tallyNormal.map { $0 ? 1 : 0 }), \(bind: event.manifest?.rawValue), \(bind: event.eventID),
+                \(bind: event.revisedAt?.timestamp), \(bind: voided ? date.timestamp : nil))
             RETURNING id
             """
         ).first()
@@ -99,7 +103,7 @@ extension PortEventLog {
     /// The columns an event is read back from.
     static let eventColumns: SQLQueryString = """
         id, occurred_at, kind, container, means, voyage, bill_of_lading, source, external_id, outcome, location,
-        at_ship_side, tally_normal, manifest, declarations
+        at_ship_side, tally_normal, manifest, declarations, event_id, revised_at
         """
 
     /// The event a logged row holds, whole; nil for a kind this version does not know.
@@ -118,24 +122,21 @@ extension PortEventLog {
             tallyNormal: try row.decode(column: "tally_normal", as: Int?.self).map { $0 == 1 },
             manifest: try row.decode(column: "manifest", as: String?.self).flatMap(PortEvent.Manifest.init(rawValue:)),
             source: try row.decode(column: "source", as: String.self),
-            externalID: try row.decode(column: "external_id", as: String?.self))
+            externalID: try row.decode(column: "external_id", as: String?.self),
+            eventID: try row.decode(column: "event_id", as: String?.self),
+            revisedAt: try row.decode(column: "revised_at", as: String?.self).flatMap(Timestamp.parse))
     }
 
     /// Marks retracted, in the caller's transaction, every event not yet retracted that `reporters` (a party's users,
-    /// or one user) sent from `source` as `eventID` or as a version of it (`eventID@updated`), and returns them.
+    /// or one user) sent from `source` as `eventID`, every version of it, and returns them.
     public static func retract(
         source: String, eventID: String, reportedBy reporters: PortEventReporters, at date: Date, on db: any SQLDatabase
     ) async throws -> [Entry] {
-        let reporter: SQLQueryString
-        switch reporters {
-        case .party(let party): reporter = "reported_by IN (SELECT id FROM users WHERE party_id = \(bind: party))"
-        case .user(let user): reporter = "reported_by = \(bind: user)"
-        }
         // Marked and read back in one statement; RETURNING gives no order, so the entries are put in the log's.
         let rows = try await db.raw("""
             UPDATE port_events SET retracted_at = \(bind: date.timestamp)
-            WHERE source = \(bind: source) AND retracted_at IS NULL AND \(reporter)
-              AND (external_id = \(bind: eventID) OR substr(external_id, 1, CAST(\(bind: eventID.unicodeScalars.count + 1) AS INTEGER)) = \(bind: eventID + "@"))
+            WHERE source = \(bind: source) AND retracted_at IS NULL AND \(reporters.condition)
+              AND event_id = \(bind: eventID)
             RETURNING \(eventColumns), detail
             """).all()
         var entries: [Entry] = []
@@ -151,10 +152,29 @@ extension PortEventLog {
         entries.sort { $0.id < $1.id }
         return entries
     }
+
+    /// The latest revision of the event `eventID` that `reporters` sent from `source`, over every version received,
+    /// retracted ones too; nil when none said when it was made.
+    public static func latestRevision(
+        source: String, eventID: String, reportedBy reporters: PortEventReporters, on db: any SQLDatabase
+    ) async throws -> Date? {
+        let row = try await db.raw("""
+            SELECT MAX(revised_at) AS latest FROM port_events
+            WHERE source = \(bind: source) AND event_id = \(bind: eventID) AND \(reporters.condition)
+            """).first()
+        return try row?.decode(column: "latest", as: String?.self).flatMap(Timestamp.parse)
+    }
 }
 
 /// Who sent an event: any user of a party (a terminal's feeds), or one user without a party.
 public enum PortEventReporters: Sendable {
     case party(String)
     case user(String)
+
+    var condition: SQLQueryString {
+        switch self {
+        case .party(let party): "reported_by IN (SELECT id FROM users WHERE party_id = \(bind: party))"
+        case .user(let user): "reported_by = \(bind: user)"
+        }
+    }
 }
