@@ -149,6 +149,12 @@ struct EDIFACTTests {
         #expect(read(unnamed).failures.map(\.description) == ["segment 3 element 2: a cancellation names the document it cancels (BGM 1004)"])
         let changed = original.replacingOccurrences(of: "G1+9", with: "G1+4")
         #expect(read(changed).failures.map(\.position) == [3])
+        // A document's issue time (DTM 137) is when its version was made; without one, received order decides.
+        #expect(read(original).reports.compactMap(\.event).map(\.revisedAt) == [nil])
+        let issued = replacement.replacingOccurrences(of: "EQD+", with: "DTM+137:202605280845:203'EQD+").replacingOccurrences(of: "UNT+5", with: "UNT+6")
+        let event = read(issued).reports.compactMap(\.event).first
+        #expect(event?.eventID == "TERM/CODECO/G1/CSQU3054383" && event?.revisedAt == Timestamp.parse("2026-05-28T06:45:00Z"))
+        #expect(event?.at == Timestamp.parse("2026-05-28T06:00:00Z"))
     }
 }
 

@@ -395,4 +395,34 @@ struct PortFlowTests {
             #expect(box?["dischargedAt"] == nil, "\(declaration.text)")
         }
     }
+
+    @Test("an EDIFACT discharge report delivered after its replacement, issued later, is outdated: the replacement's time stands", arguments: TestBackend.available)
+    func edifactOutdated(backend: TestBackend) async throws {
+        try await withApp(backend) { _, client in
+            let lodged = try await client.send(Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: declarationJSON()))
+            let id = try #require(try lodged.json()["id"] as? String)
+            // Document R7 issued at 08:40 as an original (9), replaced at 09:10 (5) with a corrected discharge time.
+            func report(_ control: String, function: String, issued: String, discharged: String) -> String {
+                "UNA:+.? 'UNB+UNOC:3+YANGSHAN+CLEARWAY+260528:0800+\(control)'UNH+1+COARRI:D:95B:UN'BGM+44+R7+\(function)'DTM+137:\(issued):203'"
+                    + "TDT+20+045E+1++COS:172:20+++9783:103::COSCO SHIPPING ARIES'EQD+CN+CSQU3054383+22G1'DTM+203:\(discharged):203'"
+                    + "UNT+7+1'UNZ+1+\(control)'"
+            }
+            func send(_ text: String) async throws -> [String: Any]? {
+                let answer = try await client.send(Call(method: .post, path: "/api/v1/edi", token: "demo-token-terminal",
+                                                        raw: (Array(text.utf8), "application/edifact")))
+                #expect(answer.status == .accepted, "\(answer.text)")
+                return (try JSONSerialization.jsonObject(with: Data(answer.text.utf8)) as? [[String: Any]])?.first
+            }
+            func discharged() async throws -> String? {
+                let declaration = try await client.send(Call(method: .get, path: "/api/v1/declarations/\(id)", token: "demo-token-trader"))
+                return (try declaration.json()["boxes"] as? [[String: Any]])?.first?["dischargedAt"] as? String
+            }
+            let replacement = try await send(report("51", function: "5", issued: "202605280910", discharged: "202605280825"))
+            #expect(replacement?["applied"] as? [String] == [id])
+            let corrected = try await discharged()
+            let original = try await send(report("50", function: "9", issued: "202605280840", discharged: "202605280830"))
+            #expect(original?["outcome"] as? String == "outdated" && original?["applied"] as? [String] == [], "\(String(describing: original))")
+            #expect(try await discharged() == corrected && corrected != nil)
+        }
+    }
 }

@@ -153,17 +153,19 @@ extension Clearway {
     ) async throws -> PortEventOutcome {
         var applied: [String] = []
         var refused: [String: String] = [:]
-        // A newer version replaces the earlier ones: what they recorded is undone first, as by a retraction. A version
-        // delivered after a newer one replaces nothing and is recorded nowhere.
-        if let earlier = event.supersedes {
+        // A version delivered after a newer one (feeds do not always keep order) replaces nothing and is recorded
+        // nowhere; a newer version replaces the earlier ones: what they recorded is undone first, as by a retraction.
+        if let revised = event.revisedAt, let eventID = event.eventID {
             let latest = try await PortEventLog.latestRevision(
-                source: event.source, eventID: earlier, reportedBy: Self.reporters(principal), on: db)
-            if event.isOutdated(latest: latest), let latest, let revised = event.revisedAt {
-                let detail = "a version of \(earlier) made at \(Timestamp.format(latest)) was received before this one, made at \(Timestamp.format(revised))"
+                source: event.source, eventID: eventID, reportedBy: Self.reporters(principal), on: db)
+            if event.isOutdated(latest: latest), let latest {
+                let detail = "a version of \(eventID) made at \(Timestamp.format(latest)) was received before this one, made at \(Timestamp.format(revised))"
                 let logID = try await PortEventLog.append(
                     event, reportedBy: principal.userID, outcome: "outdated", detail: detail, declarations: [], voided: true, at: now, on: db)
                 return PortEventOutcome(logID: logID, applied: [], refused: [:], outdatedBy: latest)
             }
+        }
+        if let earlier = event.supersedes {
             _ = try await void(earlier, from: event.source, by: principal, rules: rules, at: now, on: db)
         }
         for id in try await Self.matches(event, on: db) {

@@ -59,6 +59,8 @@ public enum EDIFACTPortEvents {
             let means = carriage?[7, 3] ?? carriage?[7, 0]
             let messageTime = message.body.first { $0.tag == "DTM" && ["137", "133", "132"].contains($0[0, 0] ?? "") }
                 .flatMap { time($0, rules.timeZone) }
+            // When the document was issued (DTM 137): a replacement issued before a version already received is old.
+            let issued = message.body.first { $0.tag == "DTM" && $0[0, 0] == "137" }.flatMap { time($0, rules.timeZone) }
             var equipment: EDIFACT.Segment?
             var equipmentTime: Date?
             var location: String?
@@ -87,7 +89,8 @@ public enum EDIFACTPortEvents {
                 } else {
                     reports.append(.event(PortEvent(
                         kind: kind, at: at, container: container, means: means, voyage: voyage, location: location, source: "edifact",
-                        externalID: delivery, supersedes: function == "5" ? event : nil, eventID: event)))
+                        externalID: delivery, supersedes: function == "5" ? event : nil, eventID: event,
+                        revisedAt: event == nil ? nil : issued)))
                 }
             }
             for segment in message.body {
