@@ -111,11 +111,8 @@ extension Clearway {
         let network = try await network(port)
         let now = environment.now()
         return try await store.transaction { db in
-            if self.store.dialect == .postgres {
-                // One planner per port at a time, whichever node runs it; the others wait and plan on fresh rows.
-                let key = Int32(bitPattern: port.utf8.reduce(UInt32(2_166_136_261)) { ($0 ^ UInt32($1)) &* 16_777_619 })
-                try await db.raw("SELECT pg_advisory_xact_lock(7242020, \(bind: key))").run()
-            }
+            // One planner per port at a time, whichever node runs it; the others wait and plan on fresh rows.
+            try await TransactionLock.diversionPlanning.take(port, dialect: self.store.dialect, on: db)
             let boxes = try await DiversionTables.boxes(port: port, site: nil, statuses: [.awaiting, .planned, .started], limit: 100_000, on: db)
             let down = Set(try await DiversionTables.statuses(port: port, on: db).values.filter(\.down).map(\.site))
             let positions = try await DiversionTables.positions(of: boxes.compactMap { $0.queued?.container.rawValue }, on: db)

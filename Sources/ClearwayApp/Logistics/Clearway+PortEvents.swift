@@ -109,6 +109,7 @@ extension Clearway {
         _ eventID: String, from source: String, by principal: Principal, rules: Declaration.Rules, at now: Date,
         on db: any SQLDatabase
     ) async throws -> (voided: [Int64], undone: [String]) {
+        try await TransactionLock.portEvent.take("\(source)/\(eventID)", dialect: store.dialect, on: db)
         let entries = try await PortEventLog.retract(source: source, eventID: eventID, reportedBy: Self.reporters(principal), at: now, on: db)
         var undone: [String] = []
         for entry in entries {
@@ -156,6 +157,8 @@ extension Clearway {
         // A version delivered after a newer one (feeds do not always keep order) replaces nothing and is recorded
         // nowhere; a newer version replaces the earlier ones: what they recorded is undone first, as by a retraction.
         if let revised = event.revisedAt, let eventID = event.eventID {
+            // Versions of one event delivered at once to two nodes are taken one after the other.
+            try await TransactionLock.portEvent.take("\(event.source)/\(eventID)", dialect: store.dialect, on: db)
             let latest = try await PortEventLog.latestRevision(
                 source: event.source, eventID: eventID, reportedBy: Self.reporters(principal), on: db)
             if event.isOutdated(latest: latest), let latest {
