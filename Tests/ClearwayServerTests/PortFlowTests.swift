@@ -1,9 +1,11 @@
 import ClearwayApp
 import ClearwayCore
+import ClearwayStore
 import ClearwayTestSupport
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import SQLKit
 import Testing
 
 @Suite("Port flow over HTTP")
@@ -114,6 +116,30 @@ struct PortFlowTests {
             let box = (try export.json()["boxes"] as? [[String: Any]])?.first
             #expect(box?["gatedInAt"] as? String == "2026-06-27T08:00:00.000Z", "\(export.text)")
             #expect(box?["gatedOutAt"] == nil && box?["dischargedAt"] == nil, "\(export.text)")
+        }
+    }
+
+    @Test("a database written before box stays were kept has its picked-up boxes' keys put right by its upgrade: the import no longer hears of its box", arguments: TestBackend.available)
+    func boxStaysUpgrade(backend: TestBackend) async throws {
+        try await withApp(backend) { clearway, client in
+            func report(_ kind: String, _ at: String) async throws -> [String: Any] {
+                try await client.send(Call(method: .post, path: "/api/v1/port-events", token: "demo-token-terminal",
+                                           json: Self.portEvent(kind, at))).json()
+            }
+            let lodged = try await client.send(Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: declarationJSON()))
+            let imported = try #require(try lodged.json()["id"] as? String)
+            _ = try await client.send(Call(method: .post, path: "/api/v1/declarations/\(imported)/risk", token: "demo-token-officer", json: #"{"lane":"green"}"#))
+            _ = try await client.send(Call(method: .post, path: "/api/v1/declarations/\(imported)/duties", token: "demo-token-trader", json: #"{"settlement":"paid"}"#))
+            #expect(try await report("discharged", "2026-05-28T09:00:00Z")["applied"] as? [String] == [imported])
+            let pickedUp = try await report("gated-out", "2026-05-28T10:00:00Z")
+            #expect(pickedUp["applied"] as? [String] == [imported], "\(pickedUp)")
+            // As an older build left it: the box's key still active, and the upgrade not yet applied.
+            try await clearway.store.transaction { db in
+                try await db.raw("UPDATE declaration_keys SET active = 1 WHERE declaration_id = \(bind: imported)").run()
+                try await db.raw("DELETE FROM schema_migrations WHERE id = '0028-box-stays'").run()
+            }
+            #expect(try await Migrations.run(on: clearway.store) == ["0028-box-stays"])
+            #expect(try await report("gated-in", "2026-05-29T08:00:00Z")["outcome"] as? String == "unmatched")
         }
     }
 

@@ -105,7 +105,7 @@ struct PortEventLogTests {
                             """).run()
                     }
                 }
-                #expect(try await Migrations.run(on: store) == ["0027-port-event-versions"])
+                #expect(try await Migrations.run(on: store).first == "0027-port-event-versions")
                 let ids = try await store.read { db in
                     try await db.raw("SELECT event_id FROM port_events ORDER BY id").all().map { try $0.decode(column: "event_id", as: String.self) }
                 }

@@ -6,6 +6,19 @@ public enum Migrations {
     struct Migration: Sendable {
         var id: String
         var statements: @Sendable (Dialect) -> [String]
+        /// Rows rewritten by the domain's own rules after the statements, in the same transaction.
+        var rewrite: (@Sendable (any SQLDatabase) async throws -> Void)?
+
+        init(id: String, statements: @escaping @Sendable (Dialect) -> [String]) {
+            self.id = id
+            self.statements = statements
+        }
+
+        init(id: String, rewrite: @escaping @Sendable (any SQLDatabase) async throws -> Void) {
+            self.id = id
+            self.statements = { _ in [] }
+            self.rewrite = rewrite
+        }
     }
 
     /// How many migrations this build knows.
@@ -482,6 +495,18 @@ public enum Migrations {
                 "CREATE INDEX port_events_sender_event ON port_events (source, event_id)",
             ]
         },
+        // Container keys written before a box's stay ended its declaration's interest in the box (its pick-up or
+        // loading) stayed active, so a reused box's next events reached the old declaration: each declaration still
+        // listening for a box has its keys written again from its state.
+        Migration(id: "0028-box-stays", rewrite: { db in
+            let listening = try await db.raw(
+                "SELECT DISTINCT declaration_id FROM declaration_keys WHERE kind = 'container' AND active = 1 ORDER BY declaration_id"
+            ).all().map { try $0.decode(column: "declaration_id", as: String.self) }
+            for id in listening {
+                guard let state = try await DeclarationTable.find(id, on: db) else { continue }
+                try await DeclarationKeys.update(state, on: db)
+            }
+        }),
     ]
 
     /// Applies every migration not yet recorded; returns the ids it applied. Safe to run from several nodes at once.
@@ -511,6 +536,7 @@ public enum Migrations {
                 for statement in migration.statements(store.dialect) {
                     try await db.raw("\(unsafeRaw: statement)").run()
                 }
+                try await migration.rewrite?(db)
                 try await db.raw(
                     "INSERT INTO schema_migrations (id, applied_at) VALUES (\(bind: migration.id), \(bind: now.timestamp))"
                 ).run()
