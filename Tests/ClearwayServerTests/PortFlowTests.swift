@@ -85,6 +85,18 @@ struct PortFlowTests {
         }
     }
 
+    /// An import lodged, released on the green lane with its duties paid, discharged and picked up at the gate.
+    static func pickedUpImport(_ client: any TestClientProtocol, report: (String, String) async throws -> [String: Any]) async throws -> String {
+        let lodged = try await client.send(Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: declarationJSON()))
+        let imported = try #require(try lodged.json()["id"] as? String)
+        _ = try await client.send(Call(method: .post, path: "/api/v1/declarations/\(imported)/risk", token: "demo-token-officer", json: #"{"lane":"green"}"#))
+        _ = try await client.send(Call(method: .post, path: "/api/v1/declarations/\(imported)/duties", token: "demo-token-trader", json: #"{"settlement":"paid"}"#))
+        #expect(try await report("discharged", "2026-05-28T09:00:00Z")["applied"] as? [String] == [imported])
+        let pickedUp = try await report("gated-out", "2026-05-28T10:00:00Z")
+        #expect(pickedUp["applied"] as? [String] == [imported], "\(pickedUp)")
+        return imported
+    }
+
     @Test("a box reused for a later shipment is that shipment's: the import it left no longer hears of it, and what came before it left is not applied to the next", arguments: TestBackend.available)
     func reusedBox(backend: TestBackend) async throws {
         let clock = TestClock()
@@ -97,13 +109,7 @@ struct PortFlowTests {
                 let timeline = try await client.send(Call(method: .get, path: "/api/v1/declarations/\(id)/events", token: "demo-token-officer"))
                 return (try JSONSerialization.jsonObject(with: Data(timeline.text.utf8)) as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
             }
-            let lodged = try await client.send(Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: declarationJSON()))
-            let imported = try #require(try lodged.json()["id"] as? String)
-            _ = try await client.send(Call(method: .post, path: "/api/v1/declarations/\(imported)/risk", token: "demo-token-officer", json: #"{"lane":"green"}"#))
-            _ = try await client.send(Call(method: .post, path: "/api/v1/declarations/\(imported)/duties", token: "demo-token-trader", json: #"{"settlement":"paid"}"#))
-            #expect(try await report("discharged", "2026-05-28T09:00:00Z")["applied"] as? [String] == [imported])
-            let pickedUp = try await report("gated-out", "2026-05-28T10:00:00Z")
-            #expect(pickedUp["applied"] as? [String] == [imported], "\(pickedUp)")
+            let imported = try await Self.pickedUpImport(client, report: report)
             let history = try await eventNames(imported)
 
             // The exit sent again, and a month later the emptied box back at the gate for an export.
@@ -126,13 +132,7 @@ struct PortFlowTests {
                 try await client.send(Call(method: .post, path: "/api/v1/port-events", token: "demo-token-terminal",
                                            json: Self.portEvent(kind, at))).json()
             }
-            let lodged = try await client.send(Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: declarationJSON()))
-            let imported = try #require(try lodged.json()["id"] as? String)
-            _ = try await client.send(Call(method: .post, path: "/api/v1/declarations/\(imported)/risk", token: "demo-token-officer", json: #"{"lane":"green"}"#))
-            _ = try await client.send(Call(method: .post, path: "/api/v1/declarations/\(imported)/duties", token: "demo-token-trader", json: #"{"settlement":"paid"}"#))
-            #expect(try await report("discharged", "2026-05-28T09:00:00Z")["applied"] as? [String] == [imported])
-            let pickedUp = try await report("gated-out", "2026-05-28T10:00:00Z")
-            #expect(pickedUp["applied"] as? [String] == [imported], "\(pickedUp)")
+            let imported = try await Self.pickedUpImport(client, report: report)
             // As an older build left it: the box's key still active, and the upgrade not yet applied.
             try await clearway.store.transaction { db in
                 try await db.raw("UPDATE declaration_keys SET active = 1 WHERE declaration_id = \(bind: imported)").run()
