@@ -98,7 +98,6 @@ public enum DCSAEvents {
             }
             let created = dateTime(event["eventCreatedDateTime"], "/eventCreatedDateTime", problem)
             let happened = dateTime(event["eventDateTime"], "/eventDateTime", problem)
-            let revised = event["eventUpdatedDateTime"].flatMap { dateTime($0, "/eventUpdatedDateTime", problem) }
             let classifier = event["eventClassifierCode"] as? String
             if classifier == nil || !classifiers.contains(classifier!) {
                 problem("/eventClassifierCode", "eventClassifierCode must be ACT, PLN or EST")
