@@ -26,25 +26,21 @@ extension Clearway {
         guard Policy.declaringRoles.contains(principal.role) else {
             throw ClearanceError.forbidden(reason: "a \(principal.role.rawValue) does not lodge declarations")
         }
-        let (draft, parties) = try await validated(form, cached.reference)
-        guard cached.policy.allows(principal, .lodgeDeclaration(declarantPartyID: draft.declarant.id)) else {
-            throw ClearanceError.forbidden(reason: "you lodge declarations only as your own enterprise (the declarant)")
-        }
-        // A service enterprise's exports name the producer it declares for (the rebate is the producer's); any
-        // producer named is checked, on imports too.
-        if draft.direction == .export || draft.producer != nil {
-            try await store.read { db in try await self.checkServiceFirm(principal, producerID: draft.producer?.id, pointer: "/producer", on: db) }
-        }
-        let facts: SelectionFacts?
-        if environment.selectivity == .automatic {
-            try await cacheDaySeed(at: environment.now())
-            let now = environment.now()
-            facts = try await store.read { db in
-                try await self.selectionFacts(for: draft, at: now, cached: cached, known: parties, on: db)
+        // Everything read before the writer's turn is read on one connection (on PostgreSQL one lease of the pool).
+        let (draft, facts) = try await store.read { db -> (DeclarationDraft, SelectionFacts?) in
+            let (draft, parties) = try await self.validated(form, cached.reference, on: db)
+            guard cached.policy.allows(principal, .lodgeDeclaration(declarantPartyID: draft.declarant.id)) else {
+                throw ClearanceError.forbidden(reason: "you lodge declarations only as your own enterprise (the declarant)")
             }
-        } else {
-            facts = nil
+            // A service enterprise's exports name the producer it declares for (the rebate is the producer's); any
+            // producer named is checked, on imports too.
+            if draft.direction == .export || draft.producer != nil {
+                try await self.checkServiceFirm(principal, producerID: draft.producer?.id, pointer: "/producer", on: db)
+            }
+            guard self.environment.selectivity == .automatic else { return (draft, nil) }
+            return (draft, try await self.selectionFacts(for: draft, at: self.environment.now(), cached: cached, known: parties, on: db))
         }
+        if facts != nil { try await cacheDaySeed(at: environment.now()) }
         // Every lodgement at one office takes that office's counter row: they share a writer.
         let counter = Declaration.numberingCounter(for: draft, at: environment.now())
         // The draft goes into the acceptance and the snapshot: encoded here, beside the other requests, not in the
@@ -164,8 +160,13 @@ extension Clearway {
 
     /// The draft, and the parties it names as read to check it (selectivity reads the trading party's tier there).
     func validated(_ form: DeclarationForm, _ reference: ReferenceData) async throws -> (draft: DeclarationDraft, parties: [Party]) {
-        let codes = form.namedCreditCodes
-        let found = try await store.read { db in try await PartyTable.find(creditCodes: codes, on: db) }
+        try await store.read { db in try await self.validated(form, reference, on: db) }
+    }
+
+    func validated(_ form: DeclarationForm, _ reference: ReferenceData, on db: any SQLDatabase) async throws
+        -> (draft: DeclarationDraft, parties: [Party])
+    {
+        let found = try await PartyTable.find(creditCodes: form.namedCreditCodes, on: db)
         do {
             let draft = try form.validated(
                 reference: reference, parties: Dictionary(found.map { ($0.creditCode, $0) }, uniquingKeysWith: { a, _ in a }),
