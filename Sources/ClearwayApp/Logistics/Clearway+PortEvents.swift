@@ -114,6 +114,7 @@ extension Clearway {
         var undone: [String] = []
         for entry in entries {
             // An event kept unmatched may have been applied since, by a lodgement naming its box or conveyance.
+            try await lockPortKeys(Self.keys(of: entry.event), on: db)
             let concerned = Set(entry.declarations).union(try await Self.matches(entry.event, on: db))
             for id in concerned.sorted() {
                 let stored = try await EventStore.load(stream: id, on: db)
@@ -171,6 +172,8 @@ extension Clearway {
         if let earlier = event.supersedes {
             _ = try await void(earlier, from: event.source, by: principal, rules: rules, at: now, on: db)
         }
+        // A lodgement naming the key that commits before this reads the keys is matched; one after it reads this.
+        try await lockPortKeys(Self.keys(of: event), on: db)
         for id in try await Self.matches(event, on: db) {
             let stored = try await EventStore.load(stream: id, on: db)
             let state = Declaration.replay(id: id, try stored.map { try $0.decode(as: Declaration.Event.self) })
@@ -194,18 +197,35 @@ extension Clearway {
     /// The open declarations an event concerns: by container for box events (those whose stay of the box has not
     /// ended), else by conveyance or bill of lading.
     static func matches(_ event: PortEvent, on db: any SQLDatabase) async throws -> [String] {
-        if let container = event.container {
-            return try await DeclarationKeys.declarations(.container, container.rawValue, on: db)
-        }
         var ids: Set<String> = []
-        if let means = event.means {
-            ids.formUnion(try await DeclarationKeys.declarations(
-                .conveyance, DeclarationKeys.conveyance(means: means, voyage: event.voyage), on: db))
-        }
-        if let bill = event.billOfLading {
-            ids.formUnion(try await DeclarationKeys.declarations(.billOfLading, bill, on: db))
+        for (kind, value) in keys(of: event) {
+            ids.formUnion(try await DeclarationKeys.declarations(kind, value, on: db))
         }
         return ids.sorted()
+    }
+
+    /// The keys an event is matched by: its box, else its conveyance and bill of lading.
+    static func keys(of event: PortEvent) -> [(kind: DeclarationKeys.Kind, value: String)] {
+        if let container = event.container { return [(.container, container.rawValue)] }
+        var keys: [(kind: DeclarationKeys.Kind, value: String)] = []
+        if let means = event.means { keys.append((.conveyance, DeclarationKeys.conveyance(means: means, voyage: event.voyage))) }
+        if let bill = event.billOfLading { keys.append((.billOfLading, bill)) }
+        return keys
+    }
+
+    /// The keys a declaration's port events are matched by: its boxes, its conveyance and its bill of lading.
+    static func keys(of draft: DeclarationDraft) -> [(kind: DeclarationKeys.Kind, value: String)] {
+        var keys: [(kind: DeclarationKeys.Kind, value: String)] = draft.containers.map { (.container, $0.number.rawValue) }
+        if let means = draft.transport.means {
+            keys.append((.conveyance, DeclarationKeys.conveyance(means: means, voyage: draft.transport.voyage)))
+        }
+        if let bill = draft.billOfLading { keys.append((.billOfLading, bill)) }
+        return keys
+    }
+
+    /// On PostgreSQL, an event and a lodgement naming one key take turns (see `TransactionLock.portKey`).
+    func lockPortKeys(_ keys: [(kind: DeclarationKeys.Kind, value: String)], on db: any SQLDatabase) async throws {
+        try await TransactionLock.portKey.take(all: keys.map { "\($0.kind.rawValue):\($0.value)" }, dialect: store.dialect, on: db)
     }
 
     /// Applies box and conveyance events that arrived before the declaration did (gate-in first, declare after), those
@@ -214,11 +234,9 @@ extension Clearway {
         to state: Declaration.State, now: Date, rules: Declaration.Rules, on db: any SQLDatabase
     ) async throws -> Declaration.State {
         guard let draft = state.draft else { return state }
-        var keys: [(kind: DeclarationKeys.Kind, value: String)] = draft.containers.map { (.container, $0.number.rawValue) }
-        if let means = draft.transport.means {
-            keys.append((.conveyance, DeclarationKeys.conveyance(means: means, voyage: draft.transport.voyage)))
-        }
-        if let bill = draft.billOfLading { keys.append((.billOfLading, bill)) }
+        let keys = Self.keys(of: draft)
+        // Its keys are written; an event naming one of them that commits before this reads the log is read.
+        try await lockPortKeys(keys, on: db)
         var current = state
         let since = Declaration.earliestEarlierEvent(lodgedAt: now, rules: rules)
         let logged = try await PortEventLog.logged(keys: keys, since: since, on: db)
