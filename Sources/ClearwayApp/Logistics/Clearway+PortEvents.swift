@@ -223,9 +223,11 @@ extension Clearway {
         return keys
     }
 
-    /// On PostgreSQL, an event and a lodgement naming one key take turns (see `TransactionLock.portKey`).
-    func lockPortKeys(_ keys: [(kind: DeclarationKeys.Kind, value: String)], on db: any SQLDatabase) async throws {
-        try await TransactionLock.portKey.take(all: keys.map { "\($0.kind.rawValue):\($0.value)" }, dialect: store.dialect, on: db)
+    /// On PostgreSQL, an event and a lodgement naming one key take turns (see `TransactionLock.portKey`); lodgements,
+    /// `shared`, do not wait for each other, though many name one vessel.
+    func lockPortKeys(_ keys: [(kind: DeclarationKeys.Kind, value: String)], shared: Bool = false, on db: any SQLDatabase) async throws {
+        try await TransactionLock.portKey.take(
+            all: keys.map { "\($0.kind.rawValue):\($0.value)" }, shared: shared, dialect: store.dialect, on: db)
     }
 
     /// Applies box and conveyance events that arrived before the declaration did (gate-in first, declare after), those
@@ -236,7 +238,7 @@ extension Clearway {
         guard let draft = state.draft else { return state }
         let keys = Self.keys(of: draft)
         // Its keys are written; an event naming one of them that commits before this reads the log is read.
-        try await lockPortKeys(keys, on: db)
+        try await lockPortKeys(keys, shared: true, on: db)
         var current = state
         let since = Declaration.earliestEarlierEvent(lodgedAt: now, rules: rules)
         let logged = try await PortEventLog.logged(keys: keys, since: since, on: db)

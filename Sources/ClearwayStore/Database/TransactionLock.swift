@@ -18,13 +18,14 @@ public enum TransactionLock: Int32, Sendable {
     }
 
     /// Takes the lock on every key in one statement, in one order for every transaction, so that two transactions
-    /// wanting some of the same keys never each hold one the other waits for.
-    public func take(all keys: [String], dialect: Dialect, on db: any SQLDatabase) async throws {
+    /// wanting some of the same keys never each hold one the other waits for. Shared locks wait only for exclusive
+    /// ones: transactions that need only not to miss the exclusive holders' work do not wait for each other.
+    public func take(all keys: [String], shared: Bool = false, dialect: Dialect, on db: any SQLDatabase) async throws {
         guard dialect == .postgres, !keys.isEmpty else { return }
         let hashed = Set(keys.map { key in
             Int32(bitPattern: key.utf8.reduce(UInt32(2_166_136_261)) { ($0 ^ UInt32($1)) &* 16_777_619 })
         }).sorted()
-        var query = SQLQueryString("SELECT pg_advisory_xact_lock(\(bind: rawValue), k) FROM (VALUES ")
+        var query = SQLQueryString("SELECT \(unsafeRaw: shared ? "pg_advisory_xact_lock_shared" : "pg_advisory_xact_lock")(\(bind: rawValue), k) FROM (VALUES ")
         for (index, key) in hashed.enumerated() {
             if index > 0 { query.appendLiteral(", ") }
             query += "(\(bind: key))"
