@@ -43,7 +43,7 @@ extension Clearway {
         let outcome: PortEventOutcome
         do {
             outcome = try await idempotent(
-                scope: Self.deliveryScope(of: event, from: principal), key: event.externalID, request: event.deliveredContent
+                scope: Self.deliveryScope(of: event.source, from: principal), key: event.externalID, request: event.deliveredContent
             ) {
                 db in try await self.apply(event, by: principal, rules: cached.rules, at: now, on: db)
             }
@@ -65,7 +65,7 @@ extension Clearway {
         var seen: [String: PortEvent] = [:]
         for event in reports.compactMap(\.event) {
             guard let id = event.externalID else { continue }
-            let scope = Self.deliveryScope(of: event, from: principal)
+            let scope = Self.deliveryScope(of: event.source, from: principal)
             if let earlier = seen["\(scope) \(id)"] {
                 if earlier != event { issues.append(Self.reusedID(event)) }
             } else if try await keyTaken(scope: scope, key: id, by: event.deliveredContent) {
@@ -97,6 +97,7 @@ extension Clearway {
         let now = environment.now()
         let scope = Self.deliveryScope(of: retraction.source, from: principal)
         return try await idempotent(scope: scope, key: "retraction:\(retraction.externalID)", request: retraction) { db in
+            try await self.lockEvent(retraction.eventID, from: retraction.source, on: db)
             let (voided, undone) = try await self.void(
                 retraction.eventID, from: retraction.source, by: principal, rules: cached.rules, at: now, on: db)
             return PortEventOutcome(logID: voided.last ?? 0, applied: undone, refused: [:], retracted: voided)
@@ -104,17 +105,17 @@ extension Clearway {
     }
 
     /// Marks retracted every version of the sender's event `eventID` from `source` and undoes, on each declaration
-    /// it was recorded on, what it recorded; returns the log entries voided and the declarations changed.
+    /// it was recorded on, what it recorded; returns the log entries voided and the declarations changed. The caller
+    /// holds the event's lock (`lockEvent`).
     private func void(
         _ eventID: String, from source: String, by principal: Principal, rules: Declaration.Rules, at now: Date,
         on db: any SQLDatabase
     ) async throws -> (voided: [Int64], undone: [String]) {
-        try await TransactionLock.portEvent.take("\(source)/\(eventID)", dialect: store.dialect, on: db)
         let entries = try await PortEventLog.retract(source: source, eventID: eventID, reportedBy: Self.reporters(principal), at: now, on: db)
+        // An event kept unmatched may have been applied since, by a lodgement naming its box or conveyance.
+        try await lockPortKeys(entries.flatMap { Self.keys(of: $0.event) }, on: db)
         var undone: [String] = []
         for entry in entries {
-            // An event kept unmatched may have been applied since, by a lodgement naming its box or conveyance.
-            try await lockPortKeys(Self.keys(of: entry.event), on: db)
             let concerned = Set(entry.declarations).union(try await Self.matches(entry.event, on: db))
             for id in concerned.sorted() {
                 let stored = try await EventStore.load(stream: id, on: db)
@@ -136,10 +137,6 @@ extension Clearway {
     }
 
     /// Event ids are the sender's: one party's, per source.
-    private static func deliveryScope(of event: PortEvent, from principal: Principal) -> String {
-        deliveryScope(of: event.source, from: principal)
-    }
-
     private static func deliveryScope(of source: String, from principal: Principal) -> String {
         "\(principal.partyID ?? principal.userID):port-event:\(source)"
     }
@@ -157,9 +154,10 @@ extension Clearway {
         var refused: [String: String] = [:]
         // A version delivered after a newer one (feeds do not always keep order) replaces nothing and is recorded
         // nowhere; a newer version replaces the earlier ones: what they recorded is undone first, as by a retraction.
+        if let eventID = event.eventID, event.revisedAt != nil || event.supersedes != nil {
+            try await lockEvent(eventID, from: event.source, on: db)
+        }
         if let revised = event.revisedAt, let eventID = event.eventID {
-            // Versions of one event delivered at once to two nodes are taken one after the other.
-            try await TransactionLock.portEvent.take("\(event.source)/\(eventID)", dialect: store.dialect, on: db)
             let latest = try await PortEventLog.latestRevision(
                 source: event.source, eventID: eventID, reportedBy: Self.reporters(principal), on: db)
             if event.isOutdated(latest: latest), let latest {
@@ -221,6 +219,12 @@ extension Clearway {
         }
         if let bill = draft.billOfLading { keys.append((.billOfLading, bill)) }
         return keys
+    }
+
+    /// On PostgreSQL, versions and retractions of one event delivered at once to two nodes are taken one after the
+    /// other (see `TransactionLock.portEvent`).
+    func lockEvent(_ eventID: String, from source: String, on db: any SQLDatabase) async throws {
+        try await TransactionLock.portEvent.take("\(source)/\(eventID)", dialect: store.dialect, on: db)
     }
 
     /// On PostgreSQL, an event and a lodgement naming one key take turns (see `TransactionLock.portKey`); lodgements,

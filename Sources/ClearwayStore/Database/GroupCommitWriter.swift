@@ -8,9 +8,10 @@ import Synchronization
 /// Callers queue their transaction and wait; the writer takes everything queued at once and runs it back to back in
 /// one transaction, each member in its own savepoint when it has company (a failing one rolls back alone), then
 /// commits and answers them all. No caller returns before the commit that holds its writes, so nothing acknowledged
-/// is lost; a failed commit fails them all. On SQLite, running the bodies on one task instead of handing a lock from caller to caller keeps
-/// the one writer busy (the hand-offs, not the writes, had become the limit); on PostgreSQL a group takes a hot row's
-/// lock (a customs office's counter) and waits for the WAL flush once for all its members instead of once each.
+/// is lost; a failed commit fails them all. On SQLite, running the bodies on one task instead of handing a lock from
+/// caller to caller keeps the one writer busy (the hand-offs, not the writes, had become the limit); on PostgreSQL a
+/// group takes a hot row's lock (a customs office's counter) and waits for the WAL flush once for all its members
+/// instead of once each.
 final class GroupCommitWriter: Sendable {
     /// One queued piece of work: its body (dropped before its caller is answered, since it may be the caller's
     /// non-escaping closure), its failure, and the caller waiting for it.
