@@ -63,7 +63,7 @@ extension Clearway {
                 let system = Declaration.Context(now: now, principal: .system, rules: cached.rules)
                 events += try Declaration.decide(.decideRisk(selection), accepted, system)
             }
-            let accepted = try await self.save(events, to: empty, reusing: [encodedDraft], on: db)
+            let accepted = try await self.save(events, to: empty, reusing: [encodedDraft], lockingPortKeys: true, on: db)
             return try await self.applyEarlierPortEvents(to: accepted, now: now, rules: cached.rules, on: db)
         }
     }
@@ -250,15 +250,19 @@ extension Clearway {
     }
 
     /// Appends decided events, updates the projections and queues the outbox, inside the caller's transaction.
-    /// - Parameter reusing: values the events and state contain that were encoded before the transaction.
-    func save(_ events: [Declaration.Event], to state: Declaration.State, reusing: [EncodedValue] = [], on db: any SQLDatabase)
-        async throws -> Declaration.State
-    {
+    /// - Parameters:
+    ///   - reusing: values the events and state contain that were encoded before the transaction.
+    ///   - lockingPortKeys: take the declaration's port keys' locks, shared, as its keys are written (see
+    ///     `applyEarlierPortEvents`).
+    func save(
+        _ events: [Declaration.Event], to state: Declaration.State, reusing: [EncodedValue] = [],
+        lockingPortKeys: Bool = false, on db: any SQLDatabase
+    ) async throws -> Declaration.State {
         guard !events.isEmpty else { return state }
         try await append(events, to: state.id, type: Self.declarationStream, expectedVersion: state.version, reusing: reusing, on: db)
         let next = events.reduce(state, Declaration.evolve)
         try await DeclarationTable.upsert(next, reusing: reusing, on: db)
-        try await DeclarationKeys.update(next, isNew: state.version == 0, on: db)
+        try await DeclarationKeys.update(next, isNew: state.version == 0, locking: lockingPortKeys ? .portKey : nil, on: db)
         // A lane without inspections, before or after, has no orders to record or boxes to follow.
         if events.contains(where: \.changesInspections), !(state.clearance.inspections.isEmpty && next.clearance.inspections.isEmpty) {
             try await RiskTables.record(next, on: db)

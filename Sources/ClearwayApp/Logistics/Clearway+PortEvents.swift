@@ -227,22 +227,22 @@ extension Clearway {
         try await TransactionLock.portEvent.take("\(source)/\(eventID)", dialect: store.dialect, on: db)
     }
 
-    /// On PostgreSQL, an event and a lodgement naming one key take turns (see `TransactionLock.portKey`); lodgements,
-    /// `shared`, do not wait for each other, though many name one vessel.
-    func lockPortKeys(_ keys: [(kind: DeclarationKeys.Kind, value: String)], shared: Bool = false, on db: any SQLDatabase) async throws {
+    /// On PostgreSQL, an event and a lodgement naming one key take turns (see `TransactionLock.portKey`); lodgements
+    /// take the locks shared as they write their keys, and do not wait for each other, though many name one vessel.
+    func lockPortKeys(_ keys: [(kind: DeclarationKeys.Kind, value: String)], on db: any SQLDatabase) async throws {
         try await TransactionLock.portKey.take(
-            all: keys.map { "\($0.kind.rawValue):\($0.value)" }, shared: shared, dialect: store.dialect, on: db)
+            all: keys.map { DeclarationKeys.lockName($0.kind, $0.value) }, dialect: store.dialect, on: db)
     }
 
     /// Applies box and conveyance events that arrived before the declaration did (gate-in first, declare after), those
-    /// of the box's present stay only (Core's `earlierEvents`).
+    /// of the box's present stay only (Core's `earlierEvents`). The transaction has written the declaration's keys
+    /// taking their locks (`save(… lockingPortKeys: true …)`), so an event naming one of them either committed before
+    /// this reads the log, and is read, or reads the keys after this commits.
     func applyEarlierPortEvents(
         to state: Declaration.State, now: Date, rules: Declaration.Rules, on db: any SQLDatabase
     ) async throws -> Declaration.State {
         guard let draft = state.draft else { return state }
         let keys = Self.keys(of: draft)
-        // Its keys are written; an event naming one of them that commits before this reads the log is read.
-        try await lockPortKeys(keys, shared: true, on: db)
         var current = state
         let since = Declaration.earliestEarlierEvent(lodgedAt: now, rules: rules)
         let logged = try await PortEventLog.logged(keys: keys, since: since, on: db)

@@ -7,6 +7,9 @@ public enum Dialect: String, Sendable {
     case sqlite
     case postgres
 
+    /// The engine a connection speaks.
+    init(of db: any SQLDatabase) { self = db.dialect.name == "postgresql" ? .postgres : .sqlite }
+
     /// Column definition of an ever-increasing 64-bit row position.
     public var autoIncrementPrimaryKey: String {
         switch self {
@@ -26,7 +29,7 @@ public enum Dialect: String, Sendable {
     /// The clause that makes a worker's `SELECT` skip rows another node's worker holds: PostgreSQL only (SQLite has one
     /// writer, so nothing is ever held by another).
     static func skipLocked(_ db: any SQLDatabase) -> SQLQueryString {
-        db.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
+        Dialect(of: db) == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
     }
 
     /// An events insert (`INSERT INTO events … RETURNING position, version`) made into one statement that also queues
@@ -35,7 +38,7 @@ public enum Dialect: String, Sendable {
     /// while the transaction holds its locks. Nil on SQLite, which has no such statement and no trip to save: there the
     /// outbox rows are a statement of their own and nothing listens.
     static func appendingWithOutbox(_ insert: SQLQueryString, on db: any SQLDatabase) -> SQLQueryString? {
-        guard db.dialect.name == "postgresql" else { return nil }
+        guard Dialect(of: db) == .postgres else { return nil }
         var statement = SQLQueryString("WITH appended AS (")
         statement += insert
         statement.appendLiteral("""

@@ -22,15 +22,37 @@ public enum TransactionLock: Int32, Sendable {
     /// ones: transactions that need only not to miss the exclusive holders' work do not wait for each other.
     public func take(all keys: [String], shared: Bool = false, dialect: Dialect, on db: any SQLDatabase) async throws {
         guard dialect == .postgres, !keys.isEmpty else { return }
+        try await db.raw("SELECT \(taking(keys, shared: shared)) AS taken").run()
+    }
+
+    /// `INSERT INTO table (columns) VALUES rows` that also takes `lock` on every key, as `take` does, on PostgreSQL: a
+    /// round trip fewer for a transaction with rows to write anyway. The lock is held once the statement ends, so the
+    /// transaction's next statement reads what an exclusive holder committed; SQLite gets the plain insert.
+    public static func insert(
+        into table: String, columns: [String], rows: SQLQueryString, taking lock: TransactionLock?, on keys: [String],
+        shared: Bool = false, for db: any SQLDatabase
+    ) -> SQLQueryString {
+        let names = columns.joined(separator: ", ")
+        guard let lock, Dialect(of: db) == .postgres, !keys.isEmpty else {
+            return "INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: names)) VALUES " + rows
+        }
+        // The condition is uncorrelated: evaluated once, before any row is written.
+        return "INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: names)) SELECT * FROM (VALUES " + rows
+            + ") AS row(\(unsafeRaw: names)) WHERE \(lock.taking(keys, shared: shared)) >= 0"
+    }
+
+    /// A scalar subquery that takes the lock on every key, in the keys' hashed order, when PostgreSQL evaluates it.
+    private func taking(_ keys: [String], shared: Bool) -> SQLQueryString {
         let hashed = Set(keys.map { key in
             Int32(bitPattern: key.utf8.reduce(UInt32(2_166_136_261)) { ($0 ^ UInt32($1)) &* 16_777_619 })
         }).sorted()
-        var query = SQLQueryString("SELECT \(unsafeRaw: shared ? "pg_advisory_xact_lock_shared" : "pg_advisory_xact_lock")(\(bind: rawValue), k) FROM (VALUES ")
+        var query = SQLQueryString(
+            "(SELECT count(\(unsafeRaw: shared ? "pg_advisory_xact_lock_shared" : "pg_advisory_xact_lock")(\(bind: rawValue), k)) FROM (VALUES ")
         for (index, key) in hashed.enumerated() {
             if index > 0 { query.appendLiteral(", ") }
             query += "(\(bind: key))"
         }
-        query.appendLiteral(") AS keys(k)")
-        try await db.raw(query).run()
+        query.appendLiteral(") AS keys(k))")
+        return query
     }
 }

@@ -17,9 +17,15 @@ public enum DeclarationKeys {
         "\(means.uppercased())/\((voyage ?? "").uppercased())"
     }
 
+    /// The name a key's `TransactionLock.portKey` is taken by.
+    public static func lockName(_ kind: Kind, _ value: String) -> String { "\(kind.rawValue):\(value)" }
+
     /// Rewrites the keys of one declaration from its state, in the transaction that changed it; a declaration just
     /// lodged (`isNew`) has none to remove.
-    public static func update(_ state: Declaration.State, isNew: Bool = false, on db: any SQLDatabase) async throws {
+    /// - Parameter locking: a lock to take, shared, on every key written, in the statement that writes them.
+    public static func update(
+        _ state: Declaration.State, isNew: Bool = false, locking lock: TransactionLock? = nil, on db: any SQLDatabase
+    ) async throws {
         guard let draft = state.draft else { return }
         if !isNew { try await db.raw("DELETE FROM declaration_keys WHERE declaration_id = \(bind: state.id)").run() }
         let open = state.awaitsPortEvents
@@ -32,11 +38,14 @@ public enum DeclarationKeys {
         }
         if let transfer = state.clearance.transfer { keys.append((.transferVehicle, transfer.vehicle.uppercased(), open)) }
         guard !keys.isEmpty else { return }
-        var insert = SQLQueryString("INSERT INTO declaration_keys (declaration_id, kind, key_value, active) VALUES ")
+        var rows = SQLQueryString("")
         for (index, (kind, value, active)) in keys.enumerated() {
-            if index > 0 { insert.appendLiteral(", ") }
-            insert += "(\(bind: state.id), \(bind: kind.rawValue), \(bind: value), \(bind: active ? 1 : 0))"
+            if index > 0 { rows.appendLiteral(", ") }
+            rows += "(\(bind: state.id), \(bind: kind.rawValue), \(bind: value), \(bind: active ? 1 : 0))"
         }
+        var insert = TransactionLock.insert(
+            into: "declaration_keys", columns: ["declaration_id", "kind", "key_value", "active"], rows: rows,
+            taking: lock, on: keys.map { lockName($0.0, $0.1) }, shared: true, for: db)
         insert.appendLiteral(" ON CONFLICT (declaration_id, kind, key_value) DO NOTHING")
         try await db.raw(insert).run()
     }
