@@ -1,6 +1,6 @@
 import ClearwayApp
 import ClearwayCore
-import ClearwayStore
+@testable import ClearwayStore
 import ClearwayTestSupport
 import Foundation
 import Logging
@@ -111,6 +111,80 @@ struct EventStoreTests {
             #expect(outbox.map(\.topic) == ["test.noted", "test.noted", "test.noted"])
             let versions = outbox.enumerated().map { index, message in message.payload.contains("\"version\":\(index + 1)") }
             #expect(versions == [true, true, true])
+        }
+    }
+
+    @Test("an event whose transaction commits after a later-numbered one's still reaches a subscriber that read past that one: messages are read in the order they were placed, once committed",
+          .enabled(if: TestBackend.postgresURL != nil, "needs CLEARWAY_TEST_POSTGRES (.ci/run sets it): SQLite commits one writer's groups in order"))
+    func lateCommitDelivered() async throws {
+        try await TestBackend.postgres.withStore { store in
+            let subscriber = WebhookTables.Subscription(
+                id: "everything", partyID: nil, ownerUser: "admin", url: "https://example.com/hook", secret: "s", topics: ["test.*"],
+                position: 0, createdAt: Date())
+            func publishedSince(_ position: Int64) async throws -> [WebhookTables.Message] {
+                try await store.transaction { db in try await Outbox.publish(limit: 100, on: db) }
+                var after = subscriber
+                after.position = position
+                return try await store.read { db in try await WebhookTables.messages(for: after, limit: 100, on: db) }
+            }
+            let written = Gate(), gate = Gate()
+            // The first transaction takes its outbox id, then stays open while another, on another writer lane, takes
+            // a larger id and commits.
+            let slow = Task {
+                try await store.transaction { db in
+                    _ = try await EventStore.append(
+                        stream: "slow", type: "test", expectedVersion: 0, events: [try NewEvent(Noted(text: "slow", at: Date()))], on: db)
+                    written.open()
+                    while !gate.isOpen { try await Task.sleep(for: .milliseconds(5)) }
+                }
+            }
+            while !written.isOpen { try await Task.sleep(for: .milliseconds(5)) }
+            try await store.transaction { db in
+                _ = try await EventStore.append(
+                    stream: "fast", type: "test", expectedVersion: 0, events: [try NewEvent(Noted(text: "fast", at: Date()))], on: db)
+            }
+            let first = try await publishedSince(0)
+            #expect(first.map(\.streamID) == ["fast"], "only what is committed is read")
+            gate.open()
+            try await slow.value
+            let next = try await publishedSince(first.last?.id ?? 0)
+            #expect(next.map(\.streamID) == ["slow"], "committed after the subscriber read past a larger id, and still read")
+        }
+    }
+
+    @Test("messages queued before they were placed keep their id as their place: a subscription goes on where it was, and what comes next is placed after",
+          arguments: TestBackend.available)
+    func placesOfOldMessages(backend: TestBackend) async throws {
+        try await backend.withDatabaseLocation { location in
+            let store = try await openStore(location, logger: Logger(label: "test"))
+            do {
+                try await Migrations.run(on: store, before: "0029-outbox-published")
+                let old = try await store.transaction { db in
+                    try await EventStore.append(
+                        stream: "old", type: "test", expectedVersion: 0,
+                        events: try ["a", "b", "c"].map { try NewEvent(Noted(text: $0, at: Date())) }, on: db)
+                }
+                #expect(try await Migrations.run(on: store).first == "0029-outbox-published")
+                var subscriber = WebhookTables.Subscription(
+                    id: "everything", partyID: nil, ownerUser: "admin", url: "https://example.com/hook", secret: "s", topics: ["test.*"],
+                    position: 1, createdAt: Date())
+                let pending = try await store.read { db in try await WebhookTables.messages(for: subscriber, limit: 100, on: db) }
+                #expect(pending.map(\.id) == [2, 3] && pending.allSatisfy { $0.streamID == "old" })
+                #expect(old.count == 3)
+                try await store.transaction { db in
+                    _ = try await EventStore.append(
+                        stream: "new", type: "test", expectedVersion: 0, events: [try NewEvent(Noted(text: "d", at: Date()))], on: db)
+                    try await Outbox.publish(limit: 100, on: db)
+                }
+                subscriber.position = 3
+                let next = try await store.read { db in try await WebhookTables.messages(for: subscriber, limit: 100, on: db) }
+                #expect(next.map(\.id) == [4] && next.first?.streamID == "new")
+                #expect(try await store.read { db in try await WebhookTables.head(on: db) } == 4)
+            } catch {
+                await store.close()
+                throw error
+            }
+            await store.close()
         }
     }
 

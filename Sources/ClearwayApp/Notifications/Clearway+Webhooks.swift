@@ -77,14 +77,17 @@ extension Clearway {
     }
 
     /// One delivery round, what the webhook beat runs: every due subscription this node can lease gets its next
-    /// messages in outbox order; the first failure stops that subscription and schedules a retry with exponential
-    /// backoff, so nothing is skipped and a declaration's events arrive in the order they happened. Returns how many
-    /// messages were delivered.
+    /// messages in the order they were placed (`Outbox.publish`); the first failure stops that subscription and
+    /// schedules a retry with exponential backoff, so nothing is skipped and a declaration's events arrive in the order
+    /// they happened. Returns how many messages were delivered.
     @discardableResult
     public func deliverWebhooks(batch: Int = 100) async throws -> Int {
         let now = environment.now()
         let leased = try await store.transaction { db in
-            try await WebhookTables.lease(now: now, until: now.addingTimeInterval(60), limit: 50, on: db)
+            let leased = try await WebhookTables.lease(now: now, until: now.addingTimeInterval(60), limit: 50, on: db)
+            // Messages committed since are placed before they are read; with no one to deliver to, nothing is placed.
+            if !leased.isEmpty { try await Outbox.publish(limit: 10_000, on: db) }
+            return leased
         }
         var delivered = 0
         for subscription in leased {

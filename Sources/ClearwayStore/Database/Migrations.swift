@@ -507,6 +507,18 @@ public enum Migrations {
                 try await DeclarationKeys.update(state, on: db)
             }
         }),
+        // Outbox ids are taken when a row is written, not when its transaction commits: on PostgreSQL, with several
+        // writers, a subscriber reading past an id could pass a row committed later with a smaller one. Messages are
+        // now read in the order they are published in, which one publisher at a time gives them after they commit;
+        // those already there keep their id as their place, so every subscription's place stays where it was.
+        Migration(id: "0029-outbox-published") { _ in
+            [
+                "ALTER TABLE outbox ADD COLUMN published BIGINT",
+                "UPDATE outbox SET published = id",
+                "CREATE UNIQUE INDEX outbox_published ON outbox (published)",
+                "CREATE INDEX outbox_unpublished ON outbox (id) WHERE published IS NULL",
+            ]
+        },
     ]
 
     /// Applies every migration not yet recorded; returns the ids it applied. Safe to run from several nodes at once.

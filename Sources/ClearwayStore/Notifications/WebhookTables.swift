@@ -13,7 +13,7 @@ public enum WebhookTables {
         public var url: String
         public var secret: String
         public var topics: [String]
-        /// The last outbox id delivered (or skipped as not matching).
+        /// The place (`Outbox.publish`) of the last message delivered (or skipped as not matching).
         public var position: Int64
         public var failures: Int
         public var nextAttemptAt: Date?
@@ -80,16 +80,16 @@ public enum WebhookTables {
         try await db.raw("UPDATE webhook_subscriptions SET active = 0 WHERE id = \(bind: id)").run()
     }
 
-    /// Delivers again from outbox position `from` on: everything after `from - 1`.
+    /// Delivers again from place `from` on: everything after `from - 1`.
     public static func rewind(_ id: String, to position: Int64, on db: any SQLDatabase) async throws {
         try await db.raw(
             "UPDATE webhook_subscriptions SET position = \(bind: position), failures = 0, next_attempt_at = NULL WHERE id = \(bind: id)"
         ).run()
     }
 
-    /// The newest outbox position, where a new subscription starts.
+    /// The newest message's place, where a new subscription starts.
     public static func head(on db: any SQLDatabase) async throws -> Int64 {
-        try await db.raw("SELECT MAX(id) AS head FROM outbox").first()?.decode(column: "head", as: Int64?.self) ?? 0
+        try await db.raw("SELECT MAX(published) AS head FROM outbox").first()?.decode(column: "head", as: Int64?.self) ?? 0
     }
 
     /// Leases the subscriptions due for delivery to this caller until `until`; a lease another node holds is skipped,
@@ -118,17 +118,18 @@ public enum WebhookTables {
 
     /// An outbox message a subscription may receive.
     public struct Message: Sendable, Equatable {
+        /// Its place, the id subscribers know it by.
         public var id: Int64
         public var topic: String
         public var streamID: String
         public var payload: String
     }
 
-    /// The next messages after the subscription's position that concern its party (all, for an administrator's).
+    /// The next messages placed after the subscription's position that concern its party (all, for an administrator's).
     public static func messages(for s: Subscription, limit: Int, on db: any SQLDatabase) async throws -> [Message] {
         var sql = SQLQueryString("""
-            SELECT o.id, o.topic, \(unsafeRaw: Outbox.envelopeColumns) FROM outbox o JOIN events e ON e.position = o.event_position
-            WHERE o.id > \(bind: s.position)
+            SELECT o.published AS id, o.topic, \(unsafeRaw: Outbox.envelopeColumns) FROM outbox o
+            JOIN events e ON e.position = o.event_position WHERE o.published > \(bind: s.position)
             """)
         if let party = s.partyID {
             sql += """
@@ -144,7 +145,7 @@ public enum WebhookTables {
                         WHERE t.id = o.stream_id AND p2.customs_code = t.assure_code))
                 """
         }
-        sql += " ORDER BY o.id LIMIT \(bind: limit)"
+        sql += " ORDER BY o.published LIMIT \(bind: limit)"
         return try await db.raw(sql).all().map { row in
             Message(id: try row.decode(column: "id", as: Int64.self), topic: try row.decode(column: "topic", as: String.self),
                     streamID: try row.decode(column: "stream_id", as: String.self), payload: try Outbox.envelope(row))
