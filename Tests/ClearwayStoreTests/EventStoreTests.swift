@@ -152,6 +152,37 @@ struct EventStoreTests {
         }
     }
 
+    @Test("an EDI answer whose transaction commits after a later-numbered one's still reaches the mailbox reader that read past that one",
+          .enabled(if: TestBackend.postgresURL != nil, "needs CLEARWAY_TEST_POSTGRES (.ci/run sets it): SQLite commits one writer's groups in order"))
+    func lateEDIAnswerRead() async throws {
+        try await TestBackend.postgres.withStore { store in
+            func placedSince(_ position: Int64) async throws -> [EDIMailbox.Message] {
+                if try await store.read({ db in try await EDIMailbox.waiting(on: db) }) {
+                    try await store.transaction { db in try await EDIMailbox.place(on: db) }
+                }
+                return try await store.read { db in try await EDIMailbox.messages(party: "p-1", after: position, limit: 100, on: db) }
+            }
+            let written = Gate(), gate = Gate()
+            let slow = Task {
+                try await store.transaction { db in
+                    try await EDIMailbox.post(party: "p-1", declaration: "slow", kind: "released", interchange: "UNA", at: Date(), on: db)
+                    written.open()
+                    while !gate.isOpen { try await Task.sleep(for: .milliseconds(5)) }
+                }
+            }
+            while !written.isOpen { try await Task.sleep(for: .milliseconds(5)) }
+            try await store.transaction { db in
+                try await EDIMailbox.post(party: "p-1", declaration: "fast", kind: "released", interchange: "UNA", at: Date(), on: db)
+            }
+            let first = try await placedSince(0)
+            #expect(first.map(\.declarationID) == ["fast"], "only what is committed is read")
+            gate.open()
+            try await slow.value
+            let next = try await placedSince(first.last?.id ?? 0)
+            #expect(next.map(\.declarationID) == ["slow"], "committed after the reader passed a larger id, and still read")
+        }
+    }
+
     @Test("messages queued before they were placed keep their id as their place: a subscription goes on where it was, and what comes next is placed after",
           arguments: TestBackend.available)
     func placesOfOldMessages(backend: TestBackend) async throws {

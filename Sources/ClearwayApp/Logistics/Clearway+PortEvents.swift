@@ -334,6 +334,10 @@ extension Clearway {
         } else {
             throw ClearanceError.forbidden(reason: "EDI answers go to the enterprise that lodged by EDI")
         }
+        // Messages committed since the last reading are placed first, after every one a reader may have passed.
+        if try await store.read({ db in try await EDIMailbox.waiting(on: db) }) {
+            try await store.transaction { db in try await EDIMailbox.place(on: db) }
+        }
         return try await store.read { db in try await EDIMailbox.messages(party: party, after: after, limit: 500, on: db) }
     }
 

@@ -507,17 +507,11 @@ public enum Migrations {
                 try await DeclarationKeys.update(state, on: db)
             }
         }),
-        // Outbox ids are taken when a row is written, not when its transaction commits: on PostgreSQL, with several
-        // writers, a subscriber reading past an id could pass a row committed later with a smaller one. Messages are
-        // now read in the order they are published in, which one publisher at a time gives them after they commit;
-        // those already there keep their id as their place, so every subscription's place stays where it was.
+        // Outbox and EDI mailbox ids are taken when a row is written, not when its transaction commits: readers now
+        // follow the places rows are given once committed (`Placement`).
         Migration(id: "0029-outbox-published") { _ in
-            [
-                "ALTER TABLE outbox ADD COLUMN published BIGINT",
-                "UPDATE outbox SET published = id",
-                "CREATE UNIQUE INDEX outbox_published ON outbox (published)",
-                "CREATE INDEX outbox_unpublished ON outbox (id) WHERE published IS NULL",
-            ]
+            Placement.migration("outbox") + Placement.migration("edi_messages")
+                + ["CREATE INDEX edi_messages_party_place ON edi_messages (party_id, published)"]
         },
     ]
 

@@ -12,8 +12,9 @@ public enum TransactionLock: Int32, Sendable {
     /// events that came before it and an event reading the declarations that name it take turns, so that neither
     /// misses the other when both commit at once.
     case portKey = 7_242_022
-    /// Giving committed outbox messages their places in the order subscribers read them (`Outbox.publish`).
-    case outboxPublishing = 7_242_023
+    /// Giving one table's committed rows their places in the order their readers follow (`Placement`; the key is the
+    /// table).
+    case placing = 7_242_023
 
     public func take(_ key: String, dialect: Dialect, on db: any SQLDatabase) async throws {
         try await take(all: [key], dialect: dialect, on: db)

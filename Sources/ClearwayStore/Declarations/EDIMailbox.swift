@@ -51,6 +51,7 @@ public enum EDIMailbox {
 
     /// A message waiting for its recipient.
     public struct Message: Sendable, Equatable {
+        /// Its place (`Placement`), the id its recipient reads after.
         public var id: Int64
         public var declarationID: String
         public var kind: String
@@ -58,11 +59,18 @@ public enum EDIMailbox {
         public var createdAt: Date
     }
 
-    /// A party's messages after a position (all parties' when `party` is nil), oldest first.
+    /// True when messages were posted that are not yet placed (`place`).
+    public static func waiting(on db: any SQLDatabase) async throws -> Bool { try await Placement.waiting("edi_messages", on: db) }
+
+    /// Places the messages posted since the last time, so that readers see them after every one placed before.
+    public static func place(on db: any SQLDatabase) async throws { try await Placement.place("edi_messages", limit: 10_000, on: db) }
+
+    /// A party's placed messages after a place (all parties' when `party` is nil), oldest first.
     public static func messages(party: String?, after: Int64, limit: Int, on db: any SQLDatabase) async throws -> [Message] {
-        var sql = SQLQueryString("SELECT id, declaration_id, kind, interchange, created_at FROM edi_messages WHERE id > \(bind: after)")
+        var sql = SQLQueryString(
+            "SELECT published AS id, declaration_id, kind, interchange, created_at FROM edi_messages WHERE published > \(bind: after)")
         if let party { sql += " AND party_id = \(bind: party)" }
-        sql += " ORDER BY id LIMIT \(bind: limit)"
+        sql += " ORDER BY published LIMIT \(bind: limit)"
         return try await db.raw(sql).all().map { row in
             Message(id: try row.decode(column: "id", as: Int64.self), declarationID: try row.decode(column: "declaration_id", as: String.self),
                     kind: try row.decode(column: "kind", as: String.self), interchange: try row.decode(column: "interchange", as: String.self),

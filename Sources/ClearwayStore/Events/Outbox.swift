@@ -18,22 +18,10 @@ public enum Outbox {
         try await db.raw(insert).run()
     }
 
-    /// Gives the messages committed since the last time their places, in the order of their ids, after every place
-    /// given before: the order subscribers read in (`WebhookTables.messages`). Ids are taken as rows are written, so on
-    /// PostgreSQL a row with a smaller id can commit after one with a larger; reading by id, a subscriber that had
-    /// passed the larger would never see it. A message is placed only once committed, and one transaction places at a
-    /// time (the lock is held to its commit), so places appear in order. A stream's events keep their order: a later
-    /// one is written after the earlier one committed, so it is never visible, or placed, first.
+    /// Places the messages committed since the last time, after every place given before: the order subscribers
+    /// read in (`WebhookTables.messages`; see `Placement`).
     public static func publish(limit: Int, on db: any SQLDatabase) async throws {
-        try await TransactionLock.outboxPublishing.take("outbox", dialect: Dialect(of: db), on: db)
-        try await db.raw(
-            """
-            WITH top AS (SELECT COALESCE(MAX(published), 0) AS place FROM outbox),
-                next AS (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS n FROM outbox WHERE published IS NULL
-                    ORDER BY id LIMIT \(bind: limit))
-            UPDATE outbox SET published = (SELECT place FROM top) + next.n FROM next WHERE outbox.id = next.id
-            """
-        ).run()
+        try await Placement.place("outbox", limit: limit, on: db)
     }
 
     /// The columns of the event (table alias `e`, joined on `e.position = o.event_position`) a message's envelope
