@@ -114,41 +114,48 @@ struct EventStoreTests {
         }
     }
 
+    /// A row written as "slow" whose transaction stays open while one written as "fast", on another writer lane, takes
+    /// a larger id and commits; `since` reads the rows after a place, with the place of each. The reader must see
+    /// "fast" first, then "slow" after the place of "fast".
+    static func lateCommit(
+        _ store: any Store, write: @escaping @Sendable (String, any SQLDatabase) async throws -> Void,
+        since: (Int64) async throws -> [(place: Int64, name: String)]
+    ) async throws {
+        let written = Gate(), gate = Gate()
+        let slow = Task {
+            try await store.transaction { db in
+                try await write("slow", db)
+                written.open()
+                while !gate.isOpen { try await Task.sleep(for: .milliseconds(5)) }
+            }
+        }
+        while !written.isOpen { try await Task.sleep(for: .milliseconds(5)) }
+        try await store.transaction { db in try await write("fast", db) }
+        let first = try await since(0)
+        #expect(first.map(\.name) == ["fast"], "only what is committed is read")
+        gate.open()
+        try await slow.value
+        let next = try await since(first.last?.place ?? 0)
+        #expect(next.map(\.name) == ["slow"], "committed after the reader passed a larger id, and still read")
+    }
+
     @Test("an event whose transaction commits after a later-numbered one's still reaches a subscriber that read past that one: messages are read in the order they were placed, once committed",
           .enabled(if: TestBackend.postgresURL != nil, "needs CLEARWAY_TEST_POSTGRES (.ci/run sets it): SQLite commits one writer's groups in order"))
     func lateCommitDelivered() async throws {
         try await TestBackend.postgres.withStore { store in
-            let subscriber = WebhookTables.Subscription(
+            var subscriber = WebhookTables.Subscription(
                 id: "everything", partyID: nil, ownerUser: "admin", url: "https://example.com/hook", secret: "s", topics: ["test.*"],
                 position: 0, createdAt: Date())
-            func publishedSince(_ position: Int64) async throws -> [WebhookTables.Message] {
-                try await store.transaction { db in try await Outbox.publish(limit: 100, on: db) }
-                var after = subscriber
-                after.position = position
-                return try await store.read { db in try await WebhookTables.messages(for: after, limit: 100, on: db) }
-            }
-            let written = Gate(), gate = Gate()
-            // The first transaction takes its outbox id, then stays open while another, on another writer lane, takes
-            // a larger id and commits.
-            let slow = Task {
-                try await store.transaction { db in
-                    _ = try await EventStore.append(
-                        stream: "slow", type: "test", expectedVersion: 0, events: [try NewEvent(Noted(text: "slow", at: Date()))], on: db)
-                    written.open()
-                    while !gate.isOpen { try await Task.sleep(for: .milliseconds(5)) }
-                }
-            }
-            while !written.isOpen { try await Task.sleep(for: .milliseconds(5)) }
-            try await store.transaction { db in
+            try await Self.lateCommit(store, write: { name, db in
                 _ = try await EventStore.append(
-                    stream: "fast", type: "test", expectedVersion: 0, events: [try NewEvent(Noted(text: "fast", at: Date()))], on: db)
-            }
-            let first = try await publishedSince(0)
-            #expect(first.map(\.streamID) == ["fast"], "only what is committed is read")
-            gate.open()
-            try await slow.value
-            let next = try await publishedSince(first.last?.id ?? 0)
-            #expect(next.map(\.streamID) == ["slow"], "committed after the subscriber read past a larger id, and still read")
+                    stream: name, type: "test", expectedVersion: 0, events: [try NewEvent(Noted(text: name, at: Date()))], on: db)
+            }, since: { position in
+                try await store.transaction { db in try await Outbox.publish(limit: 100, on: db) }
+                subscriber.position = position
+                return try await store.read { [subscriber] db in
+                    try await WebhookTables.messages(for: subscriber, limit: 100, on: db).map { ($0.id, $0.streamID) }
+                }
+            })
         }
     }
 
@@ -156,30 +163,16 @@ struct EventStoreTests {
           .enabled(if: TestBackend.postgresURL != nil, "needs CLEARWAY_TEST_POSTGRES (.ci/run sets it): SQLite commits one writer's groups in order"))
     func lateEDIAnswerRead() async throws {
         try await TestBackend.postgres.withStore { store in
-            func placedSince(_ position: Int64) async throws -> [EDIMailbox.Message] {
+            try await Self.lateCommit(store, write: { name, db in
+                try await EDIMailbox.post(party: "p-1", declaration: name, kind: "released", interchange: "UNA", at: Date(), on: db)
+            }, since: { position in
                 if try await store.read({ db in try await EDIMailbox.waiting(on: db) }) {
                     try await store.transaction { db in try await EDIMailbox.place(on: db) }
                 }
-                return try await store.read { db in try await EDIMailbox.messages(party: "p-1", after: position, limit: 100, on: db) }
-            }
-            let written = Gate(), gate = Gate()
-            let slow = Task {
-                try await store.transaction { db in
-                    try await EDIMailbox.post(party: "p-1", declaration: "slow", kind: "released", interchange: "UNA", at: Date(), on: db)
-                    written.open()
-                    while !gate.isOpen { try await Task.sleep(for: .milliseconds(5)) }
+                return try await store.read { db in
+                    try await EDIMailbox.messages(party: "p-1", after: position, limit: 100, on: db).map { ($0.id, $0.declarationID) }
                 }
-            }
-            while !written.isOpen { try await Task.sleep(for: .milliseconds(5)) }
-            try await store.transaction { db in
-                try await EDIMailbox.post(party: "p-1", declaration: "fast", kind: "released", interchange: "UNA", at: Date(), on: db)
-            }
-            let first = try await placedSince(0)
-            #expect(first.map(\.declarationID) == ["fast"], "only what is committed is read")
-            gate.open()
-            try await slow.value
-            let next = try await placedSince(first.last?.id ?? 0)
-            #expect(next.map(\.declarationID) == ["slow"], "committed after the reader passed a larger id, and still read")
+            })
         }
     }
 
