@@ -133,6 +133,28 @@ struct WebhookHTTPTests {
             }
         }
     }
+
+    @Test("a subscription starts after everything committed before it, placed or not: its first delivery holds only what came after",
+          arguments: TestBackend.available)
+    func startsAfterWhatCameBefore(backend: TestBackend) async throws {
+        try await withApp(backend) { clearway, client in
+            try await WebhookReceiver.with { url, receiver in
+                await receiver.set(up: true)
+                let before = try await client.send(Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: declarationJSON()))
+                #expect(before.status == .created || before.status == .ok, "\(before.text)")
+                let created = try await client.send(Call(method: .post, path: "/api/v1/webhooks", token: "demo-token-trader",
+                                                         json: #"{"url":"\#(url.absoluteString)","topics":["declaration.*"]}"#))
+                #expect(created.status == .created, "\(created.text)")
+                let after = try await client.send(Call(method: .post, path: "/api/v1/declarations", token: "demo-token-trader", json: declarationJSON()))
+                let declaration = try #require(try after.json()["id"] as? String)
+                _ = try await clearway.deliverWebhooks()
+                let streams = await receiver.deliveries.compactMap {
+                    (try? JSONSerialization.jsonObject(with: $0.body) as? [String: Any])?["stream"] as? String
+                }
+                #expect(!streams.isEmpty && streams.allSatisfy { $0 == declaration }, "\(streams)")
+            }
+        }
+    }
 }
 
 @Suite("Webhooks for cross-border parcels")

@@ -29,6 +29,8 @@ extension Clearway {
         let now = environment.now()
         let id = environment.makeID()
         return try await store.transaction { db in
+            // What was committed before is placed first, so that the subscription starts after all of it.
+            try await Outbox.publish(on: db)
             let subscription = WebhookTables.Subscription(
                 id: id, partyID: party, ownerUser: principal.userID, url: url, secret: secret, topics: topics,
                 position: try await WebhookTables.head(on: db), createdAt: now)
@@ -83,11 +85,13 @@ extension Clearway {
     @discardableResult
     public func deliverWebhooks(batch: Int = 100) async throws -> Int {
         let now = environment.now()
+        // Messages committed since the last round are placed before they are read, whether or not anyone is due, so
+        // that few wait for a subscription made later to place before it starts.
+        if try await store.read({ db in try await Outbox.waiting(on: db) }) {
+            try await store.transaction { db in try await Outbox.publish(limit: 10_000, on: db) }
+        }
         let leased = try await store.transaction { db in
-            let leased = try await WebhookTables.lease(now: now, until: now.addingTimeInterval(60), limit: 50, on: db)
-            // Messages committed since are placed before they are read; with no one to deliver to, nothing is placed.
-            if !leased.isEmpty { try await Outbox.publish(limit: 10_000, on: db) }
-            return leased
+            try await WebhookTables.lease(now: now, until: now.addingTimeInterval(60), limit: 50, on: db)
         }
         var delivered = 0
         for subscription in leased {

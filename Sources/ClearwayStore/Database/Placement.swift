@@ -8,17 +8,19 @@ import SQLKit
 /// transaction at a time (its lock is held to its commit), so places appear in order. Rows of one stream keep their
 /// order: a later one is written after the earlier one committed, so it is never visible, or placed, first.
 enum Placement {
-    /// Places up to `limit` rows of `table` committed and not yet placed, after every place given before.
-    static func place(_ table: String, limit: Int, on db: any SQLDatabase) async throws {
+    /// Places up to `limit` rows (all when nil) of `table` committed and not yet placed, after every place given before.
+    static func place(_ table: String, limit: Int?, on db: any SQLDatabase) async throws {
         try await TransactionLock.placing.take(table, dialect: Dialect(of: db), on: db)
-        try await db.raw(
+        var statement = SQLQueryString(
             """
             WITH top AS (SELECT COALESCE(MAX(published), 0) AS place FROM \(unsafeRaw: table)),
                 next AS (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS n FROM \(unsafeRaw: table) WHERE published IS NULL
-                    ORDER BY id LIMIT \(bind: limit))
-            UPDATE \(unsafeRaw: table) SET published = (SELECT place FROM top) + next.n FROM next WHERE \(unsafeRaw: table).id = next.id
-            """
-        ).run()
+                    ORDER BY id
+            """)
+        if let limit { statement += " LIMIT \(bind: limit)" }
+        statement.appendLiteral(
+            ") UPDATE \(table) SET published = (SELECT place FROM top) + next.n FROM next WHERE \(table).id = next.id")
+        try await db.raw(statement).run()
     }
 
     /// True when `table` holds committed rows not yet placed.

@@ -18,11 +18,14 @@ public enum Outbox {
         try await db.raw(insert).run()
     }
 
-    /// Places the messages committed since the last time, after every place given before: the order subscribers
-    /// read in (`WebhookTables.messages`; see `Placement`).
-    public static func publish(limit: Int, on db: any SQLDatabase) async throws {
+    /// Places up to `limit` messages (all when nil) committed since the last time, after every place given before: the
+    /// order subscribers read in (`WebhookTables.messages`; see `Placement`).
+    public static func publish(limit: Int? = nil, on db: any SQLDatabase) async throws {
         try await Placement.place("outbox", limit: limit, on: db)
     }
+
+    /// True when committed messages wait for their places.
+    public static func waiting(on db: any SQLDatabase) async throws -> Bool { try await Placement.waiting("outbox", on: db) }
 
     /// The columns of the event (table alias `e`, joined on `e.position = o.event_position`) a message's envelope
     /// is built from.
