@@ -150,7 +150,7 @@ struct EventStoreTests {
                 _ = try await EventStore.append(
                     stream: name, type: "test", expectedVersion: 0, events: [try NewEvent(Noted(text: name, at: Date()))], on: db)
             }, since: { position in
-                try await store.transaction { db in try await Outbox.publish(limit: 100, on: db) }
+                try await store.transaction { db in try await Outbox.place(limit: 100, on: db) }
                 subscriber.position = position
                 return try await store.read { [subscriber] db in
                     try await WebhookTables.messages(for: subscriber, limit: 100, on: db).map { ($0.id, $0.streamID) }
@@ -198,7 +198,7 @@ struct EventStoreTests {
                 try await store.transaction { db in
                     _ = try await EventStore.append(
                         stream: "new", type: "test", expectedVersion: 0, events: [try NewEvent(Noted(text: "d", at: Date()))], on: db)
-                    try await Outbox.publish(limit: 100, on: db)
+                    try await Outbox.place(limit: 100, on: db)
                 }
                 subscriber.position = 3
                 let next = try await store.read { db in try await WebhookTables.messages(for: subscriber, limit: 100, on: db) }

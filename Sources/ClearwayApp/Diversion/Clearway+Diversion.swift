@@ -112,7 +112,7 @@ extension Clearway {
         let now = environment.now()
         return try await store.transaction { db in
             // One planner per port at a time, whichever node runs it; the others wait and plan on fresh rows.
-            try await TransactionLock.diversionPlanning.take(port, dialect: self.store.dialect, on: db)
+            try await TransactionLock.diversionPlanning.take(port, on: db)
             let boxes = try await DiversionTables.boxes(port: port, site: nil, statuses: [.awaiting, .planned, .started], limit: 100_000, on: db)
             let down = Set(try await DiversionTables.statuses(port: port, on: db).values.filter(\.down).map(\.site))
             let positions = try await DiversionTables.positions(of: boxes.compactMap { $0.queued?.container.rawValue }, on: db)

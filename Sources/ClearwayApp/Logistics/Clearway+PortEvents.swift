@@ -224,14 +224,13 @@ extension Clearway {
     /// On PostgreSQL, versions and retractions of one event delivered at once to two nodes are taken one after the
     /// other (see `TransactionLock.portEvent`).
     func lockEvent(_ eventID: String, from source: String, on db: any SQLDatabase) async throws {
-        try await TransactionLock.portEvent.take("\(source)/\(eventID)", dialect: store.dialect, on: db)
+        try await TransactionLock.portEvent.take("\(source)/\(eventID)", on: db)
     }
 
     /// On PostgreSQL, an event and a lodgement naming one key take turns (see `TransactionLock.portKey`); lodgements
     /// take the locks shared as they write their keys, and do not wait for each other, though many name one vessel.
     func lockPortKeys(_ keys: [(kind: DeclarationKeys.Kind, value: String)], on db: any SQLDatabase) async throws {
-        try await TransactionLock.portKey.take(
-            all: keys.map { DeclarationKeys.lockName($0.kind, $0.value) }, dialect: store.dialect, on: db)
+        try await TransactionLock.portKey.take(all: keys.map { DeclarationKeys.lockName($0.kind, $0.value) }, on: db)
     }
 
     /// Applies box and conveyance events that arrived before the declaration did (gate-in first, declare after), those

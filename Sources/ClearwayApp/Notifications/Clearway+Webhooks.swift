@@ -30,7 +30,7 @@ extension Clearway {
         let id = environment.makeID()
         return try await store.transaction { db in
             // What was committed before is placed first, so that the subscription starts after all of it.
-            try await Outbox.publish(on: db)
+            try await Outbox.place(on: db)
             let subscription = WebhookTables.Subscription(
                 id: id, partyID: party, ownerUser: principal.userID, url: url, secret: secret, topics: topics,
                 position: try await WebhookTables.head(on: db), createdAt: now)
@@ -79,7 +79,7 @@ extension Clearway {
     }
 
     /// One delivery round, what the webhook beat runs: every due subscription this node can lease gets its next
-    /// messages in the order they were placed (`Outbox.publish`); the first failure stops that subscription and
+    /// messages in the order they were placed (`Outbox.place`); the first failure stops that subscription and
     /// schedules a retry with exponential backoff, so nothing is skipped and a declaration's events arrive in the order
     /// they happened. Returns how many messages were delivered.
     @discardableResult
@@ -88,7 +88,7 @@ extension Clearway {
         // Messages committed since the last round are placed before they are read, whether or not anyone is due, so
         // that few wait for a subscription made later to place before it starts.
         if try await store.read({ db in try await Outbox.waiting(on: db) }) {
-            try await store.transaction { db in try await Outbox.publish(limit: 10_000, on: db) }
+            try await store.transaction { db in try await Outbox.place(limit: 10_000, on: db) }
         }
         let leased = try await store.transaction { db in
             try await WebhookTables.lease(now: now, until: now.addingTimeInterval(60), limit: 50, on: db)

@@ -10,7 +10,7 @@ import SQLKit
 enum Placement {
     /// Places up to `limit` rows (all when nil) of `table` committed and not yet placed, after every place given before.
     static func place(_ table: String, limit: Int?, on db: any SQLDatabase) async throws {
-        try await TransactionLock.placing.take(table, dialect: Dialect(of: db), on: db)
+        try await TransactionLock.placing.take(table, on: db)
         var statement = SQLQueryString(
             """
             WITH top AS (SELECT COALESCE(MAX(published), 0) AS place FROM \(unsafeRaw: table)),

@@ -16,15 +16,15 @@ public enum TransactionLock: Int32, Sendable {
     /// table).
     case placing = 7_242_023
 
-    public func take(_ key: String, dialect: Dialect, on db: any SQLDatabase) async throws {
-        try await take(all: [key], dialect: dialect, on: db)
+    public func take(_ key: String, on db: any SQLDatabase) async throws {
+        try await take(all: [key], on: db)
     }
 
     /// Takes the lock on every key in one statement, in one order for every transaction, so that two transactions
     /// wanting some of the same keys never each hold one the other waits for. Shared locks wait only for exclusive
     /// ones: transactions that need only not to miss the exclusive holders' work do not wait for each other.
-    public func take(all keys: [String], shared: Bool = false, dialect: Dialect, on db: any SQLDatabase) async throws {
-        guard dialect == .postgres, !keys.isEmpty else { return }
+    public func take(all keys: [String], shared: Bool = false, on db: any SQLDatabase) async throws {
+        guard Dialect(of: db) == .postgres, !keys.isEmpty else { return }
         try await db.raw("SELECT \(taking(keys, shared: shared)) AS taken").run()
     }
 

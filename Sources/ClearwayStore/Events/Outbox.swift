@@ -20,7 +20,7 @@ public enum Outbox {
 
     /// Places up to `limit` messages (all when nil) committed since the last time, after every place given before: the
     /// order subscribers read in (`WebhookTables.messages`; see `Placement`).
-    public static func publish(limit: Int? = nil, on db: any SQLDatabase) async throws {
+    public static func place(limit: Int? = nil, on db: any SQLDatabase) async throws {
         try await Placement.place("outbox", limit: limit, on: db)
     }
 

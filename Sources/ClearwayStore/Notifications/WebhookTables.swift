@@ -13,7 +13,7 @@ public enum WebhookTables {
         public var url: String
         public var secret: String
         public var topics: [String]
-        /// The place (`Outbox.publish`) of the last message delivered (or skipped as not matching).
+        /// The place (`Outbox.place`) of the last message delivered (or skipped as not matching).
         public var position: Int64
         public var failures: Int
         public var nextAttemptAt: Date?
